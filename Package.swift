@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Layering (see ../shared/CONVENTIONS.md): `PerfModel` is pure Swift with
+/// no file I/O; `PerfIO` owns every file format and the C libraries; the
+/// `roofline` CLI is the only target that sees ArgumentParser.
+let package = Package(
+  name: "roofline",
+  products: [
+    .executable(name: "roofline", targets: ["roofline"]),
+    .library(name: "PerfModel", targets: ["PerfModel"]),
+    .library(name: "PerfIO", targets: ["PerfIO"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    .target(name: "PerfModel"),
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .systemLibrary(
+      name: "CCSV",
+      providers: [.apt(["libcsv-dev"])]
+    ),
+    .target(
+      name: "PerfIO",
+      dependencies: [
+        "PerfModel", "CSQLite", "CCSV",
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .executableTarget(
+      name: "roofline",
+      dependencies: [
+        "PerfModel", "PerfIO",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(
+      name: "TestSupport",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      path: "Tests/TestSupport"
+    ),
+    .testTarget(
+      name: "PerfModelTests",
+      dependencies: ["PerfModel", "TestSupport"]
+    ),
+    .testTarget(
+      name: "PerfIOTests",
+      dependencies: ["PerfIO", "PerfModel", "TestSupport"]
+    ),
+    .testTarget(
+      name: "RooflineCLITests",
+      dependencies: ["roofline", "TestSupport"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,98 @@
+import PerfModel
+
+/// Reads a Hugging Face `config.json` (or a workload YAML written with the
+/// same field names) into a ``ModelArchitecture``.
+///
+/// Dispatches on `model_type`; each family reads the fields its
+/// `transformers` configuration class defines, with that class's defaults
+/// where a field is absent.
+enum ModelConfigDecoder {
+  /// The `model_type` values this toolkit models.
+  static let supported = [
+    "deepseek_v2", "deepseek_v3", "falcon", "gla", "gpt2", "jamba", "llama", "mamba", "mamba2",
+    "mistral", "mixtral", "qwen2",
+  ]
+
+  /// Reads the family-specific fields of a `modelType` config.
+  static func decodeFamily(_ modelType: String, _ r: YAMLNodeReader) throws(DescriptorError)
+    -> Parsed?
+  {
+    switch modelType {
+    case "llama", "mistral", "mixtral": try decodeLlamaFamily(r, qkvBiasDefault: false)
+    case "qwen2": try decodeLlamaFamily(r, qkvBiasDefault: true)
+    case "falcon": try decodeFalcon(r)
+    case "gpt2": try decodeGPT2(r)
+    case "deepseek_v2", "deepseek_v3": try decodeDeepSeek(r)
+    case "mamba": try decodeMamba(r)
+    case "mamba2": try decodeMamba2(r)
+    case "jamba": try decodeJamba(r)
+    case "gla": try decodeGLA(r)
+    default: nil
+    }
+  }
+
+  /// What a family decoder returns; the shared fields are read once here.
+  struct Parsed {
+    var layers: [LayerSpec]
+    var hiddenSize: Int
+    var vocabSize: Int
+    var maxContextTokens: Int
+    var positionEmbeddings = 0
+    var tieWordEmbeddings: Bool
+    var finalNormParameters: Int
+  }
+
+  /// Decodes the config read by `r`, naming the result `name`.
+  static func decode(_ r: YAMLNodeReader, name: String) throws(DescriptorError)
+    -> ModelArchitecture
+  {
+    let list = supported.joined(separator: ", ")
+    guard let modelType = try r.optionalString("model_type") else {
+      throw r.missing("model_type", "the Hugging Face model type (one of \(list))")
+    }
+    guard let parsed = try decodeFamily(modelType, r) else {
+      throw r.error(
+        .unsupported, "model_type",
+        "\"\(modelType)\" is not a supported decoder architecture; supported: \(list)")
+    }
+    let dtypeKey = r.has("torch_dtype") ? "torch_dtype" : "dtype"
+    var dtype = DataType.bf16
+    if let text = try r.optionalString(dtypeKey) {
+      guard let parsedType = DataType(spelling: text) else {
+        throw r.error(.type, dtypeKey, "unknown data type \"\(text)\"; use bfloat16, float16 or float32")
+      }
+      dtype = parsedType
+    }
+    let source = try r.optionalString("source") ?? r.path
+    return ModelArchitecture(
+      name: name, modelType: modelType, hiddenSize: parsed.hiddenSize,
+      vocabSize: parsed.vocabSize, maxContextTokens: parsed.maxContextTokens,
+      positionEmbeddings: parsed.positionEmbeddings,
+      tieWordEmbeddings: parsed.tieWordEmbeddings,
+      finalNormParameters: parsed.finalNormParameters,
+      layerGroups: ModelArchitecture.groups(parsed.layers), weightDataType: dtype,
+      source: source)
+  }
+
+  /// Models with no position limit (SSMs, linear attention) get this one.
+  static let unlimitedContext = 1 << 40
+
+  /// Reads the attention head layout shared by the Llama-like families.
+  static func heads(
+    _ r: YAMLNodeReader, hidden: Int, headsKey: String = "num_attention_heads",
+    kvKey: String = "num_key_value_heads"
+  ) throws(DescriptorError) -> (heads: Int, kv: Int, headDim: Int) {
+    let heads = try r.int(headsKey)
+    let kv = try r.optionalInt(kvKey) ?? heads
+    guard heads % kv == 0 else {
+      throw r.error(
+        .range, kvKey, "\(kv) KV heads do not divide \(heads) query heads; check the config")
+    }
+    let headDim = try r.optionalInt("head_dim") ?? hidden / heads
+    guard r.has("head_dim") || hidden % heads == 0 else {
+      throw r.error(
+        .range, headsKey, "\(heads) heads do not divide hidden_size \(hidden); add head_dim")
+    }
+    return (heads, kv, headDim)
+  }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Yams
+
+/// Typed field access with the checks every descriptor needs.
+extension YAMLNodeReader {
+  /// How a number must lie.
+  enum NumberRule {
+    /// Finite and greater than zero (capacities, bandwidths, peaks).
+    case positive
+    /// Finite and zero or more.
+    case nonNegative
+    /// Finite.
+    case any
+  }
+
+  func optionalDouble(
+    _ key: String, unit: String, _ rule: NumberRule = .positive
+  ) throws(DescriptorError) -> Double? {
+    guard let found = value(key) else { return nil }
+    let expected = "expected \(unit) (\(ruleText(rule)) number)"
+    guard case .scalar(let s) = found, s.style == .plain,
+      let number = Self.number(s.string)
+    else {
+      throw error(.type, key, "\(expected), found \(describe(found))", at: found)
+    }
+    guard number.isFinite else {
+      throw error(.range, key, "\(expected), found \(s.string)", at: found)
+    }
+    switch rule {
+    case .positive where number <= 0, .nonNegative where number < 0:
+      throw error(.range, key, "\(expected), found \(s.string)", at: found)
+    default: return number
+    }
+  }
+
+  func double(_ key: String, unit: String, _ rule: NumberRule = .positive)
+    throws(DescriptorError) -> Double
+  {
+    guard let number = try optionalDouble(key, unit: unit, rule) else {
+      throw missing(key, "\(unit) (\(ruleText(rule)) number)")
+    }
+    return number
+  }
+
+  func optionalInt(_ key: String, _ rule: NumberRule = .positive) throws(DescriptorError)
+    -> Int?
+  {
+    guard let found = value(key) else { return nil }
+    guard let number = try optionalDouble(key, unit: "a count", rule) else { return nil }
+    guard number == number.rounded(), abs(number) < 1e15 else {
+      throw error(.type, key, "expected a whole number, found \(describe(found))", at: found)
+    }
+    return Int(number)
+  }
+
+  func int(_ key: String, _ rule: NumberRule = .positive) throws(DescriptorError) -> Int {
+    guard let number = try optionalInt(key, rule) else {
+      throw missing(key, "a whole number")
+    }
+    return number
+  }
+
+  func optionalString(_ key: String) throws(DescriptorError) -> String? {
+    guard let found = value(key) else { return nil }
+    guard case .scalar(let s) = found else {
+      throw error(.type, key, "expected text, found \(describe(found))", at: found)
+    }
+    return s.string
+  }
+
+  func string(_ key: String) throws(DescriptorError) -> String {
+    guard let text = try optionalString(key), !text.isEmpty else {
+      throw missing(key, "text")
+    }
+    return text
+  }
+
+  func optionalBool(_ key: String) throws(DescriptorError) -> Bool? {
+    guard let found = value(key) else { return nil }
+    guard case .scalar(let s) = found, s.style == .plain else {
+      throw error(.type, key, "expected true or false, found \(describe(found))", at: found)
+    }
+    switch s.string.lowercased() {
+    case "true", "yes": return true
+    case "false", "no": return false
+    default:
+      throw error(.type, key, "expected true or false, found \(s.string)", at: found)
+    }
+  }
+
+  func optionalChild(_ key: String) throws(DescriptorError) -> YAMLNodeReader? {
+    guard let found = value(key) else { return nil }
+    guard case .mapping = found else {
+      throw error(.type, key, "expected a mapping of fields, found \(describe(found))", at: found)
+    }
+    return YAMLNodeReader(path: path, node: found, fieldPath: path(key))
+  }
+
+  func child(_ key: String) throws(DescriptorError) -> YAMLNodeReader {
+    guard let reader = try optionalChild(key) else { throw missing(key, "a mapping of fields") }
+    return reader
+  }
+
+  func optionalList(_ key: String) throws(DescriptorError) -> [Node]? {
+    guard let found = value(key) else { return nil }
+    guard case .sequence(let items) = found else {
+      throw error(.type, key, "expected a list, found \(describe(found))", at: found)
+    }
+    return Array(items)
+  }
+
+  /// The mapping items of the list at `key`, each as a reader.
+  func children(_ key: String) throws(DescriptorError) -> [YAMLNodeReader] {
+    guard let items = try optionalList(key) else { throw missing(key, "a list") }
+    var readers: [YAMLNodeReader] = []
+    for (index, item) in items.enumerated() {
+      guard case .mapping = item else {
+        throw error(
+          .type, "\(key)[\(index)]", "expected a mapping of fields, found \(describe(item))",
+          at: item)
+      }
+      readers.append(YAMLNodeReader(path: path, node: item, fieldPath: path("\(key)[\(index)]")))
+    }
+    return readers
+  }
+
+  func missing(_ key: String, _ expected: String) -> DescriptorError {
+    DescriptorError(
+      .missing, path: path, line: node.mark?.line, field: path(key),
+      message: "required field is missing; add `\(key):` with \(expected)")
+  }
+
+  private func ruleText(_ rule: NumberRule) -> String {
+    switch rule {
+    case .positive: "a positive, finite"
+    case .nonNegative: "a non-negative, finite"
+    case .any: "a finite"
+    }
+  }
+
+  /// Parses a plain scalar as a number: decimal, exponent (`80e9`, which
+  /// YAML 1.1 would read as text), `_` separators, and `.inf`/`.nan` so
+  /// that they can be refused with a range error rather than a type error.
+  static func number(_ text: String) -> Double? {
+    let cleaned = text.replacingOccurrences(of: "_", with: "")
+    switch cleaned.lowercased() {
+    case ".inf", "+.inf", "inf", "infinity": return .infinity
+    case "-.inf", "-inf", "-infinity": return -.infinity
+    case ".nan", "nan": return .nan
+    default: return Double(cleaned)
+    }
+  }
+}

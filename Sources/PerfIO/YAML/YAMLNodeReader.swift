@@ -1,0 +1,112 @@
+import Foundation
+import Yams
+
+/// Reads typed fields out of a parsed YAML (or JSON) mapping, turning every
+/// problem into a ``DescriptorError`` that names file, line and field.
+///
+/// One reader serves hardware descriptors, workload descriptors and Hugging
+/// Face `config.json` files alike (JSON is YAML), so every file format gets
+/// the same precise errors, including range checks that a `Decodable`
+/// decoder cannot place on a line.
+struct YAMLNodeReader {
+  /// The file being read, for messages.
+  let path: String
+  /// The mapping node this reader looks into.
+  let node: Node
+  /// The dotted path of `node` from the document root.
+  let fieldPath: String
+
+  /// Parses `text` and returns a reader on its root mapping.
+  static func parse(_ text: String, path: String) throws(DescriptorError) -> YAMLNodeReader {
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw DescriptorError(
+        .syntax, path: path, line: Self.line(of: error),
+        message: "not valid YAML/JSON: \(Self.problem(of: error))")
+    } catch {
+      throw DescriptorError(.syntax, path: path, message: "not valid YAML/JSON: \(error)")
+    }
+    guard let root, case .mapping = root else {
+      throw DescriptorError(
+        .type, path: path, line: root?.mark?.line,
+        message: "expected a mapping of fields at the top level")
+    }
+    return YAMLNodeReader(path: path, node: root, fieldPath: "")
+  }
+
+  /// Reads the file at `path` and parses it.
+  static func load(_ path: String) throws(DescriptorError) -> YAMLNodeReader {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw DescriptorError(
+        .unreadable, path: path,
+        message: "cannot read the file (\(error.localizedDescription)); check the path")
+    }
+    return try parse(text, path: path)
+  }
+
+  private static func line(of error: YamlError) -> Int? {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+      return mark.line
+    default: return nil
+    }
+  }
+
+  private static func problem(of error: YamlError) -> String {
+    switch error {
+    case .scanner(let context, let problem, let mark, _),
+      .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let where_ = context.map { "\($0.text) " } ?? ""
+      return "\(where_)\(problem) at line \(mark.line), column \(mark.column)"
+    default: return "\(error)"
+    }
+  }
+
+  // MARK: Looking up fields
+
+  func path(_ key: String) -> String { fieldPath.isEmpty ? key : "\(fieldPath).\(key)" }
+
+  /// The value node for `key`, treating an explicit `null` as absent.
+  func value(_ key: String) -> Node? {
+    guard let found = node[key] else { return nil }
+    if case .scalar(let s) = found, s.style == .plain,
+      ["null", "~", ""].contains(s.string)
+    {
+      return nil
+    }
+    return found
+  }
+
+  /// Whether `key` is present and not null.
+  func has(_ key: String) -> Bool { value(key) != nil }
+
+  /// Every key of the mapping, in file order.
+  var keys: [String] {
+    guard case .mapping(let m) = node else { return [] }
+    return m.keys.compactMap { $0.string }
+  }
+
+  func error(
+    _ code: DescriptorError.Code, _ key: String, _ message: String, at found: Node? = nil
+  ) -> DescriptorError {
+    DescriptorError(
+      code, path: path, line: (found ?? value(key) ?? node).mark?.line, field: path(key),
+      message: message)
+  }
+
+  func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s):
+      return s.style == .plain ? s.string : "\"\(s.string)\""
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    }
+  }
+}

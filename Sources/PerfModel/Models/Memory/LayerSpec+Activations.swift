@@ -1,0 +1,54 @@
+/// The activation workspace: the widest set of live activations per token
+/// while one layer runs forward, on one tensor-parallel rank.
+///
+///     width = 2·h (residual + normed input) + max(mixer width, FFN width)
+///     attention  (q + 2·kv)·d (QKV output) + q·d (attention output)
+///     MLA        q·(d_nope + d_rope) + (r_kv + d_rope) + q·(d_nope + d_v) + q·d_v
+///     Mamba-1    3·d_inner (x, z and scan output);  Mamba-2 in_proj output + d_inner
+///     linear     2·d_k + 2·d_v (q, k, v, gate) + d_v (output)
+///     dense MLP  matrices · i      MoE  top-k · matrices · i_e + shared + router logits
+///
+/// FlashAttention-style kernels keep no N×N score matrix, so none is
+/// counted. Heads and channels are per rank.
+extension LayerSpec {
+  /// Live activation elements per token while this layer runs, on one rank.
+  public func activationWidth(hiddenSize h: Int, tensorParallel tp: Int) -> Double {
+    let mixerWidth: Double
+    switch mixer {
+    case .attention(let a):
+      let q = Double(a.queryHeads / tp)
+      if let m = a.latent {
+        mixerWidth =
+          q * Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
+          + Double(m.kvLoraRank + m.qkRopeHeadDim)
+          + q * Double(m.qkNopeHeadDim + m.vHeadDim) + q * Double(m.vHeadDim)
+      } else {
+        let kv = Double(Shard.perRank(a.kvHeads, tp) ?? a.kvHeads)
+        mixerWidth = (2 * q + 2 * kv) * Double(a.headDim)
+      }
+    case .stateSpace(let s):
+      let di = Double(s.innerSize / tp)
+      if s.version == 1 {
+        mixerWidth = 3 * di
+      } else {
+        let g = Double(Shard.perRank(s.groups, tp) ?? s.groups)
+        mixerWidth = 2 * di + 2 * g * Double(s.stateSize) + Double(s.heads / tp) + di
+      }
+    case .linearAttention(let l):
+      let heads = Double(l.heads / tp)
+      mixerWidth = heads * Double(2 * l.keyHeadDim + 3 * l.valueHeadDim)
+    }
+    let ffnWidth: Double
+    switch feedForward {
+    case .none: ffnWidth = 0
+    case .dense(let m): ffnWidth = Double(m.matrices * m.intermediateSize / tp)
+    case .moe(let e):
+      let routed = Double(e.expertsPerToken * e.expert.matrices * e.expert.intermediateSize / tp)
+      let shared = e.sharedExpert.map {
+        Double(e.sharedExperts * $0.matrices * $0.intermediateSize / tp)
+      } ?? 0
+      ffnWidth = routed + shared + Double(e.experts)
+    }
+    return 2 * Double(h) + max(mixerWidth, ffnWidth)
+  }
+}

@@ -1,0 +1,56 @@
+/// How a tensor is stored: its element format plus the quantization scales
+/// that travel with it.
+///
+/// The overhead rules are stated once here and used by every memory figure:
+///
+///     fp32, bf16, fp16     no scales
+///     fp8                  one fp32 scale per tensor (per layer): counted as 0
+///     int8                 one fp16 scale per vector (a KV head vector, or a
+///                          weight row): 2 bytes per `vectorLength` elements
+///     int4                 an fp16 scale and an fp16 zero point per group of
+///                          `int4GroupSize` elements: 4 bytes per group
+///
+/// The int4 group is 32 for KV caches (KIVI, Liu et al. 2024) and 128 for
+/// weights (AWQ and GPTQ defaults).
+///
+/// [KIVI]: https://arxiv.org/abs/2402.02750
+/// [AWQ]: https://arxiv.org/abs/2306.00978
+public struct StorageFormat: Sendable, Hashable, Codable {
+  /// The element format.
+  public var dataType: DataType
+  /// Elements that share one int4 scale and zero point.
+  public var int4GroupSize: Int
+
+  /// A storage format for a KV cache or recurrent state (int4 group 32).
+  public static func cache(_ dataType: DataType) -> StorageFormat {
+    StorageFormat(dataType: dataType, int4GroupSize: 32)
+  }
+
+  /// A storage format for weights (int4 group 128).
+  public static func weights(_ dataType: DataType) -> StorageFormat {
+    StorageFormat(dataType: dataType, int4GroupSize: 128)
+  }
+
+  /// Creates a storage format.
+  public init(dataType: DataType, int4GroupSize: Int) {
+    precondition(int4GroupSize > 0, "int4 group size must be positive")
+    self.dataType = dataType
+    self.int4GroupSize = int4GroupSize
+  }
+
+  /// Bytes of `elements` values stored in vectors of `vectorLength`
+  /// elements each (the unit an int8 scale covers).
+  ///
+  ///     bytes = elements · bytesPerElement + scaleBytes
+  public func bytes(elements: Double, vectorLength: Int) -> Double {
+    let payload = elements * dataType.bytesPerElement
+    switch dataType {
+    case .int8:
+      return payload + 2 * elements / Double(max(vectorLength, 1))
+    case .int4:
+      return payload + 4 * elements / Double(int4GroupSize)
+    default:
+      return payload
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/// What mixes information across tokens in a layer.
+public enum MixerSpec: Sendable, Hashable, Codable {
+  /// Softmax attention (MHA, GQA, MQA, MLA; full or sliding window).
+  case attention(AttentionSpec)
+  /// A selective state-space model (Mamba-1 or Mamba-2).
+  case stateSpace(StateSpaceSpec)
+  /// Linear attention with a fixed-size state.
+  case linearAttention(LinearAttentionSpec)
+}
+
+/// One decoder layer: a token mixer, a feed-forward block and its norms.
+public struct LayerSpec: Sendable, Hashable, Codable {
+  /// The token mixer.
+  public var mixer: MixerSpec
+  /// The feed-forward block.
+  public var feedForward: FeedForwardSpec
+  /// Parameters of the layer's norms (RMSNorm weights, LayerNorm weights
+  /// and biases), which are replicated under tensor parallelism.
+  public var normParameters: Int
+
+  /// Creates a layer description.
+  public init(mixer: MixerSpec, feedForward: FeedForwardSpec, normParameters: Int)
+  {
+    self.mixer = mixer
+    self.feedForward = feedForward
+    self.normParameters = normParameters
+  }
+}
+
+/// A run of consecutive identical layers.
+public struct LayerGroup: Sendable, Hashable, Codable {
+  /// How many identical layers in a row.
+  public var count: Int
+  /// The layer repeated.
+  public var layer: LayerSpec
+
+  /// Creates a run of `count` identical layers.
+  public init(count: Int, layer: LayerSpec) {
+    precondition(count > 0)
+    self.count = count
+    self.layer = layer
+  }
+}

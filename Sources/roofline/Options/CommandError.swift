@@ -1,0 +1,26 @@
+import PerfModel
+
+/// An error the CLI reports in terms of its own flags.
+struct CommandError: Error, CustomStringConvertible {
+  var description: String
+
+  init(_ description: String) { self.description = description }
+
+  /// Names the flag behind a model's ``PlanError``.
+  init(planError: PlanError, defaultedTP: Bool) {
+    let flag: String
+    switch planError.input {
+    case .tensorParallel: flag = defaultedTP ? "--tp (defaulted to devices / pp)" : "--tp"
+    case .pipelineParallel: flag = "--pp"
+    case .devices: flag = "--devices"
+    case .context: flag = "--context"
+    case .batch: flag = "--batch"
+    case .reserveFraction: flag = "--reserve-fraction"
+    case .workspaceTokens: flag = "--workspace-tokens"
+    case .dataType: flag = "--kv-dtype"
+    }
+    var text = "\(flag): \(planError.message)"
+    if planError.input == .context { text += " (--force)" }
+    description = text
+  }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+import PerfModel
+
+extension DataType: ExpressibleByArgument {
+  public init?(argument: String) { self.init(spelling: argument) }
+  public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
