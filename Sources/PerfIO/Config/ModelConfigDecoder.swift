@@ -63,6 +63,14 @@ enum ModelConfigDecoder {
       }
       dtype = parsedType
     }
+    // Checkpoints quantized to fp8 (DeepSeek-V3) say so in
+    // `quantization_config`; their layers are stored in fp8.
+    var quantized: DataType?
+    if let q = try r.optionalChild("quantization_config"),
+      try q.optionalString("quant_method") == "fp8"
+    {
+      quantized = .fp8
+    }
     let source = try r.optionalString("source") ?? r.path
     return ModelArchitecture(
       name: name, modelType: modelType, hiddenSize: parsed.hiddenSize,
@@ -71,7 +79,7 @@ enum ModelConfigDecoder {
       tieWordEmbeddings: parsed.tieWordEmbeddings,
       finalNormParameters: parsed.finalNormParameters,
       layerGroups: ModelArchitecture.groups(parsed.layers), weightDataType: dtype,
-      source: source)
+      quantizedWeightDataType: quantized, source: source)
   }
 
   /// Models with no position limit (SSMs, linear attention) get this one.

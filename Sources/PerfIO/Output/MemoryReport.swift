@@ -48,7 +48,8 @@ public struct MemoryReport: Sendable, Encodable {
         plain(e.cacheBytesForBatch), String(s.stage), String(s.firstLayer), String(s.endLayer),
         plain(s.capacityBytes), plain(s.reserveBytes), plain(s.weightBytes),
         plain(s.workspaceBytes), plain(s.batchCacheBytes), plain(s.freeBytes),
-        String(e.maxConcurrentRequests), String(e.maxContextTokens),
+        String(e.maxConcurrentRequests),
+        e.maxContextLimit == .unbounded ? "" : String(e.maxContextTokens),
         e.maxContextLimit.rawValue, e.fits ? "true" : "false",
       ])
     }
@@ -92,13 +93,15 @@ public struct MemoryReport: Sendable, Encodable {
     let short = -(e.stages.map(\.freeBytes).min() ?? 0)
     out += "fits: \(e.fits ? "yes" : "no — \(b(short)) short on the tightest device")\n"
     out += "max concurrent requests at \(s.contextTokens) tokens: \(e.maxConcurrentRequests)\n"
-    let limit: String
+    let context: String
     switch e.maxContextLimit {
-    case .memory: limit = "bound by memory"
-    case .model: limit = "the model's limit; memory allows more"
-    case .unbounded: limit = "cache does not grow with context"
+    case .memory where e.maxContextTokens == 0:
+      context = "none: weights, workspace and reserve alone exceed device memory"
+    case .memory: context = "\(e.maxContextTokens) tokens (bound by memory)"
+    case .model: context = "\(e.maxContextTokens) tokens (the model's limit; memory allows more)"
+    case .unbounded: context = "no limit (the cache does not grow with context)"
     }
-    out += "max context at batch \(s.batch): \(e.maxContextTokens) tokens (\(limit))\n"
+    out += "max context at batch \(s.batch): \(context)\n"
     return out
   }
 

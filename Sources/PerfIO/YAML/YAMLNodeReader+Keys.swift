@@ -15,10 +15,16 @@ extension YAMLNodeReader {
 
 /// The closest name to a misspelt one, by edit distance.
 public enum NameSuggestion {
-  /// The candidate nearest `name` (Levenshtein distance, case-insensitive),
-  /// or `nil` when none is within half the name's length (at least 3).
+  /// The candidates that extend `name` (`h100` → `h100-pcie or h100-sxm`),
+  /// else the one nearest by Levenshtein distance (case-insensitive), or
+  /// `nil` when none is within half the name's length (at least 3).
   public static func closest(to name: String, in candidates: [String]) -> String? {
-    let target = Array(name.lowercased())
+    let lowered = name.lowercased()
+    let extending = candidates.filter { $0.lowercased().hasPrefix(lowered) }
+    if !extending.isEmpty, !lowered.isEmpty {
+      return extending.prefix(3).joined(separator: "' or '")
+    }
+    let target = Array(lowered)
     var best: String?
     var bestDistance = Int.max
     for candidate in candidates {

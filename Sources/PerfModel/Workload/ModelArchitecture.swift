@@ -23,6 +23,10 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
   public var layerGroups: [LayerGroup]
   /// The data type the published weights are stored in (`torch_dtype`).
   public var weightDataType: DataType
+  /// The data type of the layers' linear weights when the checkpoint is
+  /// quantized (`quantization_config`, e.g. DeepSeek-V3's fp8); embeddings,
+  /// norms and the LM head stay in ``weightDataType``.
+  public var quantizedWeightDataType: DataType?
   /// Where the architecture was transcribed from.
   public var source: String
 
@@ -31,7 +35,8 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     name: String, modelType: String, hiddenSize: Int, vocabSize: Int,
     maxContextTokens: Int, positionEmbeddings: Int = 0, tieWordEmbeddings: Bool,
     finalNormParameters: Int,
-    layerGroups: [LayerGroup], weightDataType: DataType, source: String
+    layerGroups: [LayerGroup], weightDataType: DataType,
+    quantizedWeightDataType: DataType? = nil, source: String
   ) {
     precondition(!layerGroups.isEmpty, "a model has at least one layer")
     self.name = name
@@ -44,6 +49,7 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     self.finalNormParameters = finalNormParameters
     self.layerGroups = layerGroups
     self.weightDataType = weightDataType
+    self.quantizedWeightDataType = quantizedWeightDataType
     self.source = source
   }
 

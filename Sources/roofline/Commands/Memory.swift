@@ -23,9 +23,9 @@ extension RooflineCommand {
     @Option(help: "Pipeline-parallel degree.") var pp: Int = 1
     @Option(help: "Tokens per request (prompt plus output).") var context: Int = 8192
     @Option(help: "Concurrent requests over the deployment.") var batch: Int = 1
-    @Option(name: .customLong("kv-dtype"), help: "KV cache and state type: fp32, bf16, fp16, fp8, int8, int4 (default: the weights').")
+    @Option(name: .customLong("kv-dtype"), help: "KV cache and state type: fp32, bf16, fp16, fp8, int8, int4 (default: the model's torch_dtype).")
     var kvDataType: DataType?
-    @Option(name: .customLong("weight-dtype"), help: "Weight type (default: the model's torch_dtype).")
+    @Option(name: .customLong("weight-dtype"), help: "Layer weight type (default: the checkpoint's quantization, else its torch_dtype).")
     var weightDataType: DataType?
     @Option(name: .customLong("activation-dtype"), help: "Activation type.")
     var activationDataType: DataType = .bf16
@@ -75,10 +75,10 @@ extension RooflineCommand {
         throw CommandError(
           "--devices \(deviceCount) is not a multiple of --tp \(tensor) × --pp \(pp); the remainder would idle")
       }
-      let weights = weightDataType ?? model.weightDataType
+      let weights = weightDataType ?? model.quantizedWeightDataType ?? model.weightDataType
       let scenario = MemoryScenario(
         contextTokens: context, batch: batch, weightFormat: .weights(weights),
-        cacheFormat: .cache(kvDataType ?? weights), activationDataType: activationDataType,
+        cacheFormat: .cache(kvDataType ?? model.weightDataType), activationDataType: activationDataType,
         plan: ParallelPlan(
           tensorParallel: tensor, pipelineParallel: pp,
           dataParallel: deviceCount / (tensor * pp)),

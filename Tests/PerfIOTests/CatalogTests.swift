@@ -1,0 +1,105 @@
+import Foundation
+import PerfIO
+import PerfModel
+import TestSupport
+import Testing
+
+@Suite("The catalogue in hardware/ and workloads/")
+struct CatalogTests {
+  static let catalog = Catalog(root: Repository.root)
+
+  @Test("every descriptor loads, with its name equal to its file name")
+  func everyFileLoads() throws {
+    let c = Self.catalog
+    let devices = try c.names(.devices).map { try c.device($0) }
+    #expect(devices.count >= 14)
+    for d in devices {
+      #expect(d.mainMemory.capacityBytes > 0)
+      #expect(["compute", "memory", "interconnect"].allSatisfy { d.sources[$0] != nil })
+    }
+    #expect(try c.names(.nodes).map { try c.node($0) }.count >= 2)
+    #expect(try c.names(.clusters).map { try c.cluster($0) }.count >= 1)
+    let models = try c.names(.workloads).map { try c.model($0) }
+    #expect(models.count >= 14)
+    #expect(Set(models.map(\.name)) == Set(c.names(.workloads)))
+  }
+
+  @Test("the catalogue covers every family the issue lists")
+  func families() throws {
+    let tags = Set(try Self.catalog.names(.workloads).flatMap { try Self.catalog.model($0).families })
+    for family in [
+      "MHA", "GQA", "MQA", "MLA", "MoE", "sliding-window", "SSM (Mamba)", "SSM (Mamba-2)",
+      "linear attention", "hybrid",
+    ] {
+      #expect(tags.contains(family), "no workload is \(family)")
+    }
+  }
+
+  @Test(
+    "KV bytes per token in bf16, derived from each config",
+    arguments: [
+      ("llama-3-8b", 131_072.0),  // 2·32·8·128·2
+      ("llama-3-70b", 327_680.0),  // 2·80·8·128·2
+      ("llama-3.1-405b", 516_096.0),  // 2·126·8·128·2
+      ("mistral-7b-v0.1", 131_072.0),  // 2·32·8·128·2, before the 4096 window cap
+      ("mixtral-8x7b", 131_072.0),  // 2·32·8·128·2
+      ("yi-34b", 245_760.0),  // 2·60·8·128·2
+      ("qwen2-72b", 327_680.0),  // 2·80·8·128·2
+      ("gpt-3-175b", 4_718_592.0),  // 2·96·96·128·2
+      ("falcon-7b", 8_192.0),  // 2·32·1·64·2 (MQA)
+      ("deepseek-v3", 70_272.0),  // (512 + 64)·61·2 (MLA latent + RoPE key)
+      ("jamba-v0.1", 16_384.0),  // 2·4·8·128·2 (4 attention layers of 32)
+      ("mamba-2.8b", 0.0),
+      ("mamba2-780m", 0.0),
+      ("gla-1.3b", 0.0),
+    ])
+  func kvPerToken(name: String, expected: Double) throws {
+    let model = try Self.catalog.model(name)
+    #expect(model.cacheBytesPerToken(format: .cache(.bf16)) == expected)
+  }
+
+  @Test(
+    "recurrent state per request in bf16, derived from each config",
+    arguments: [
+      ("mamba-2.8b", 13_107_200.0),  // 64·(5120·4 + 5120·16)·2
+      ("mamba2-780m", 39_026_688.0),  // 48·((3072 + 256)·4 + 48·64·128)·2
+      ("jamba-v0.1", 9_175_040.0),  // 28·(8192·4 + 8192·16)·2
+      ("gla-1.3b", 25_165_824.0),  // 24·4·256·512·2
+    ])
+  func statePerRequest(name: String, expected: Double) throws {
+    let model = try Self.catalog.model(name)
+    #expect(model.stateBytesPerRequest(format: .cache(.bf16)) == expected)
+  }
+
+  @Test(
+    "parameter totals match the published ones",
+    arguments: [
+      // (name, published total, published active, relative tolerance)
+      ("llama-3-8b", 8.030_261_248e9, 8.030_261_248e9, 1e-12),  // HF model card, exact
+      ("mixtral-8x7b", 46.7e9, 12.9e9, 0.005),  // Mistral AI: 46.7B total, 12.9B active
+      ("deepseek-v3", 671e9, 37e9, 0.02),  // DeepSeek-V3 report: 671B, 37B activated
+      ("jamba-v0.1", 52e9, 12e9, 0.02),  // AI21: 52B total, 12B active
+      ("gpt-3-175b", 175e9, 175e9, 0.005),  // Brown et al. 2020
+      ("mamba-2.8b", 2.77e9, 2.77e9, 0.005),  // state-spaces model card
+      ("mamba2-780m", 780e6, 780e6, 0.005),
+    ])
+  func publishedTotals(name: String, total: Double, active: Double, tolerance: Double) throws {
+    let model = try Self.catalog.model(name)
+    #expect(approximately(model.totalParameters, total, relativeTolerance: tolerance))
+    #expect(approximately(model.activeParametersPerToken, active, relativeTolerance: tolerance))
+  }
+
+  @Test("a node resolves its device, a cluster its node")
+  func nodesAndClusters() throws {
+    let target = try Self.catalog.hardware("dgx-h100-superpod-32")
+    #expect(target.deviceCount == 256)  // 32 nodes · 8 GPUs
+    #expect(target.device.name == "h100-sxm")
+  }
+
+  @Test("DeepSeek-V3's fp8 checkpoint is read as fp8 layers over bf16 embeddings")
+  func fp8Checkpoint() throws {
+    let model = try Self.catalog.model("deepseek-v3")
+    #expect(model.quantizedWeightDataType == .fp8)
+    #expect(model.weightDataType == .bf16)
+  }
+}
