@@ -10,15 +10,16 @@ extension RooflineCommand {
       discussion: """
         Per device: capacity − reserve − weights − activation workspace is left for the
         KV cache and recurrent state. --devices defaults to the hardware's device count
-        (8 for a node such as dgx-h100); --tp defaults to devices / pp; the remaining
-        factor is data-parallel replicas.
+        (8 for a node such as dgx-h100; tp × pp for a single device); --tp defaults to
+        devices / pp; the remaining factor is data-parallel replicas.
         """)
 
     @Option(help: "Model: a workloads/ name, a workload YAML, or a Hugging Face config.json.")
     var model = "llama-3-8b"
     @Option(help: "Hardware: a device, node or cluster name, or a descriptor path.")
     var hardware = "h100-sxm"
-    @Option(help: "Devices to use (default: all of the hardware's).") var devices: Int?
+    @Option(help: "Devices to use (default: all of a node's or cluster's; tp × pp of a device).")
+    var devices: Int?
     @Option(help: "Tensor-parallel degree (default: devices / pp).") var tp: Int?
     @Option(help: "Pipeline-parallel degree.") var pp: Int = 1
     @Option(help: "Tokens per request (prompt plus output).") var context: Int = 8192
@@ -64,8 +65,11 @@ extension RooflineCommand {
       let c = try catalog.load()
       let model = try c.model(self.model)
       let target = try c.hardware(hardware)
-      let deviceCount = devices ?? target.deviceCount
+      // A single device multiplies to what --tp and --pp ask for; a node or
+      // cluster offers its own count.
+      var deviceCount = devices ?? target.deviceCount
       if case .device = target {
+        deviceCount = devices ?? (tp ?? 1) * pp
       } else if deviceCount > target.deviceCount {
         throw CommandError(
           "--devices \(deviceCount) exceeds the \(target.deviceCount) devices of \(target.name)")
