@@ -3,7 +3,9 @@
 ///
 ///     hardware/h100-sxm.yaml:14: memory.levels[2].bandwidth_bytes_per_second:
 ///     expected bytes/s (a positive number), found "fast"
-public struct DescriptorError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct DescriptorError: Error, Sendable, Hashable,
+  CustomStringConvertible
+{
   /// What kind of problem it is.
   public enum Code: String, Sendable, Hashable {
     /// The file could not be read.
@@ -37,7 +39,8 @@ public struct DescriptorError: Error, Sendable, Hashable, CustomStringConvertibl
 
   /// Creates a descriptor error.
   public init(
-    _ code: Code, path: String, line: Int? = nil, field: String? = nil, message: String
+    _ code: Code, path: String, line: Int? = nil, field: String? = nil,
+    message: String
   ) {
     self.code = code
     self.path = path

@@ -6,7 +6,8 @@ import ArgumentParser
 struct RooflineCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "roofline",
-    abstract: "Predict what a transformer, SSM or hybrid workload costs on given hardware.",
+    abstract:
+      "Predict what a transformer, SSM or hybrid workload costs on given hardware.",
     discussion: """
       Descriptors live in hardware/ and workloads/ of the repository (or the folder
       given by --catalog or $ROOFLINE_CATALOG). Library values are SI units; tables

@@ -15,7 +15,10 @@ struct CatalogTests {
     #expect(devices.count >= 14)
     for d in devices {
       #expect(d.mainMemory.capacityBytes > 0)
-      #expect(["compute", "memory", "interconnect"].allSatisfy { d.sources[$0] != nil })
+      #expect(
+        ["compute", "memory", "interconnect"].allSatisfy {
+          d.sources[$0] != nil
+        })
     }
     #expect(try c.names(.nodes).map { try c.node($0) }.count >= 2)
     #expect(try c.names(.clusters).map { try c.cluster($0) }.count >= 1)
@@ -26,9 +29,13 @@ struct CatalogTests {
 
   @Test("the catalogue covers every family the issue lists")
   func families() throws {
-    let tags = Set(try Self.catalog.names(.workloads).flatMap { try Self.catalog.model($0).families })
+    let tags = Set(
+      try Self.catalog.names(.workloads).flatMap {
+        try Self.catalog.model($0).families
+      })
     for family in [
-      "MHA", "GQA", "MQA", "MLA", "MoE", "sliding-window", "SSM (Mamba)", "SSM (Mamba-2)",
+      "MHA", "GQA", "MQA", "MLA", "MoE", "sliding-window", "SSM (Mamba)",
+      "SSM (Mamba-2)",
       "linear attention", "hybrid",
     ] {
       #expect(tags.contains(family), "no workload is \(family)")
@@ -41,7 +48,8 @@ struct CatalogTests {
       ("llama-3-8b", 131_072.0),  // 2·32·8·128·2
       ("llama-3-70b", 327_680.0),  // 2·80·8·128·2
       ("llama-3.1-405b", 516_096.0),  // 2·126·8·128·2
-      ("mistral-7b-v0.1", 131_072.0),  // 2·32·8·128·2, before the 4096 window cap
+      // 2·32·8·128·2, before the 4096 window cap
+      ("mistral-7b-v0.1", 131_072.0),
       ("mixtral-8x7b", 131_072.0),  // 2·32·8·128·2
       ("yi-34b", 245_760.0),  // 2·60·8·128·2
       ("qwen2-72b", 327_680.0),  // 2·80·8·128·2
@@ -75,18 +83,26 @@ struct CatalogTests {
     "parameter totals match the published ones",
     arguments: [
       // (name, published total, published active, relative tolerance)
-      ("llama-3-8b", 8.030_261_248e9, 8.030_261_248e9, 1e-12),  // HF model card, exact
-      ("mixtral-8x7b", 46.7e9, 12.9e9, 0.005),  // Mistral AI: 46.7B total, 12.9B active
-      ("deepseek-v3", 671e9, 37e9, 0.02),  // DeepSeek-V3 report: 671B, 37B activated
+      // HF model card, exact
+      ("llama-3-8b", 8.030_261_248e9, 8.030_261_248e9, 1e-12),
+      // Mistral AI: 46.7B total, 12.9B active
+      ("mixtral-8x7b", 46.7e9, 12.9e9, 0.005),
+      // DeepSeek-V3 report: 671B, 37B activated
+      ("deepseek-v3", 671e9, 37e9, 0.02),
       ("jamba-v0.1", 52e9, 12e9, 0.02),  // AI21: 52B total, 12B active
       ("gpt-3-175b", 175e9, 175e9, 0.005),  // Brown et al. 2020
       ("mamba-2.8b", 2.77e9, 2.77e9, 0.005),  // state-spaces model card
       ("mamba2-780m", 780e6, 780e6, 0.005),
     ])
-  func publishedTotals(name: String, total: Double, active: Double, tolerance: Double) throws {
+  func publishedTotals(
+    name: String, total: Double, active: Double, tolerance: Double
+  ) throws {
     let model = try Self.catalog.model(name)
-    #expect(approximately(model.totalParameters, total, relativeTolerance: tolerance))
-    #expect(approximately(model.activeParametersPerToken, active, relativeTolerance: tolerance))
+    #expect(
+      approximately(model.totalParameters, total, relativeTolerance: tolerance))
+    #expect(
+      approximately(
+        model.activeParametersPerToken, active, relativeTolerance: tolerance))
   }
 
   @Test("a node resolves its device, a cluster its node")
@@ -96,7 +112,8 @@ struct CatalogTests {
     #expect(target.device.name == "h100-sxm")
   }
 
-  @Test("DeepSeek-V3's fp8 checkpoint is read as fp8 layers over bf16 embeddings")
+  @Test(
+    "DeepSeek-V3's fp8 checkpoint is read as fp8 layers over bf16 embeddings")
   func fp8Checkpoint() throws {
     let model = try Self.catalog.model("deepseek-v3")
     #expect(model.quantizedWeightDataType == .fp8)

@@ -55,7 +55,8 @@ struct DescriptorErrorTests {
 
   @Test("malformed YAML reports its line")
   func syntax() {
-    let e = Self.error(Self.valid.replacingOccurrences(of: "  units: 4", with: "  units: [4"))
+    let e = Self.error(
+      Self.valid.replacingOccurrences(of: "  units: 4", with: "  units: [4"))
     #expect(e?.code == .syntax)
     #expect(e?.line != nil)
     #expect(e?.path.hasSuffix("tiny.yaml") == true)
@@ -65,7 +66,8 @@ struct DescriptorErrorTests {
   func wrongType() {
     let e = Self.error(
       Self.valid.replacingOccurrences(
-        of: "bandwidth_bytes_per_second: 1e12", with: "bandwidth_bytes_per_second: fast"))
+        of: "bandwidth_bytes_per_second: 1e12",
+        with: "bandwidth_bytes_per_second: fast"))
     #expect(e?.code == .type)
     #expect(e?.line == 18)
     #expect(e?.field == "memory.levels[0].bandwidth_bytes_per_second")
@@ -78,7 +80,8 @@ struct DescriptorErrorTests {
     arguments: ["0", "-80e9", ".nan", ".inf"])
   func badCapacity(value: String) {
     let e = Self.error(
-      Self.valid.replacingOccurrences(of: "capacity_bytes: 80e9", with: "capacity_bytes: \(value)"))
+      Self.valid.replacingOccurrences(
+        of: "capacity_bytes: 80e9", with: "capacity_bytes: \(value)"))
     #expect(e?.code == .range)
     #expect(e?.line == 17)
     #expect(e?.field == "memory.levels[0].capacity_bytes")
@@ -86,7 +89,8 @@ struct DescriptorErrorTests {
 
   @Test("a missing required field says what to add")
   func missing() {
-    let e = Self.error(Self.valid.replacingOccurrences(of: "  clock_hz: 1e9\n", with: ""))
+    let e = Self.error(
+      Self.valid.replacingOccurrences(of: "  clock_hz: 1e9\n", with: ""))
     #expect(e?.code == .missing)
     #expect(e?.field == "compute.clock_hz")
     #expect(e?.message.contains("add `clock_hz:`") == true)
@@ -96,14 +100,18 @@ struct DescriptorErrorTests {
   func misspelt() {
     let e = Self.error(
       Self.valid.replacingOccurrences(
-        of: "bandwidth_bytes_per_second: 1e12", with: "bandwith_bytes_per_second: 1e12"))
+        of: "bandwidth_bytes_per_second: 1e12",
+        with: "bandwith_bytes_per_second: 1e12"))
     #expect(e?.field == "memory.levels[0].bandwith_bytes_per_second")
-    #expect(e?.message.contains("did you mean `bandwidth_bytes_per_second`") == true)
+    #expect(
+      e?.message.contains("did you mean `bandwidth_bytes_per_second`") == true)
   }
 
   @Test("an unknown data type lists the known ones")
   func unknownDataType() {
-    let e = Self.error(Self.valid.replacingOccurrences(of: "    bf16: 1e12", with: "    bf17: 1e12"))
+    let e = Self.error(
+      Self.valid.replacingOccurrences(
+        of: "    bf16: 1e12", with: "    bf17: 1e12"))
     #expect(e?.field == "compute.matrix_flops_per_second.bf17")
     #expect(e?.message.contains("bf16") == true)
   }
@@ -114,16 +122,20 @@ struct DescriptorErrorTests {
       try Catalog(root: Repository.root).model("llama-3-8")
     } throws: { error in
       let e = error as? DescriptorError
-      return e?.code == .unknownName && e?.message.contains("did you mean 'llama-3-8b'") == true
+      return e?.code == .unknownName
+        && e?.message.contains("did you mean 'llama-3-8b'") == true
     }
   }
 
   @Test("a catalogue file whose name differs from its file name is refused")
   func nameMismatch() throws {
     let root = try Repository.temporaryFolder()
-    try FileManager.default.createDirectory(atPath: root + "/hardware", withIntermediateDirectories: true)
-    try FileManager.default.createDirectory(atPath: root + "/workloads", withIntermediateDirectories: true)
-    try Self.valid.write(toFile: root + "/hardware/small.yaml", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(
+      atPath: root + "/hardware", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: root + "/workloads", withIntermediateDirectories: true)
+    try Self.valid.write(
+      toFile: root + "/hardware/small.yaml", atomically: true, encoding: .utf8)
     #expect {
       try Catalog(root: root).device("small")
     } throws: { error in

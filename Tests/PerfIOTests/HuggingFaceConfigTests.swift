@@ -33,9 +33,12 @@ struct HuggingFaceConfigTests {
   @Test("a config.json path is named after its folder and reads exactly")
   func importsLlama() throws {
     let folder = try Repository.temporaryFolder() + "/Meta-Llama-3-8B"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try Self.llamaConfig.write(toFile: folder + "/config.json", atomically: true, encoding: .utf8)
-    let model = try Catalog(root: Repository.root).model(folder + "/config.json")
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true)
+    try Self.llamaConfig.write(
+      toFile: folder + "/config.json", atomically: true, encoding: .utf8)
+    let model = try Catalog(root: Repository.root).model(
+      folder + "/config.json")
     #expect(model.name == "Meta-Llama-3-8B")
     #expect(model.totalParameters == 8_030_261_248)
     #expect(model.cacheBytesPerToken(format: .cache(.bf16)) == 131_072)

@@ -8,14 +8,17 @@ struct OutputTests {
   @Test("libcsv quotes every field and doubles embedded quotes")
   func csvQuoting() {
     #expect(
-      CSVWriter.document(header: ["a", "b"], rows: [["x \"y\"", "1,2"], ["", "z"]])
+      CSVWriter.document(
+        header: ["a", "b"], rows: [["x \"y\"", "1,2"], ["", "z"]])
         == "\"a\",\"b\"\n\"x \"\"y\"\"\",\"1,2\"\n\"\",\"z\"\n")
   }
 
   @Test("a failed write leaves no file behind")
   func atomicFailure() throws {
     let missing = try Repository.temporaryFolder() + "/no/such/folder/out.csv"
-    #expect(throws: DescriptorError.self) { try AtomicFile.write("x", to: missing) }
+    #expect(throws: DescriptorError.self) {
+      try AtomicFile.write("x", to: missing)
+    }
     #expect(!FileManager.default.fileExists(atPath: missing))
   }
 
@@ -31,7 +34,8 @@ struct OutputTests {
   func tableJSON() {
     var t = ReportTable(columns: ["name", "bytes"])
     t.append(["a \"b\"", "131072"])
-    #expect(t.json() == "[\n  {\"name\": \"a \\\"b\\\"\", \"bytes\": 131072}\n]\n")
+    #expect(
+      t.json() == "[\n  {\"name\": \"a \\\"b\\\"\", \"bytes\": 131072}\n]\n")
   }
 
   @Test("human units: binary bytes, decimal rates")

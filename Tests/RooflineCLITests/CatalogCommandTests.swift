@@ -8,8 +8,10 @@ struct CatalogCommandTests {
   func hardwareList() throws {
     let r = try CommandRunner.run(["hardware", "list", "--format", "csv"])
     #expect(r.status == 0)
-    let files = try FileManager.default.contentsOfDirectory(atPath: Repository.root + "/hardware")
-      .filter { $0.hasSuffix(".yaml") }
+    let files = try FileManager.default.contentsOfDirectory(
+      atPath: Repository.root + "/hardware"
+    )
+    .filter { $0.hasSuffix(".yaml") }
     #expect(r.output.split(separator: "\n").count == files.count + 1)
   }
 

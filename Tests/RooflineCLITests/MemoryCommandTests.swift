@@ -10,7 +10,8 @@ struct MemoryCommandTests {
     #expect(r.status == 0)
     // See MemoryModelTests: ⌊60,278,693,888 / 1,073,741,824⌋ = 56.
     #expect(r.output.contains("max concurrent requests at 8192 tokens: 56"))
-    #expect(r.output.contains("KV cache per token            128.00 KiB (131072 B)"))
+    #expect(
+      r.output.contains("KV cache per token            128.00 KiB (131072 B)"))
   }
 
   @Test("CSV has one row per pipeline stage with SI values")
@@ -22,17 +23,25 @@ struct MemoryCommandTests {
     #expect(r.status == 0)
     let lines = r.output.split(separator: "\n")
     #expect(lines.count == 3)  // header + 2 stages
-    #expect(lines[0].hasPrefix("\"model\",\"hardware\",\"devices\",\"tp\",\"pp\",\"dp\""))
+    #expect(
+      lines[0].hasPrefix(
+        "\"model\",\"hardware\",\"devices\",\"tp\",\"pp\",\"dp\""))
     // 8 devices, PP 2 → TP defaults to 4, one replica; 327680 B per token.
-    #expect(lines[1].hasPrefix("\"llama-3-70b\",\"dgx-h100\",\"8\",\"4\",\"2\",\"1\""))
+    #expect(
+      lines[1].hasPrefix("\"llama-3-70b\",\"dgx-h100\",\"8\",\"4\",\"2\",\"1\"")
+    )
     #expect(lines[1].contains("\"327680\""))
   }
 
   @Test("JSON is the full estimate")
   func json() throws {
-    let r = try CommandRunner.run(["memory", "--model", "mamba-2.8b", "--format", "json"])
+    let r = try CommandRunner.run([
+      "memory", "--model", "mamba-2.8b", "--format", "json",
+    ])
     #expect(r.status == 0)
-    let object = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any]
+    let object =
+      try JSONSerialization.jsonObject(with: Data(r.output.utf8))
+      as? [String: Any]
     let estimate = object?["estimate"] as? [String: Any]
     // Mamba-2.8B ships fp32 weights, so its state defaults to fp32: 2 · 13,107,200.
     #expect(estimate?["cacheBytesPerRequest"] as? Double == 26_214_400)
@@ -41,17 +50,26 @@ struct MemoryCommandTests {
   @Test("--output writes the whole file and prints nothing")
   func outputFile() throws {
     let path = try Repository.temporaryFolder() + "/memory.csv"
-    let r = try CommandRunner.run(["memory", "--format", "csv", "--output", path])
+    let r = try CommandRunner.run([
+      "memory", "--format", "csv", "--output", path,
+    ])
     #expect(r.status == 0)
     #expect(r.output.isEmpty)
-    #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("\"model\""))
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8).hasPrefix("\"model\""))
   }
 
   @Test(
     "bad input exits non-zero with a message naming the fix, and writes no file",
     arguments: [
-      (["--tp", "3"], "--tp: tensor-parallel degree 3 does not divide the 32 query heads of llama-3-8b; use one of 1, 2, 4, 8, 16, 32"),
-      (["--model", "falcon-7b", "--tp", "2", "--devices", "2"], "use one of 1, 71"),
+      (
+        ["--tp", "3"],
+        "--tp: tensor-parallel degree 3 does not divide the 32 query heads of llama-3-8b; use one of 1, 2, 4, 8, 16, 32"
+      ),
+      (
+        ["--model", "falcon-7b", "--tp", "2", "--devices", "2"],
+        "use one of 1, 71"
+      ),
       (["--context", "9000"], "(--force)"),
       (["--hardware", "h100"], "did you mean 'h100-pcie' or 'h100-sxm'"),
       (["--model", "lama-3-8b"], "did you mean 'llama-3-8b'"),
@@ -71,9 +89,12 @@ struct MemoryCommandTests {
   @Test("a config.json with a wrong type names its line and field")
   func badConfig() throws {
     let folder = try Repository.temporaryFolder()
-    try "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": \"big\"\n}\n".write(
-      toFile: folder + "/config.json", atomically: true, encoding: .utf8)
-    let r = try CommandRunner.run(["memory", "--model", folder + "/config.json"])
+    try "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": \"big\"\n}\n"
+      .write(
+        toFile: folder + "/config.json", atomically: true, encoding: .utf8)
+    let r = try CommandRunner.run([
+      "memory", "--model", folder + "/config.json",
+    ])
     #expect(r.status != 0)
     #expect(r.error.contains("config.json:3: hidden_size: expected a count"))
   }

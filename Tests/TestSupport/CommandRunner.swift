@@ -15,18 +15,25 @@ public enum CommandRunner {
   /// The executable beside the test bundle (SwiftPM builds it because the
   /// CLI test target depends on it), or `$ROOFLINE_BIN`.
   public static var executable: String {
-    if let explicit = ProcessInfo.processInfo.environment["ROOFLINE_BIN"] { return explicit }
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    if let explicit = ProcessInfo.processInfo.environment["ROOFLINE_BIN"] {
+      return explicit
+    }
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0])
+      .deletingLastPathComponent()
     for _ in 0..<4 {
       let candidate = folder.appendingPathComponent("roofline").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      if FileManager.default.isExecutableFile(atPath: candidate) {
+        return candidate
+      }
       folder = folder.deletingLastPathComponent()
     }
     return Repository.root + "/.build/debug/roofline"
   }
 
   /// Runs `roofline arguments…` in `directory` (the repository by default).
-  public static func run(_ arguments: [String], in directory: String = Repository.root) throws
+  public static func run(
+    _ arguments: [String], in directory: String = Repository.root
+  ) throws
     -> CommandResult
   {
     let process = Process()
@@ -46,6 +53,7 @@ public enum CommandRunner {
     process.waitUntilExit()
     return CommandResult(
       output: String(decoding: outData, as: UTF8.self),
-      error: String(decoding: errData, as: UTF8.self), status: process.terminationStatus)
+      error: String(decoding: errData, as: UTF8.self),
+      status: process.terminationStatus)
   }
 }

@@ -12,7 +12,8 @@ public enum Repository {
   /// A fresh temporary folder for one test.
   public static func temporaryFolder() throws -> String {
     let path = NSTemporaryDirectory() + "roofline-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: path, withIntermediateDirectories: true)
     return path
   }
 }

@@ -29,7 +29,8 @@ public enum CSVWriter {
   public static func document(header: [String], rows: [[String]]) -> String {
     var text = record(header)
     for row in rows {
-      precondition(row.count == header.count, "every CSV row has one field per column")
+      precondition(
+        row.count == header.count, "every CSV row has one field per column")
       text += record(row)
     }
     return text

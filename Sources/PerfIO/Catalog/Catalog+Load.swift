@@ -37,7 +37,8 @@ public enum HardwareTarget: Sendable, Hashable {
 
 extension Catalog {
   /// Loads the device `nameOrPath`.
-  public func device(_ nameOrPath: String) throws(DescriptorError) -> DeviceSpec {
+  public func device(_ nameOrPath: String) throws(DescriptorError) -> DeviceSpec
+  {
     let path = try file(nameOrPath, in: .devices, what: "hardware")
     return try DeviceDecoder.decode(reader(path, expectName: true))
   }
@@ -45,29 +46,46 @@ extension Catalog {
   /// Loads the node `nameOrPath`, with the device it names.
   public func node(_ nameOrPath: String) throws(DescriptorError) -> NodeSpec {
     let path = try file(nameOrPath, in: .nodes, what: "node")
-    return try NodeDecoder.decodeNode(reader(path, expectName: true), catalog: self)
+    return try NodeDecoder.decodeNode(
+      reader(path, expectName: true), catalog: self)
   }
 
   /// Loads the cluster `nameOrPath`, with its node and device.
-  public func cluster(_ nameOrPath: String) throws(DescriptorError) -> ClusterSpec {
+  public func cluster(_ nameOrPath: String) throws(DescriptorError)
+    -> ClusterSpec
+  {
     let path = try file(nameOrPath, in: .clusters, what: "cluster")
-    return try NodeDecoder.decodeCluster(reader(path, expectName: true), catalog: self)
+    return try NodeDecoder.decodeCluster(
+      reader(path, expectName: true), catalog: self)
   }
 
   /// Resolves `--hardware`: a device, node or cluster name, or a path to a
   /// descriptor of any of them.
-  public func hardware(_ nameOrPath: String) throws(DescriptorError) -> HardwareTarget {
+  public func hardware(_ nameOrPath: String) throws(DescriptorError)
+    -> HardwareTarget
+  {
     if Catalog.isPath(nameOrPath) {
-      let r = try reader(try file(nameOrPath, in: .devices, what: "hardware"), expectName: false)
-      if r.has("node_count") { return .cluster(try NodeDecoder.decodeCluster(r, catalog: self)) }
-      if r.has("device_count") { return .node(try NodeDecoder.decodeNode(r, catalog: self)) }
+      let r = try reader(
+        try file(nameOrPath, in: .devices, what: "hardware"), expectName: false)
+      if r.has("node_count") {
+        return .cluster(try NodeDecoder.decodeCluster(r, catalog: self))
+      }
+      if r.has("device_count") {
+        return .node(try NodeDecoder.decodeNode(r, catalog: self))
+      }
       return .device(try DeviceDecoder.decode(r))
     }
     if names(.nodes).contains(nameOrPath) { return .node(try node(nameOrPath)) }
-    if names(.clusters).contains(nameOrPath) { return .cluster(try cluster(nameOrPath)) }
-    if names(.devices).contains(nameOrPath) { return .device(try device(nameOrPath)) }
+    if names(.clusters).contains(nameOrPath) {
+      return .cluster(try cluster(nameOrPath))
+    }
+    if names(.devices).contains(nameOrPath) {
+      return .device(try device(nameOrPath))
+    }
     let all = names(.devices) + names(.nodes) + names(.clusters)
-    let hint = NameSuggestion.closest(to: nameOrPath, in: all).map { "did you mean '\($0)'? " }
+    let hint = NameSuggestion.closest(to: nameOrPath, in: all).map {
+      "did you mean '\($0)'? "
+    }
     throw DescriptorError(
       .unknownName, path: "",
       message:
@@ -77,7 +95,9 @@ extension Catalog {
 
   /// Loads the model `nameOrPath`: a workload name, a workload YAML, or a
   /// Hugging Face `config.json` (named after its folder).
-  public func model(_ nameOrPath: String) throws(DescriptorError) -> ModelArchitecture {
+  public func model(_ nameOrPath: String) throws(DescriptorError)
+    -> ModelArchitecture
+  {
     let path = try file(nameOrPath, in: .workloads, what: "model")
     let r = try reader(path, expectName: true)
     let url = URL(fileURLWithPath: path)

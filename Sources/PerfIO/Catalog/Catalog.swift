@@ -18,20 +18,27 @@ public struct Catalog: Sendable {
   /// else the nearest folder holding `hardware/` and `workloads/` above the
   /// working directory, else above the executable (a build inside the
   /// repository).
-  public static func locate(explicit: String?) throws(DescriptorError) -> Catalog {
+  public static func locate(explicit: String?) throws(DescriptorError)
+    -> Catalog
+  {
     if let explicit {
       guard isCatalog(explicit) else {
         throw DescriptorError(
           .unreadable, path: explicit,
-          message: "no hardware/ and workloads/ folders here; pass the repository root")
+          message:
+            "no hardware/ and workloads/ folders here; pass the repository root"
+        )
       }
       return Catalog(root: explicit)
     }
     let environment = ProcessInfo.processInfo.environment["ROOFLINE_CATALOG"]
-    if let environment, isCatalog(environment) { return Catalog(root: environment) }
+    if let environment, isCatalog(environment) {
+      return Catalog(root: environment)
+    }
     let starts = [
       FileManager.default.currentDirectoryPath,
-      URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+      URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
+        .resolvingSymlinksInPath()
         .deletingLastPathComponent().path,
     ]
     for start in starts {
@@ -68,8 +75,10 @@ public struct Catalog: Sendable {
   /// Names in `section`, sorted: file names without `.yaml`.
   public func names(_ section: Section) -> [String] {
     let folder = root + "/" + section.rawValue
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+    let files =
+      (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+      .sorted()
   }
 
   /// The file for `nameOrPath` in `section`: a path when it has a `/` or a
@@ -81,18 +90,22 @@ public struct Catalog: Sendable {
   {
     if Self.isPath(nameOrPath) {
       guard FileManager.default.fileExists(atPath: nameOrPath) else {
-        throw DescriptorError(.unreadable, path: nameOrPath, message: "no such file")
+        throw DescriptorError(
+          .unreadable, path: nameOrPath, message: "no such file")
       }
       return nameOrPath
     }
     let path = root + "/" + section.rawValue + "/" + nameOrPath + ".yaml"
     if FileManager.default.fileExists(atPath: path) { return path }
     let known = names(section)
-    let hint = NameSuggestion.closest(to: nameOrPath, in: known).map { "did you mean '\($0)'? " }
+    let hint = NameSuggestion.closest(to: nameOrPath, in: known).map {
+      "did you mean '\($0)'? "
+    }
     throw DescriptorError(
       .unknownName, path: "",
       message:
-        "unknown \(what) '\(nameOrPath)'; \(hint ?? "")known: \(known.joined(separator: ", "))")
+        "unknown \(what) '\(nameOrPath)'; \(hint ?? "")known: \(known.joined(separator: ", "))"
+    )
   }
 
   static func isPath(_ text: String) -> Bool {
@@ -101,14 +114,18 @@ public struct Catalog: Sendable {
   }
 
   /// Reads the file and checks that a catalogue file's `name:` matches it.
-  func reader(_ path: String, expectName: Bool) throws(DescriptorError) -> YAMLNodeReader {
+  func reader(_ path: String, expectName: Bool) throws(DescriptorError)
+    -> YAMLNodeReader
+  {
     let r = try YAMLNodeReader.load(path)
     if expectName && path.hasPrefix(root + "/") {
-      let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+      let stem = URL(fileURLWithPath: path).deletingPathExtension()
+        .lastPathComponent
       let name = try r.string("name")
       guard name == stem else {
         throw r.error(
-          .nameMismatch, "name", "is \"\(name)\" but the file is \(stem).yaml; make them equal")
+          .nameMismatch, "name",
+          "is \"\(name)\" but the file is \(stem).yaml; make them equal")
       }
     }
     return r

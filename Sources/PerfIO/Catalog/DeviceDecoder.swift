@@ -17,11 +17,13 @@ import PerfModel
 ///     price: {source, usd_per_hour, basis, date}
 enum DeviceDecoder {
   static let topKeys = [
-    "name", "display_name", "vendor", "kind", "notes", "compute", "memory", "interconnect",
+    "name", "display_name", "vendor", "kind", "notes", "compute", "memory",
+    "interconnect",
     "host_memory", "power", "price",
   ]
 
-  static func decode(_ r: YAMLNodeReader) throws(DescriptorError) -> DeviceSpec {
+  static func decode(_ r: YAMLNodeReader) throws(DescriptorError) -> DeviceSpec
+  {
     try r.rejectUnknownKeys(topKeys)
     var sources: [String: String] = [:]
     let kindText = try r.string("kind")
@@ -44,8 +46,11 @@ enum DeviceDecoder {
       unitName: try c.string("unit_name"),
       matrixFLOPsPerSecond: try peaks(c, "matrix_flops_per_second"),
       vectorFLOPsPerSecond: try peaks(c, "vector_flops_per_second"))
-    if compute.matrixFLOPsPerSecond.isEmpty && compute.vectorFLOPsPerSecond.isEmpty {
-      throw c.missing("matrix_flops_per_second", "at least one peak per data type")
+    if compute.matrixFLOPsPerSecond.isEmpty
+      && compute.vectorFLOPsPerSecond.isEmpty
+    {
+      throw c.missing(
+        "matrix_flops_per_second", "at least one peak per data type")
     }
 
     let m = try r.child("memory")
@@ -54,7 +59,9 @@ enum DeviceDecoder {
     let levels = try memoryLevels(m)
 
     let i = try r.child("interconnect")
-    try i.rejectUnknownKeys(["source", "scale_up", "host_link", "scale_out", "notes"])
+    try i.rejectUnknownKeys([
+      "source", "scale_up", "host_link", "scale_out", "notes",
+    ])
     sources["interconnect"] = try i.string("source")
     let interconnect = InterconnectSpec(
       scaleUp: try link(i, "scale_up"), hostLink: try link(i, "host_link"),
@@ -62,11 +69,14 @@ enum DeviceDecoder {
 
     var hostMemory: HostMemorySpec?
     if let h = try r.optionalChild("host_memory") {
-      try h.rejectUnknownKeys(["source", "capacity_bytes", "bandwidth_bytes_per_second", "notes"])
+      try h.rejectUnknownKeys([
+        "source", "capacity_bytes", "bandwidth_bytes_per_second", "notes",
+      ])
       sources["host_memory"] = try h.string("source")
       hostMemory = HostMemorySpec(
         capacityBytes: try h.double("capacity_bytes", unit: "bytes"),
-        bandwidthBytesPerSecond: try h.double("bandwidth_bytes_per_second", unit: "bytes/s"))
+        bandwidthBytesPerSecond: try h.double(
+          "bandwidth_bytes_per_second", unit: "bytes/s"))
     }
     var tdp: Double?
     if let p = try r.optionalChild("power") {
@@ -81,13 +91,17 @@ enum DeviceDecoder {
     }
     return DeviceSpec(
       name: try r.string("name"), displayName: try r.string("display_name"),
-      vendor: try r.string("vendor"), kind: kind, compute: compute, memoryLevels: levels,
-      interconnect: interconnect, hostMemory: hostMemory, tdpWatts: tdp, price: price,
+      vendor: try r.string("vendor"), kind: kind, compute: compute,
+      memoryLevels: levels,
+      interconnect: interconnect, hostMemory: hostMemory, tdpWatts: tdp,
+      price: price,
       sources: sources)
   }
 
   static func price(_ p: YAMLNodeReader) throws(DescriptorError) -> PriceSpec {
-    try p.rejectUnknownKeys(["source", "usd_per_hour", "basis", "date", "notes"])
+    try p.rejectUnknownKeys([
+      "source", "usd_per_hour", "basis", "date", "notes",
+    ])
     return PriceSpec(
       usdPerHour: try p.double("usd_per_hour", unit: "US dollars per hour"),
       basis: try p.string("basis"), date: try p.string("date"))
@@ -110,38 +124,51 @@ enum DeviceDecoder {
     return result
   }
 
-  static func memoryLevels(_ m: YAMLNodeReader) throws(DescriptorError) -> [MemoryLevel] {
+  static func memoryLevels(_ m: YAMLNodeReader) throws(DescriptorError)
+    -> [MemoryLevel]
+  {
     let readers = try m.children("levels")
     var levels: [MemoryLevel] = []
     for l in readers {
       try l.rejectUnknownKeys([
-        "name", "kind", "capacity_bytes", "per_unit", "bandwidth_bytes_per_second",
+        "name", "kind", "capacity_bytes", "per_unit",
+        "bandwidth_bytes_per_second",
         "latency_seconds", "notes",
       ])
       let kindText = try l.string("kind")
       guard let kind = MemoryLevel.Kind(rawValue: kindText) else {
-        throw l.error(.type, "kind", "unknown memory kind \"\(kindText)\"; use sram, cache or main")
+        throw l.error(
+          .type, "kind",
+          "unknown memory kind \"\(kindText)\"; use sram, cache or main")
       }
       levels.append(
         MemoryLevel(
           name: try l.string("name"), kind: kind,
           capacityBytes: try l.double("capacity_bytes", unit: "bytes"),
           perUnit: try l.optionalBool("per_unit") ?? false,
-          bandwidthBytesPerSecond: try l.double("bandwidth_bytes_per_second", unit: "bytes/s"),
-          latencySeconds: try l.optionalDouble("latency_seconds", unit: "seconds")))
+          bandwidthBytesPerSecond: try l.double(
+            "bandwidth_bytes_per_second", unit: "bytes/s"),
+          latencySeconds: try l.optionalDouble(
+            "latency_seconds", unit: "seconds")))
     }
-    guard levels.last?.kind == .main, levels.filter({ $0.kind == .main }).count == 1 else {
+    guard levels.last?.kind == .main,
+      levels.filter({ $0.kind == .main }).count == 1
+    else {
       throw m.error(
         .type, "levels",
-        "list the levels innermost first and end with exactly one `kind: main` level (HBM/DRAM)")
+        "list the levels innermost first and end with exactly one `kind: main` level (HBM/DRAM)"
+      )
     }
     return levels
   }
 
-  static func link(_ i: YAMLNodeReader, _ key: String) throws(DescriptorError) -> LinkSpec? {
+  static func link(_ i: YAMLNodeReader, _ key: String) throws(DescriptorError)
+    -> LinkSpec?
+  {
     guard let l = try i.optionalChild(key) else { return nil }
     try l.rejectUnknownKeys([
-      "name", "bandwidth_bytes_per_second_per_direction", "latency_seconds", "notes",
+      "name", "bandwidth_bytes_per_second_per_direction", "latency_seconds",
+      "notes",
     ])
     return LinkSpec(
       name: try l.string("name"),

@@ -18,7 +18,8 @@ extension ModelConfigDecoder {
     let window = windowApplies ? try r.optionalInt("sliding_window") : nil
     let attention = AttentionSpec(
       queryHeads: heads, kvHeads: kv, headDim: headDim, slidingWindow: window,
-      qkvBias: attentionBias ?? qkvBiasDefault, outputBias: attentionBias ?? false)
+      qkvBias: attentionBias ?? qkvBiasDefault,
+      outputBias: attentionBias ?? false)
     let mlp = MLPSpec(
       intermediateSize: try r.int("intermediate_size"), gated: true,
       bias: try r.optionalBool("mlp_bias") ?? false)
@@ -26,12 +27,14 @@ extension ModelConfigDecoder {
     if let experts = try r.optionalInt("num_local_experts") {
       ffn = .moe(
         MixtureOfExpertsSpec(
-          experts: experts, expertsPerToken: try expertsPerToken(r, experts: experts),
+          experts: experts,
+          expertsPerToken: try expertsPerToken(r, experts: experts),
           expert: mlp))
     } else {
       ffn = .dense(mlp)
     }
-    let layer = LayerSpec(mixer: .attention(attention), feedForward: ffn, normParameters: 2 * h)
+    let layer = LayerSpec(
+      mixer: .attention(attention), feedForward: ffn, normParameters: 2 * h)
     return Parsed(
       layers: Array(repeating: layer, count: layers), hiddenSize: h,
       vocabSize: try r.int("vocab_size"),
@@ -40,11 +43,14 @@ extension ModelConfigDecoder {
       finalNormParameters: h)
   }
 
-  static func expertsPerToken(_ r: YAMLNodeReader, experts: Int) throws(DescriptorError) -> Int {
+  static func expertsPerToken(_ r: YAMLNodeReader, experts: Int)
+    throws(DescriptorError) -> Int
+  {
     let k = try r.int("num_experts_per_tok")
     guard k <= experts else {
       throw r.error(
-        .range, "num_experts_per_tok", "\(k) experts per token exceeds the \(experts) experts")
+        .range, "num_experts_per_tok",
+        "\(k) experts per token exceeds the \(experts) experts")
     }
     return k
   }
@@ -52,11 +58,14 @@ extension ModelConfigDecoder {
   /// Falcon (`FalconConfig`): multi-query attention (or grouped, with
   /// `new_decoder_architecture`), a 4h GELU MLP, LayerNorms with biases;
   /// parallel attention and MLP share one norm.
-  static func decodeFalcon(_ r: YAMLNodeReader) throws(DescriptorError) -> Parsed {
+  static func decodeFalcon(_ r: YAMLNodeReader) throws(DescriptorError)
+    -> Parsed
+  {
     let h = try r.int("hidden_size")
     let layers = try r.int("num_hidden_layers")
     let heads = try r.int("num_attention_heads")
-    let newArchitecture = try r.optionalBool("new_decoder_architecture") ?? false
+    let newArchitecture =
+      try r.optionalBool("new_decoder_architecture") ?? false
     let kv: Int
     if newArchitecture {
       kv = try r.optionalInt("num_kv_heads") ?? heads
@@ -67,11 +76,14 @@ extension ModelConfigDecoder {
     let parallel = try r.optionalBool("parallel_attn") ?? true
     let norms = newArchitecture ? 2 : (parallel ? 1 : 2)
     let attention = AttentionSpec(
-      queryHeads: heads, kvHeads: kv, headDim: h / heads, qkvBias: bias, outputBias: bias)
+      queryHeads: heads, kvHeads: kv, headDim: h / heads, qkvBias: bias,
+      outputBias: bias)
     let mlp = MLPSpec(
-      intermediateSize: try r.optionalInt("ffn_hidden_size") ?? 4 * h, gated: false, bias: bias)
+      intermediateSize: try r.optionalInt("ffn_hidden_size") ?? 4 * h,
+      gated: false, bias: bias)
     let layer = LayerSpec(
-      mixer: .attention(attention), feedForward: .dense(mlp), normParameters: norms * 2 * h)
+      mixer: .attention(attention), feedForward: .dense(mlp),
+      normParameters: norms * 2 * h)
     return Parsed(
       layers: Array(repeating: layer, count: layers), hiddenSize: h,
       vocabSize: try r.int("vocab_size"),
@@ -83,20 +95,27 @@ extension ModelConfigDecoder {
   /// GPT-2 field names (`GPT2Config`: `n_embd`, `n_layer`, `n_head`,
   /// `n_positions`, `n_inner`), used for GPT-2 and to transcribe GPT-3:
   /// MHA with biases, learned positions, a 4h GELU MLP, pre-LayerNorm.
-  static func decodeGPT2(_ r: YAMLNodeReader) throws(DescriptorError) -> Parsed {
+  static func decodeGPT2(_ r: YAMLNodeReader) throws(DescriptorError) -> Parsed
+  {
     let h = try r.int("n_embd")
     let heads = try r.int("n_head")
     guard h % heads == 0 else {
-      throw r.error(.range, "n_head", "\(heads) heads do not divide n_embd \(h)")
+      throw r.error(
+        .range, "n_head", "\(heads) heads do not divide n_embd \(h)")
     }
     let positions = try r.int("n_positions")
     let attention = AttentionSpec(
-      queryHeads: heads, kvHeads: heads, headDim: h / heads, qkvBias: true, outputBias: true)
-    let mlp = MLPSpec(intermediateSize: try r.optionalInt("n_inner") ?? 4 * h, gated: false, bias: true)
+      queryHeads: heads, kvHeads: heads, headDim: h / heads, qkvBias: true,
+      outputBias: true)
+    let mlp = MLPSpec(
+      intermediateSize: try r.optionalInt("n_inner") ?? 4 * h, gated: false,
+      bias: true)
     let layer = LayerSpec(
-      mixer: .attention(attention), feedForward: .dense(mlp), normParameters: 2 * 2 * h)
+      mixer: .attention(attention), feedForward: .dense(mlp),
+      normParameters: 2 * 2 * h)
     return Parsed(
-      layers: Array(repeating: layer, count: try r.int("n_layer")), hiddenSize: h,
+      layers: Array(repeating: layer, count: try r.int("n_layer")),
+      hiddenSize: h,
       vocabSize: try r.int("vocab_size"), maxContextTokens: positions,
       positionEmbeddings: positions,
       tieWordEmbeddings: try r.optionalBool("tie_word_embeddings") ?? true,

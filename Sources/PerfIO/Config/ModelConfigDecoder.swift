@@ -9,16 +9,19 @@ import PerfModel
 enum ModelConfigDecoder {
   /// The `model_type` values this toolkit models.
   static let supported = [
-    "deepseek_v2", "deepseek_v3", "falcon", "gla", "gpt2", "jamba", "llama", "mamba", "mamba2",
+    "deepseek_v2", "deepseek_v3", "falcon", "gla", "gpt2", "jamba", "llama",
+    "mamba", "mamba2",
     "mistral", "mixtral", "qwen2",
   ]
 
   /// Reads the family-specific fields of a `modelType` config.
-  static func decodeFamily(_ modelType: String, _ r: YAMLNodeReader) throws(DescriptorError)
+  static func decodeFamily(_ modelType: String, _ r: YAMLNodeReader)
+    throws(DescriptorError)
     -> Parsed?
   {
     switch modelType {
-    case "llama", "mistral", "mixtral": try decodeLlamaFamily(r, qkvBiasDefault: false)
+    case "llama", "mistral", "mixtral":
+      try decodeLlamaFamily(r, qkvBiasDefault: false)
     case "qwen2": try decodeLlamaFamily(r, qkvBiasDefault: true)
     case "falcon": try decodeFalcon(r)
     case "gpt2": try decodeGPT2(r)
@@ -48,18 +51,22 @@ enum ModelConfigDecoder {
   {
     let list = supported.joined(separator: ", ")
     guard let modelType = try r.optionalString("model_type") else {
-      throw r.missing("model_type", "the Hugging Face model type (one of \(list))")
+      throw r.missing(
+        "model_type", "the Hugging Face model type (one of \(list))")
     }
     guard let parsed = try decodeFamily(modelType, r) else {
       throw r.error(
         .unsupported, "model_type",
-        "\"\(modelType)\" is not a supported decoder architecture; supported: \(list)")
+        "\"\(modelType)\" is not a supported decoder architecture; supported: \(list)"
+      )
     }
     let dtypeKey = r.has("torch_dtype") ? "torch_dtype" : "dtype"
     var dtype = DataType.bf16
     if let text = try r.optionalString(dtypeKey) {
       guard let parsedType = DataType(spelling: text) else {
-        throw r.error(.type, dtypeKey, "unknown data type \"\(text)\"; use bfloat16, float16 or float32")
+        throw r.error(
+          .type, dtypeKey,
+          "unknown data type \"\(text)\"; use bfloat16, float16 or float32")
       }
       dtype = parsedType
     }
@@ -78,7 +85,8 @@ enum ModelConfigDecoder {
       positionEmbeddings: parsed.positionEmbeddings,
       tieWordEmbeddings: parsed.tieWordEmbeddings,
       finalNormParameters: parsed.finalNormParameters,
-      layerGroups: ModelArchitecture.groups(parsed.layers), weightDataType: dtype,
+      layerGroups: ModelArchitecture.groups(parsed.layers),
+      weightDataType: dtype,
       quantizedWeightDataType: quantized, source: source)
   }
 
@@ -94,12 +102,14 @@ enum ModelConfigDecoder {
     let kv = try r.optionalInt(kvKey) ?? heads
     guard heads % kv == 0 else {
       throw r.error(
-        .range, kvKey, "\(kv) KV heads do not divide \(heads) query heads; check the config")
+        .range, kvKey,
+        "\(kv) KV heads do not divide \(heads) query heads; check the config")
     }
     let headDim = try r.optionalInt("head_dim") ?? hidden / heads
     guard r.has("head_dim") || hidden % heads == 0 else {
       throw r.error(
-        .range, headsKey, "\(heads) heads do not divide hidden_size \(hidden); add head_dim")
+        .range, headsKey,
+        "\(heads) heads do not divide hidden_size \(hidden); add head_dim")
     }
     return (heads, kv, headDim)
   }

@@ -7,7 +7,9 @@ public enum AtomicFile {
   /// a part; on failure nothing is left behind.
   ///
   /// - Throws: ``DescriptorError`` with code `unreadable` naming the path.
-  public static func write(_ text: String, to path: String) throws(DescriptorError) {
+  public static func write(_ text: String, to path: String)
+    throws(DescriptorError)
+  {
     let url = URL(fileURLWithPath: path)
     do {
       try Data(text.utf8).write(to: url, options: .atomic)

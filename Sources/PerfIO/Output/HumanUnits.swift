@@ -12,7 +12,8 @@ public enum HumanUnits {
       v /= 1024
       i += 1
     }
-    return i == 0 ? String(format: "%.0f B", v) : String(format: "%.2f ", v) + units[i]
+    return i == 0
+      ? String(format: "%.0f B", v) : String(format: "%.2f ", v) + units[i]
   }
 
   /// A rate in decimal multiples: `3.35e12, "B/s"` → `3.35 TB/s`.
@@ -50,7 +51,9 @@ public enum HumanUnits {
   /// A plain number for CSV and JSON: integers without a fraction, others
   /// with enough digits to round-trip.
   public static func plain(_ value: Double) -> String {
-    if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+    if value == value.rounded() && abs(value) < 1e15 {
+      return String(Int64(value))
+    }
     return "\(value)"
   }
 }

@@ -25,7 +25,9 @@ public struct ReportTable: Sendable, Hashable {
   public func text() -> String {
     var widths = columns.map(\.count)
     for row in rows {
-      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+      for (i, cell) in row.enumerated() {
+        widths[i] = max(widths[i], cell.count)
+      }
     }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { i, cell in
@@ -35,21 +37,26 @@ public struct ReportTable: Sendable, Hashable {
         of: "\\s+$", with: "", options: .regularExpression)
     }
     var out = line(columns) + "\n"
-    out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+    out +=
+      widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+      + "\n"
     for row in rows { out += line(row) + "\n" }
     return out
   }
 
   /// The table as CSV (through libcsv).
-  public func csv() -> String { CSVWriter.document(header: columns, rows: rows) }
+  public func csv() -> String {
+    CSVWriter.document(header: columns, rows: rows)
+  }
 
   /// The table as a JSON array of objects keyed by column; cells that
   /// parse as numbers are written as numbers.
   public func json() -> String {
     let objects = rows.map { row in
-      "  {" + zip(columns, row).map { key, cell in
-        "\(Self.jsonString(key)): \(Self.isNumeric(cell) && Double(cell) != nil ? cell : Self.jsonString(cell))"
-      }.joined(separator: ", ") + "}"
+      "  {"
+        + zip(columns, row).map { key, cell in
+          "\(Self.jsonString(key)): \(Self.isNumeric(cell) && Double(cell) != nil ? cell : Self.jsonString(cell))"
+        }.joined(separator: ", ") + "}"
     }
     return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
   }

@@ -3,21 +3,26 @@ import PerfModel
 /// What `roofline workload list|show` prints.
 public enum WorkloadReport {
   /// One row per model, in SI units.
-  public static func list(_ models: [ModelArchitecture], cacheType: DataType = .bf16)
+  public static func list(
+    _ models: [ModelArchitecture], cacheType: DataType = .bf16
+  )
     -> ReportTable
   {
     var t = ReportTable(columns: [
       "name", "model_type", "families", "layers", "hidden_size", "parameters",
-      "active_parameters", "kv_bytes_per_token", "state_bytes_per_request", "max_context_tokens",
+      "active_parameters", "kv_bytes_per_token", "state_bytes_per_request",
+      "max_context_tokens",
     ])
     let format = StorageFormat.cache(cacheType)
     for m in models {
       t.append([
-        m.name, m.modelType, m.families.joined(separator: " "), String(m.layerCount),
+        m.name, m.modelType, m.families.joined(separator: " "),
+        String(m.layerCount),
         String(m.hiddenSize), HumanUnits.plain(m.totalParameters),
         HumanUnits.plain(m.activeParametersPerToken),
         HumanUnits.plain(m.cacheBytesPerToken(format: format)),
-        HumanUnits.plain(m.stateBytesPerRequest(format: format)), contextText(m),
+        HumanUnits.plain(m.stateBytesPerRequest(format: format)),
+        contextText(m),
       ])
     }
     return t
@@ -26,16 +31,19 @@ public enum WorkloadReport {
   /// The list in human units.
   public static func listText(_ models: [ModelArchitecture]) -> String {
     var t = ReportTable(columns: [
-      "model", "families", "layers", "params", "active", "KV/token (bf16)", "state/request",
+      "model", "families", "layers", "params", "active", "KV/token (bf16)",
+      "state/request",
       "max context",
     ])
     let format = StorageFormat.cache(.bf16)
     for m in models {
       t.append([
         m.name, m.families.joined(separator: ", "), String(m.layerCount),
-        HumanUnits.count(m.totalParameters), HumanUnits.count(m.activeParametersPerToken),
+        HumanUnits.count(m.totalParameters),
+        HumanUnits.count(m.activeParametersPerToken),
         HumanUnits.bytes(m.cacheBytesPerToken(format: format)),
-        HumanUnits.bytes(m.stateBytesPerRequest(format: format)), contextText(m),
+        HumanUnits.bytes(m.stateBytesPerRequest(format: format)),
+        contextText(m),
       ])
     }
     return t.text()
@@ -48,20 +56,29 @@ public enum WorkloadReport {
   /// One model: its layer groups and per-layer cache figures.
   public static func showText(_ m: ModelArchitecture) -> String {
     let format = StorageFormat.cache(.bf16)
-    var out = "\(m.name) (model_type \(m.modelType)): \(m.families.joined(separator: ", "))\n"
+    var out =
+      "\(m.name) (model_type \(m.modelType)): \(m.families.joined(separator: ", "))\n"
     out += "source: \(m.source)\n"
-    out += "hidden \(m.hiddenSize), vocab \(m.vocabSize), \(m.layerCount) layers, max context \(contextText(m)), weights \(m.weightDataType.rawValue)\n"
-    out += "parameters \(HumanUnits.count(m.totalParameters)), active per token \(HumanUnits.count(m.activeParametersPerToken))\n"
-    out += "KV cache per token (bf16): \(HumanUnits.plain(m.cacheBytesPerToken(format: format))) B; state per request: \(HumanUnits.bytes(m.stateBytesPerRequest(format: format)))\n\n"
-    var t = ReportTable(columns: ["layers", "mixer", "feed-forward", "params/layer", "KV B/token", "state/request"])
+    out +=
+      "hidden \(m.hiddenSize), vocab \(m.vocabSize), \(m.layerCount) layers, max context \(contextText(m)), weights \(m.weightDataType.rawValue)\n"
+    out +=
+      "parameters \(HumanUnits.count(m.totalParameters)), active per token \(HumanUnits.count(m.activeParametersPerToken))\n"
+    out +=
+      "KV cache per token (bf16): \(HumanUnits.plain(m.cacheBytesPerToken(format: format))) B; state per request: \(HumanUnits.bytes(m.stateBytesPerRequest(format: format)))\n\n"
+    var t = ReportTable(columns: [
+      "layers", "mixer", "feed-forward", "params/layer", "KV B/token",
+      "state/request",
+    ])
     var first = 0
     for g in m.layerGroups {
       let range = g.count == 1 ? "\(first)" : "\(first)–\(first + g.count - 1)"
       first += g.count
       t.append([
         range, mixerText(g.layer.mixer), ffnText(g.layer.feedForward),
-        HumanUnits.count(g.layer.parameters(hiddenSize: m.hiddenSize, tensorParallel: 1)),
-        HumanUnits.plain(g.layer.cacheBytesPerToken(tensorParallel: 1, format: format)),
+        HumanUnits.count(
+          g.layer.parameters(hiddenSize: m.hiddenSize, tensorParallel: 1)),
+        HumanUnits.plain(
+          g.layer.cacheBytesPerToken(tensorParallel: 1, format: format)),
         HumanUnits.bytes(g.layer.stateBytes(tensorParallel: 1, format: format)),
       ])
     }
@@ -72,10 +89,12 @@ public enum WorkloadReport {
     switch mixer {
     case .attention(let a):
       if let l = a.latent {
-        return "MLA \(a.queryHeads) heads, latent \(l.kvLoraRank)+\(l.qkRopeHeadDim)"
+        return
+          "MLA \(a.queryHeads) heads, latent \(l.kvLoraRank)+\(l.qkRopeHeadDim)"
       }
       let window = a.slidingWindow.map { ", window \($0)" } ?? ""
-      return "\(a.variant) \(a.queryHeads)q/\(a.kvHeads)kv × \(a.headDim)\(window)"
+      return
+        "\(a.variant) \(a.queryHeads)q/\(a.kvHeads)kv × \(a.headDim)\(window)"
     case .stateSpace(let s):
       return "Mamba-\(s.version) inner \(s.innerSize), state \(s.stateSize)"
     case .linearAttention(let l):
@@ -86,10 +105,12 @@ public enum WorkloadReport {
   static func ffnText(_ ffn: FeedForwardSpec) -> String {
     switch ffn {
     case .none: return "—"
-    case .dense(let m): return "\(m.gated ? "gated " : "")MLP \(m.intermediateSize)"
+    case .dense(let m):
+      return "\(m.gated ? "gated " : "")MLP \(m.intermediateSize)"
     case .moe(let e):
       let shared = e.sharedExperts > 0 ? " + \(e.sharedExperts) shared" : ""
-      return "MoE top-\(e.expertsPerToken)/\(e.experts) × \(e.expert.intermediateSize)\(shared)"
+      return
+        "MoE top-\(e.expertsPerToken)/\(e.experts) × \(e.expert.intermediateSize)\(shared)"
     }
   }
 }

@@ -21,7 +21,8 @@ extension YAMLNodeReader {
     guard case .scalar(let s) = found, s.style == .plain,
       let number = Self.number(s.string)
     else {
-      throw error(.type, key, "\(expected), found \(describe(found))", at: found)
+      throw error(
+        .type, key, "\(expected), found \(describe(found))", at: found)
     }
     guard number.isFinite else {
       throw error(.range, key, "\(expected), found \(s.string)", at: found)
@@ -42,18 +43,25 @@ extension YAMLNodeReader {
     return number
   }
 
-  func optionalInt(_ key: String, _ rule: NumberRule = .positive) throws(DescriptorError)
+  func optionalInt(_ key: String, _ rule: NumberRule = .positive)
+    throws(DescriptorError)
     -> Int?
   {
     guard let found = value(key) else { return nil }
-    guard let number = try optionalDouble(key, unit: "a count", rule) else { return nil }
+    guard let number = try optionalDouble(key, unit: "a count", rule) else {
+      return nil
+    }
     guard number == number.rounded(), abs(number) < 1e15 else {
-      throw error(.type, key, "expected a whole number, found \(describe(found))", at: found)
+      throw error(
+        .type, key, "expected a whole number, found \(describe(found))",
+        at: found)
     }
     return Int(number)
   }
 
-  func int(_ key: String, _ rule: NumberRule = .positive) throws(DescriptorError) -> Int {
+  func int(_ key: String, _ rule: NumberRule = .positive)
+    throws(DescriptorError) -> Int
+  {
     guard let number = try optionalInt(key, rule) else {
       throw missing(key, "a whole number")
     }
@@ -63,7 +71,8 @@ extension YAMLNodeReader {
   func optionalString(_ key: String) throws(DescriptorError) -> String? {
     guard let found = value(key) else { return nil }
     guard case .scalar(let s) = found else {
-      throw error(.type, key, "expected text, found \(describe(found))", at: found)
+      throw error(
+        .type, key, "expected text, found \(describe(found))", at: found)
     }
     return s.string
   }
@@ -78,48 +87,61 @@ extension YAMLNodeReader {
   func optionalBool(_ key: String) throws(DescriptorError) -> Bool? {
     guard let found = value(key) else { return nil }
     guard case .scalar(let s) = found, s.style == .plain else {
-      throw error(.type, key, "expected true or false, found \(describe(found))", at: found)
+      throw error(
+        .type, key, "expected true or false, found \(describe(found))",
+        at: found)
     }
     switch s.string.lowercased() {
     case "true", "yes": return true
     case "false", "no": return false
     default:
-      throw error(.type, key, "expected true or false, found \(s.string)", at: found)
+      throw error(
+        .type, key, "expected true or false, found \(s.string)", at: found)
     }
   }
 
   func optionalChild(_ key: String) throws(DescriptorError) -> YAMLNodeReader? {
     guard let found = value(key) else { return nil }
     guard case .mapping = found else {
-      throw error(.type, key, "expected a mapping of fields, found \(describe(found))", at: found)
+      throw error(
+        .type, key, "expected a mapping of fields, found \(describe(found))",
+        at: found)
     }
     return YAMLNodeReader(path: path, node: found, fieldPath: path(key))
   }
 
   func child(_ key: String) throws(DescriptorError) -> YAMLNodeReader {
-    guard let reader = try optionalChild(key) else { throw missing(key, "a mapping of fields") }
+    guard let reader = try optionalChild(key) else {
+      throw missing(key, "a mapping of fields")
+    }
     return reader
   }
 
   func optionalList(_ key: String) throws(DescriptorError) -> [Node]? {
     guard let found = value(key) else { return nil }
     guard case .sequence(let items) = found else {
-      throw error(.type, key, "expected a list, found \(describe(found))", at: found)
+      throw error(
+        .type, key, "expected a list, found \(describe(found))", at: found)
     }
     return Array(items)
   }
 
   /// The mapping items of the list at `key`, each as a reader.
   func children(_ key: String) throws(DescriptorError) -> [YAMLNodeReader] {
-    guard let items = try optionalList(key) else { throw missing(key, "a list") }
+    guard let items = try optionalList(key) else {
+      throw missing(key, "a list")
+    }
     var readers: [YAMLNodeReader] = []
     for (index, item) in items.enumerated() {
       guard case .mapping = item else {
         throw error(
-          .type, "\(key)[\(index)]", "expected a mapping of fields, found \(describe(item))",
+          .type, "\(key)[\(index)]",
+          "expected a mapping of fields, found \(describe(item))",
           at: item)
       }
-      readers.append(YAMLNodeReader(path: path, node: item, fieldPath: path("\(key)[\(index)]")))
+      readers.append(
+        YAMLNodeReader(
+          path: path, node: item, fieldPath: path("\(key)[\(index)]")))
     }
     return readers
   }

@@ -4,7 +4,10 @@ extension YAMLNodeReader {
   /// Throws for the first key not in `allowed`, suggesting the closest.
   func rejectUnknownKeys(_ allowed: [String]) throws(DescriptorError) {
     for key in keys where !allowed.contains(key) {
-      let hint = NameSuggestion.closest(to: key, in: allowed).map { "did you mean `\($0)`? " } ?? ""
+      let hint =
+        NameSuggestion.closest(to: key, in: allowed).map {
+          "did you mean `\($0)`? "
+        } ?? ""
       throw error(
         .type, key,
         "unknown field; \(hint)allowed here: \(allowed.joined(separator: ", "))",
@@ -18,7 +21,9 @@ public enum NameSuggestion {
   /// The candidates that extend `name` (`h100` → `h100-pcie or h100-sxm`),
   /// else the one nearest by Levenshtein distance (case-insensitive), or
   /// `nil` when none is within half the name's length (at least 3).
-  public static func closest(to name: String, in candidates: [String]) -> String? {
+  public static func closest(to name: String, in candidates: [String])
+    -> String?
+  {
     let lowered = name.lowercased()
     let extending = candidates.filter { $0.lowercased().hasPrefix(lowered) }
     if !extending.isEmpty, !lowered.isEmpty {
@@ -41,7 +46,8 @@ public enum NameSuggestion {
     for (i, ca) in a.enumerated() {
       var current = [i + 1] + Array(repeating: 0, count: b.count)
       for (j, cb) in b.enumerated() {
-        current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
+        current[j + 1] = min(
+          previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
       }
       previous = current
     }

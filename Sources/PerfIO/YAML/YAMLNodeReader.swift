@@ -17,7 +17,9 @@ struct YAMLNodeReader {
   let fieldPath: String
 
   /// Parses `text` and returns a reader on its root mapping.
-  static func parse(_ text: String, path: String) throws(DescriptorError) -> YAMLNodeReader {
+  static func parse(_ text: String, path: String) throws(DescriptorError)
+    -> YAMLNodeReader
+  {
     let root: Node?
     do {
       root = try Yams.compose(yaml: text)
@@ -26,7 +28,8 @@ struct YAMLNodeReader {
         .syntax, path: path, line: Self.line(of: error),
         message: "not valid YAML/JSON: \(Self.problem(of: error))")
     } catch {
-      throw DescriptorError(.syntax, path: path, message: "not valid YAML/JSON: \(error)")
+      throw DescriptorError(
+        .syntax, path: path, message: "not valid YAML/JSON: \(error)")
     }
     guard let root, case .mapping = root else {
       throw DescriptorError(
@@ -44,14 +47,17 @@ struct YAMLNodeReader {
     } catch {
       throw DescriptorError(
         .unreadable, path: path,
-        message: "cannot read the file (\(error.localizedDescription)); check the path")
+        message:
+          "cannot read the file (\(error.localizedDescription)); check the path"
+      )
     }
     return try parse(text, path: path)
   }
 
   private static func line(of error: YamlError) -> Int? {
     switch error {
-    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _),
+      .composer(_, _, let mark, _):
       return mark.line
     default: return nil
     }
@@ -62,15 +68,17 @@ struct YAMLNodeReader {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
-      let where_ = context.map { "\($0.text) " } ?? ""
-      return "\(where_)\(problem) at line \(mark.line), column \(mark.column)"
+      let location = context.map { "\($0.text) " } ?? ""
+      return "\(location)\(problem) at line \(mark.line), column \(mark.column)"
     default: return "\(error)"
     }
   }
 
   // MARK: Looking up fields
 
-  func path(_ key: String) -> String { fieldPath.isEmpty ? key : "\(fieldPath).\(key)" }
+  func path(_ key: String) -> String {
+    fieldPath.isEmpty ? key : "\(fieldPath).\(key)"
+  }
 
   /// The value node for `key`, treating an explicit `null` as absent.
   func value(_ key: String) -> Node? {
@@ -93,10 +101,12 @@ struct YAMLNodeReader {
   }
 
   func error(
-    _ code: DescriptorError.Code, _ key: String, _ message: String, at found: Node? = nil
+    _ code: DescriptorError.Code, _ key: String, _ message: String,
+    at found: Node? = nil
   ) -> DescriptorError {
     DescriptorError(
-      code, path: path, line: (found ?? value(key) ?? node).mark?.line, field: path(key),
+      code, path: path, line: (found ?? value(key) ?? node).mark?.line,
+      field: path(key),
       message: message)
   }
 

@@ -1,5 +1,6 @@
-/// Binary and decimal byte multiples, for the few places (defaults, tests)
-/// that state sizes in human units. The library itself works in bytes.
+/// Binary and decimal byte multiples, for the few places (defaults, tests) that state sizes in human units.
+///
+/// The library itself works in bytes.
 public enum ByteUnits {
   /// 2^30 bytes.
   public static let gibibyte = 1_073_741_824.0

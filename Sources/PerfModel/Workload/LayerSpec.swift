@@ -19,8 +19,9 @@ public struct LayerSpec: Sendable, Hashable, Codable {
   public var normParameters: Int
 
   /// Creates a layer description.
-  public init(mixer: MixerSpec, feedForward: FeedForwardSpec, normParameters: Int)
-  {
+  public init(
+    mixer: MixerSpec, feedForward: FeedForwardSpec, normParameters: Int
+  ) {
     self.mixer = mixer
     self.feedForward = feedForward
     self.normParameters = normParameters

@@ -13,7 +13,8 @@ extension RooflineCommand {
 
 extension RooflineCommand.Hardware {
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every device, node and cluster.")
+    static let configuration = CommandConfiguration(
+      abstract: "List every device, node and cluster.")
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -23,15 +24,19 @@ extension RooflineCommand.Hardware {
       let nodes = try c.names(.nodes).map { try c.node($0) }
       let clusters = try c.names(.clusters).map { try c.cluster($0) }
       try output.emit(
-        table: { HardwareReport.listText(devices, nodes: nodes, clusters: clusters) },
+        table: {
+          HardwareReport.listText(devices, nodes: nodes, clusters: clusters)
+        },
         csv: { HardwareReport.list(devices).csv() },
         json: { JSONOutput.encode(devices) })
     }
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one device, node or cluster.")
-    @Argument(help: "A catalogue name or a path to a descriptor.") var name: String
+    static let configuration = CommandConfiguration(
+      abstract: "Show one device, node or cluster.")
+    @Argument(help: "A catalogue name or a path to a descriptor.") var name:
+      String
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -43,10 +48,12 @@ extension RooflineCommand.Hardware {
           switch target {
           case .device: return HardwareReport.showText(device)
           case .node(let n):
-            return "\(n.displayName) (\(n.name)): \(n.deviceCount) × \(device.name), \(n.topology.rawValue)\nsource: \(n.source)\n\n"
+            return
+              "\(n.displayName) (\(n.name)): \(n.deviceCount) × \(device.name), \(n.topology.rawValue)\nsource: \(n.source)\n\n"
               + HardwareReport.showText(device)
           case .cluster(let c):
-            return "\(c.name): \(c.nodeCount) × \(c.node.name) (\(c.deviceCount) devices), \(c.networkTopology), \(HumanUnits.rate(c.network.bandwidthBytesPerSecondPerDirection, "B/s")) per node per direction\nsource: \(c.source)\n\n"
+            return
+              "\(c.name): \(c.nodeCount) × \(c.node.name) (\(c.deviceCount) devices), \(c.networkTopology), \(HumanUnits.rate(c.network.bandwidthBytesPerSecondPerDirection, "B/s")) per node per direction\nsource: \(c.source)\n\n"
               + HardwareReport.showText(device)
           }
         },

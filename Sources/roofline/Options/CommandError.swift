@@ -10,7 +10,8 @@ struct CommandError: Error, CustomStringConvertible {
   init(planError: PlanError, defaultedTP: Bool) {
     let flag: String
     switch planError.input {
-    case .tensorParallel: flag = defaultedTP ? "--tp (defaulted to devices / pp)" : "--tp"
+    case .tensorParallel:
+      flag = defaultedTP ? "--tp (defaulted to devices / pp)" : "--tp"
     case .pipelineParallel: flag = "--pp"
     case .devices: flag = "--devices"
     case .context: flag = "--context"

@@ -9,7 +9,10 @@ struct OutputOptions: ParsableArguments {
   @Option(help: "Output format: table (human units), csv or json (SI units).")
   var format: OutputFormat = .table
 
-  @Option(help: "Write the answer to this file (whole or not at all) instead of standard output.")
+  @Option(
+    help:
+      "Write the answer to this file (whole or not at all) instead of standard output."
+  )
   var output: String?
 
   /// Renders with the chosen format and writes to the file or stdout.

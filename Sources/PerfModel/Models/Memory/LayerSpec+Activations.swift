@@ -12,7 +12,9 @@
 /// counted. Heads and channels are per rank.
 extension LayerSpec {
   /// Live activation elements per token while this layer runs, on one rank.
-  public func activationWidth(hiddenSize h: Int, tensorParallel tp: Int) -> Double {
+  public func activationWidth(hiddenSize h: Int, tensorParallel tp: Int)
+    -> Double
+  {
     let mixerWidth: Double
     switch mixer {
     case .attention(let a):
@@ -32,7 +34,8 @@ extension LayerSpec {
         mixerWidth = 3 * di
       } else {
         let g = Double(Shard.perRank(s.groups, tp) ?? s.groups)
-        mixerWidth = 2 * di + 2 * g * Double(s.stateSize) + Double(s.heads / tp) + di
+        mixerWidth =
+          2 * di + 2 * g * Double(s.stateSize) + Double(s.heads / tp) + di
       }
     case .linearAttention(let l):
       let heads = Double(l.heads / tp)
@@ -43,10 +46,12 @@ extension LayerSpec {
     case .none: ffnWidth = 0
     case .dense(let m): ffnWidth = Double(m.matrices * m.intermediateSize / tp)
     case .moe(let e):
-      let routed = Double(e.expertsPerToken * e.expert.matrices * e.expert.intermediateSize / tp)
-      let shared = e.sharedExpert.map {
-        Double(e.sharedExperts * $0.matrices * $0.intermediateSize / tp)
-      } ?? 0
+      let routed = Double(
+        e.expertsPerToken * e.expert.matrices * e.expert.intermediateSize / tp)
+      let shared =
+        e.sharedExpert.map {
+          Double(e.sharedExperts * $0.matrices * $0.intermediateSize / tp)
+        } ?? 0
       ffnWidth = routed + shared + Double(e.experts)
     }
     return 2 * Double(h) + max(mixerWidth, ffnWidth)

@@ -15,14 +15,17 @@
 /// [Fu 2024]: https://arxiv.org/abs/2405.08944
 extension LayerSpec {
   /// Bytes of KV cache one token adds to this layer on one rank.
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat) -> Double {
+  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  {
     guard case .attention(let a) = mixer else { return 0 }
     if let m = a.latent {
       let width = m.kvLoraRank + m.qkRopeHeadDim
       return format.bytes(elements: Double(width), vectorLength: width)
     }
     let kv = Shard.perRank(a.kvHeads, tp) ?? a.kvHeads
-    return format.bytes(elements: Double(2 * kv * a.headDim), vectorLength: a.headDim)
+    return format.bytes(
+      elements: Double(2 * kv * a.headDim), vectorLength: a.headDim)
   }
 
   /// Tokens of a `context`-token request this layer keeps in its KV cache.
@@ -34,7 +37,9 @@ extension LayerSpec {
 
   /// Bytes of fixed recurrent state one request holds in this layer, on one
   /// rank; zero for attention.
-  public func stateBytes(tensorParallel tp: Int, format: StorageFormat) -> Double {
+  public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  {
     switch mixer {
     case .attention: return 0
     case .stateSpace(let s):
@@ -64,9 +69,11 @@ extension LayerSpec {
 
   /// Cache bytes of one request of `context` tokens in this layer, on one
   /// rank: per-token KV times cached tokens, plus the fixed state.
-  public func cacheBytes(context: Double, tensorParallel tp: Int, format: StorageFormat) -> Double
-  {
-    cacheBytesPerToken(tensorParallel: tp, format: format) * cachedTokens(context: context)
+  public func cacheBytes(
+    context: Double, tensorParallel tp: Int, format: StorageFormat
+  ) -> Double {
+    cacheBytesPerToken(tensorParallel: tp, format: format)
+      * cachedTokens(context: context)
       + stateBytes(tensorParallel: tp, format: format)
   }
 }

@@ -13,15 +13,19 @@ extension LayerSpec {
   /// Parameters one tensor-parallel rank holds for this layer.
   public func parameters(hiddenSize h: Int, tensorParallel tp: Int) -> Double {
     mixer.parameters(hiddenSize: h, tensorParallel: tp)
-      + feedForward.parameters(hiddenSize: h, tensorParallel: tp, activeOnly: false)
+      + feedForward.parameters(
+        hiddenSize: h, tensorParallel: tp, activeOnly: false)
       + Double(normParameters)
   }
 
   /// Parameters a single token reads in this layer (MoE: router, the
   /// top-k routed experts and the shared experts), on one rank.
-  public func activeParameters(hiddenSize h: Int, tensorParallel tp: Int) -> Double {
+  public func activeParameters(hiddenSize h: Int, tensorParallel tp: Int)
+    -> Double
+  {
     mixer.parameters(hiddenSize: h, tensorParallel: tp)
-      + feedForward.parameters(hiddenSize: h, tensorParallel: tp, activeOnly: true)
+      + feedForward.parameters(
+        hiddenSize: h, tensorParallel: tp, activeOnly: true)
       + Double(normParameters)
   }
 }
@@ -81,7 +85,8 @@ extension MixerSpec {
       let r = Double(l.gateLowRankDim)
       var total = h * (2 * keyDim + valueDim) + valueDim * h  // q, k, v, o
       if l.outputGate { total += h * valueDim }  // g_proj
-      if l.gateLowRankDim > 0 { total += h * r + r * keyDim + keyDim }  // gk_proj
+      // gk_proj
+      if l.gateLowRankDim > 0 { total += h * r + r * keyDim + keyDim }
       total += Double(l.valueHeadDim)  // per-head output norm
       total += (2 * keyDim + valueDim) * Double(l.shortConvKernel)
       return total
@@ -92,18 +97,24 @@ extension MixerSpec {
 extension FeedForwardSpec {
   /// Parameters of the feed-forward block on one of `tp` ranks; with
   /// `activeOnly`, only what one token reads.
-  public func parameters(hiddenSize: Int, tensorParallel tp: Int, activeOnly: Bool) -> Double {
+  public func parameters(
+    hiddenSize: Int, tensorParallel tp: Int, activeOnly: Bool
+  ) -> Double {
     let h = Double(hiddenSize)
     switch self {
     case .none: return 0
     case .dense(let m): return m.parameters(hiddenSize: h, tensorParallel: tp)
     case .moe(let e):
       let routed = Double(activeOnly ? e.expertsPerToken : e.experts)
-      let router = h * Double(e.experts) + (e.routerBias ? Double(e.experts) : 0)
-      let shared = e.sharedExpert.map {
-        Double(e.sharedExperts) * $0.parameters(hiddenSize: h, tensorParallel: tp)
-      } ?? 0
-      return router + routed * e.expert.parameters(hiddenSize: h, tensorParallel: tp) + shared
+      let router =
+        h * Double(e.experts) + (e.routerBias ? Double(e.experts) : 0)
+      let shared =
+        e.sharedExpert.map {
+          Double(e.sharedExperts)
+            * $0.parameters(hiddenSize: h, tensorParallel: tp)
+        } ?? 0
+      return router + routed
+        * e.expert.parameters(hiddenSize: h, tensorParallel: tp) + shared
     }
   }
 }

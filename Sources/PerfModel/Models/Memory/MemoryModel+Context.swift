@@ -13,7 +13,8 @@ extension MemoryModel {
     let tp = s.plan.tensorParallel
     func fits(_ context: Int) -> Bool {
       stages.allSatisfy { stage in
-        let room = stage.capacityBytes - stage.reserveBytes - stage.weightBytes
+        let room =
+          stage.capacityBytes - stage.reserveBytes - stage.weightBytes
           - stage.workspaceBytes
         let perRequest = model.cacheBytes(
           context: Double(context), layers: stage.firstLayer..<stage.endLayer,
@@ -21,7 +22,9 @@ extension MemoryModel {
         return requests * perRequest <= room
       }
     }
-    if fits(cap) { return (cap, s.allowBeyondModelContext ? .unbounded : .model) }
+    if fits(cap) {
+      return (cap, s.allowBeyondModelContext ? .unbounded : .model)
+    }
     guard fits(1) else { return (0, .memory) }
     var lo = 1  // fits
     var hi = cap  // does not fit

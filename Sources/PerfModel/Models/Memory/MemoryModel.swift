@@ -22,7 +22,8 @@ public enum MemoryModel {
   /// - Throws: ``PlanError`` when the plan cannot split the model, or the
   ///   scenario's numbers are out of range.
   public static func estimate(
-    _ model: ModelArchitecture, on device: DeviceSpec, _ scenario: MemoryScenario
+    _ model: ModelArchitecture, on device: DeviceSpec,
+    _ scenario: MemoryScenario
   ) throws(PlanError) -> MemoryEstimate {
     try check(model, scenario)
     let plan = scenario.plan
@@ -40,18 +41,25 @@ public enum MemoryModel {
       var state = 0.0
       model.forEachLayerGroup(in: layers) { count, layer in
         perToken +=
-          Double(count) * layer.cacheBytesPerToken(tensorParallel: tp, format: scenario.cacheFormat)
-        state += Double(count) * layer.stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
+          Double(count)
+          * layer.cacheBytesPerToken(
+            tensorParallel: tp, format: scenario.cacheFormat)
+        state +=
+          Double(count)
+          * layer.stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
       }
       let perRequest = model.cacheBytes(
-        context: context, layers: layers, tensorParallel: tp, format: scenario.cacheFormat)
+        context: context, layers: layers, tensorParallel: tp,
+        format: scenario.cacheFormat)
       let reserve = scenario.reserveFraction * capacity
       let room = capacity - reserve - weights - workspace
       let batchCache = Double(perReplica) * perRequest
-      let maxRequests = perRequest > 0 ? max(0, Int((room / perRequest).rounded(.down))) : 0
+      let maxRequests =
+        perRequest > 0 ? max(0, Int((room / perRequest).rounded(.down))) : 0
       stages.append(
         StageMemory(
-          stage: stage, firstLayer: layers.lowerBound, endLayer: layers.upperBound,
+          stage: stage, firstLayer: layers.lowerBound,
+          endLayer: layers.upperBound,
           capacityBytes: capacity, reserveBytes: reserve, weightBytes: weights,
           workspaceBytes: workspace, cacheBytesPerToken: perToken,
           stateBytesPerRequest: state, cacheBytesPerRequest: perRequest,
@@ -59,46 +67,56 @@ public enum MemoryModel {
           maxConcurrentRequests: maxRequests))
     }
 
-    let binding = stages.indices.min {
-      stages[$0].maxConcurrentRequests < stages[$1].maxConcurrentRequests
-    } ?? 0
+    let binding =
+      stages.indices.min {
+        stages[$0].maxConcurrentRequests < stages[$1].maxConcurrentRequests
+      } ?? 0
     let (maxContext, limit) = longestContext(model, stages, scenario)
     let weightFormat = scenario.weightFormat
     let format = scenario.cacheFormat
-    let perRequest = model.cacheBytesPerRequest(context: context, format: format)
+    let perRequest = model.cacheBytesPerRequest(
+      context: context, format: format)
     return MemoryEstimate(
       totalParameters: model.totalParameters,
       activeParametersPerToken: model.activeParametersPerToken,
       weightBytes: modelWeightBytes(model, weightFormat, active: false),
-      activeWeightBytesPerToken: modelWeightBytes(model, weightFormat, active: true),
+      activeWeightBytesPerToken: modelWeightBytes(
+        model, weightFormat, active: true),
       cacheBytesPerToken: model.cacheBytesPerToken(format: format),
       stateBytesPerRequest: model.stateBytesPerRequest(format: format),
       cacheBytesPerRequest: perRequest,
       cacheBytesForBatch: Double(scenario.batch) * perRequest,
       stages: stages, bindingStage: binding,
-      maxConcurrentRequests: stages[binding].maxConcurrentRequests * plan.dataParallel,
+      maxConcurrentRequests: stages[binding].maxConcurrentRequests
+        * plan.dataParallel,
       maxContextTokens: maxContext, maxContextLimit: limit,
       fits: stages.allSatisfy { $0.freeBytes >= 0 })
   }
 
-  static func check(_ model: ModelArchitecture, _ s: MemoryScenario) throws(PlanError) {
+  static func check(_ model: ModelArchitecture, _ s: MemoryScenario)
+    throws(PlanError)
+  {
     try model.checkTensorParallel(s.plan.tensorParallel)
     try model.checkPipelineParallel(s.plan.pipelineParallel)
     guard s.contextTokens >= 1 else {
-      throw PlanError(.context, "context must be at least 1 token, got \(s.contextTokens)")
+      throw PlanError(
+        .context, "context must be at least 1 token, got \(s.contextTokens)")
     }
-    guard s.allowBeyondModelContext || s.contextTokens <= model.maxContextTokens else {
+    guard s.allowBeyondModelContext || s.contextTokens <= model.maxContextTokens
+    else {
       throw PlanError(
         .context,
         "context \(s.contextTokens) exceeds the \(model.maxContextTokens)-token limit of \(model.name) (max_position_embeddings); lower it, or force it if the model is served with RoPE scaling"
       )
     }
     guard s.batch >= 1 else {
-      throw PlanError(.batch, "batch must be at least 1 request, got \(s.batch)")
+      throw PlanError(
+        .batch, "batch must be at least 1 request, got \(s.batch)")
     }
     guard s.reserveFraction >= 0, s.reserveFraction < 1 else {
       throw PlanError(
-        .reserveFraction, "reserve fraction must be in [0, 1), got \(s.reserveFraction)")
+        .reserveFraction,
+        "reserve fraction must be in [0, 1), got \(s.reserveFraction)")
     }
     guard s.workspaceTokens >= 1, s.logitRows >= 0 else {
       throw PlanError(.workspaceTokens, "workspace tokens must be at least 1")
@@ -120,7 +138,8 @@ public enum MemoryModel {
     }
     let edges =
       model.embeddingParameters(tensorParallel: 1)
-      + (model.tieWordEmbeddings ? 0 : model.lmHeadParameters(tensorParallel: 1))
+      + (model.tieWordEmbeddings
+        ? 0 : model.lmHeadParameters(tensorParallel: 1))
       + Double(model.finalNormParameters)
     return format.bytes(elements: layers, vectorLength: h)
       + edgeFormat(model, format).bytes(elements: edges, vectorLength: h)
@@ -128,18 +147,23 @@ public enum MemoryModel {
 
   /// Embeddings, LM head and final norm stay in the published type when
   /// the layers are quantized to one byte or less.
-  static func edgeFormat(_ model: ModelArchitecture, _ format: StorageFormat) -> StorageFormat {
-    format.dataType.bytesPerElement <= 1 ? .weights(model.weightDataType) : format
+  static func edgeFormat(_ model: ModelArchitecture, _ format: StorageFormat)
+    -> StorageFormat
+  {
+    format.dataType.bytesPerElement <= 1
+      ? .weights(model.weightDataType) : format
   }
 
   static func stageWeightBytes(
-    _ model: ModelArchitecture, _ layers: Range<Int>, stage: Int, _ s: MemoryScenario
+    _ model: ModelArchitecture, _ layers: Range<Int>, stage: Int,
+    _ s: MemoryScenario
   ) -> Double {
     let tp = s.plan.tensorParallel
     let h = model.hiddenSize
     var params = 0.0
     model.forEachLayerGroup(in: layers) { count, layer in
-      params += Double(count) * layer.parameters(hiddenSize: h, tensorParallel: tp)
+      params +=
+        Double(count) * layer.parameters(hiddenSize: h, tensorParallel: tp)
     }
     var edges = 0.0
     let pp = s.plan.pipelineParallel
@@ -152,18 +176,23 @@ public enum MemoryModel {
       }
     }
     return s.weightFormat.bytes(elements: params, vectorLength: h)
-      + edgeFormat(model, s.weightFormat).bytes(elements: edges, vectorLength: h)
+      + edgeFormat(model, s.weightFormat).bytes(
+        elements: edges, vectorLength: h)
   }
 
   static func stageWorkspaceBytes(
-    _ model: ModelArchitecture, _ layers: Range<Int>, stage: Int, _ s: MemoryScenario
+    _ model: ModelArchitecture, _ layers: Range<Int>, stage: Int,
+    _ s: MemoryScenario
   ) -> Double {
     let tp = s.plan.tensorParallel
     var width = 0.0
     model.forEachLayerGroup(in: layers) { _, layer in
-      width = max(width, layer.activationWidth(hiddenSize: model.hiddenSize, tensorParallel: tp))
+      width = max(
+        width,
+        layer.activationWidth(hiddenSize: model.hiddenSize, tensorParallel: tp))
     }
-    var bytes = Double(s.workspaceTokens) * width * s.activationDataType.bytesPerElement
+    var bytes =
+      Double(s.workspaceTokens) * width * s.activationDataType.bytesPerElement
     if stage == s.plan.pipelineParallel - 1 {
       let rows = Double(min(s.logitRows, s.workspaceTokens))
       bytes += rows * Double((model.vocabSize + tp - 1) / tp) * 4

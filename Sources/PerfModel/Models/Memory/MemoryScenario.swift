@@ -6,9 +6,10 @@ public struct MemoryScenario: Sendable, Hashable, Codable {
   /// Concurrent requests over the whole deployment, spread evenly over the
   /// data-parallel replicas.
   public var batch: Int
-  /// How the weights of the decoder layers are stored. Embeddings and the
-  /// LM head stay in the model's published data type when this is a
-  /// quantized format, as AWQ, GPTQ and FP8 checkpoints keep them.
+  /// How the weights of the decoder layers are stored.
+  ///
+  /// Embeddings and the LM head stay in the model's published data type when
+  /// this is a quantized format, as AWQ, GPTQ and FP8 checkpoints keep them.
   public var weightFormat: StorageFormat
   /// How the KV cache and recurrent state are stored.
   public var cacheFormat: StorageFormat
@@ -16,9 +17,9 @@ public struct MemoryScenario: Sendable, Hashable, Codable {
   public var activationDataType: DataType
   /// How the model is split over devices.
   public var plan: ParallelPlan
-  /// Fraction of each device's memory held back for the runtime (CUDA
-  /// context, allocator fragmentation, graphs). 0.10 matches vLLM's default
-  /// `gpu_memory_utilization = 0.9`.
+  /// Fraction of each device's memory held back for the runtime (CUDA context, allocator fragmentation, graphs).
+  ///
+  /// 0.10 matches vLLM's default `gpu_memory_utilization = 0.9`.
   public var reserveFraction: Double
   /// Tokens in one forward pass, which sizes the activation workspace
   /// (vLLM's `max_num_batched_tokens`).

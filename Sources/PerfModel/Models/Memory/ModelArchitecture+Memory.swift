@@ -21,7 +21,8 @@ extension ModelArchitecture {
     var total = 0.0
     for group in layerGroups {
       total +=
-        Double(group.count) * group.layer.parameters(hiddenSize: hiddenSize, tensorParallel: 1)
+        Double(group.count)
+        * group.layer.parameters(hiddenSize: hiddenSize, tensorParallel: 1)
     }
     return total + embeddingParameters(tensorParallel: 1)
       + (tieWordEmbeddings ? 0 : lmHeadParameters(tensorParallel: 1))
@@ -29,13 +30,15 @@ extension ModelArchitecture {
   }
 
   /// Parameters one token reads: all but the routed experts it skips.
+  ///
   /// Equal to ``totalParameters`` for dense models.
   public var activeParametersPerToken: Double {
     var total = 0.0
     for group in layerGroups {
       total +=
         Double(group.count)
-        * group.layer.activeParameters(hiddenSize: hiddenSize, tensorParallel: 1)
+        * group.layer.activeParameters(
+          hiddenSize: hiddenSize, tensorParallel: 1)
     }
     return total + embeddingParameters(tensorParallel: 1)
       + (tieWordEmbeddings ? 0 : lmHeadParameters(tensorParallel: 1))
@@ -62,7 +65,8 @@ extension ModelArchitecture {
     var total = 0.0
     for group in layerGroups {
       total +=
-        Double(group.count) * group.layer.cacheBytesPerToken(tensorParallel: 1, format: format)
+        Double(group.count)
+        * group.layer.cacheBytesPerToken(tensorParallel: 1, format: format)
     }
     return total
   }
@@ -71,24 +75,33 @@ extension ModelArchitecture {
   public func stateBytesPerRequest(format: StorageFormat) -> Double {
     var total = 0.0
     for group in layerGroups {
-      total += Double(group.count) * group.layer.stateBytes(tensorParallel: 1, format: format)
+      total +=
+        Double(group.count)
+        * group.layer.stateBytes(tensorParallel: 1, format: format)
     }
     return total
   }
 
   /// Cache bytes of one request of `context` tokens, unsplit: KV capped at
   /// each layer's window, plus recurrent state.
-  public func cacheBytesPerRequest(context: Double, format: StorageFormat) -> Double {
-    cacheBytes(context: context, layers: 0..<layerCount, tensorParallel: 1, format: format)
+  public func cacheBytesPerRequest(context: Double, format: StorageFormat)
+    -> Double
+  {
+    cacheBytes(
+      context: context, layers: 0..<layerCount, tensorParallel: 1,
+      format: format)
   }
 
   /// Cache bytes of one request in the layers `range`, on one of `tp` ranks.
   public func cacheBytes(
-    context: Double, layers range: Range<Int>, tensorParallel tp: Int, format: StorageFormat
+    context: Double, layers range: Range<Int>, tensorParallel tp: Int,
+    format: StorageFormat
   ) -> Double {
     var total = 0.0
     forEachLayerGroup(in: range) { count, layer in
-      total += Double(count) * layer.cacheBytes(context: context, tensorParallel: tp, format: format)
+      total +=
+        Double(count)
+        * layer.cacheBytes(context: context, tensorParallel: tp, format: format)
     }
     return total
   }

@@ -9,7 +9,8 @@ extension ModelArchitecture {
   ///   with the degrees that would work.
   public func checkTensorParallel(_ tp: Int) throws(PlanError) {
     guard tp > 0 else {
-      throw PlanError(.tensorParallel, "tensor-parallel degree must be at least 1, got \(tp)")
+      throw PlanError(
+        .tensorParallel, "tensor-parallel degree must be at least 1, got \(tp)")
     }
     for group in layerGroups {
       try group.layer.checkTensorParallel(tp, model: name)
@@ -66,7 +67,8 @@ extension LayerSpec {
         guard Shard.perRank(s.groups, tp) != nil else {
           throw PlanError(
             .tensorParallel,
-            "tensor-parallel degree \(tp) does not divide the \(s.groups) SSM groups of \(model), nor do they divide it")
+            "tensor-parallel degree \(tp) does not divide the \(s.groups) SSM groups of \(model), nor do they divide it"
+          )
         }
       }
     case .linearAttention(let l):

@@ -10,9 +10,12 @@ public struct ParallelPlan: Sendable, Hashable, Codable {
   /// Data-parallel replicas, each holding the whole model.
   public var dataParallel: Int
 
-  /// Creates a plan. Degrees must be positive.
-  public init(tensorParallel: Int = 1, pipelineParallel: Int = 1, dataParallel: Int = 1)
-  {
+  /// Creates a plan.
+  ///
+  /// Degrees must be positive.
+  public init(
+    tensorParallel: Int = 1, pipelineParallel: Int = 1, dataParallel: Int = 1
+  ) {
     precondition(tensorParallel > 0 && pipelineParallel > 0 && dataParallel > 0)
     self.tensorParallel = tensorParallel
     self.pipelineParallel = pipelineParallel
@@ -26,8 +29,9 @@ public struct ParallelPlan: Sendable, Hashable, Codable {
   public var devicesPerReplica: Int { tensorParallel * pipelineParallel }
 }
 
-/// Why a model cannot be split or sized as asked. Carries which input is at
-/// fault so a front end can name its own flag.
+/// Why a model cannot be split or sized as asked.
+///
+/// Carries which input is at fault so a front end can name its own flag.
 public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
   /// Which input the error is about.
   public enum Input: String, Sendable, Hashable {
