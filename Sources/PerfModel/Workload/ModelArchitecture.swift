@@ -23,10 +23,10 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
   public var layerGroups: [LayerGroup]
   /// The data type the published weights are stored in (`torch_dtype`).
   public var weightDataType: DataType
-  /// The data type of the layers' linear weights when the checkpoint is quantized (`quantization_config`, e.g.
+  /// The layers' linear-weight type in a quantized checkpoint.
   ///
-  /// DeepSeek-V3's fp8); embeddings, norms and the LM head stay in
-  /// ``weightDataType``.
+  /// Read from `quantization_config` (DeepSeek-V3 ships fp8); embeddings,
+  /// norms and the LM head stay in ``weightDataType``.
   public var quantizedWeightDataType: DataType?
   /// Where the architecture was transcribed from.
   public var source: String

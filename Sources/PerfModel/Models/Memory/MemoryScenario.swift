@@ -17,8 +17,9 @@ public struct MemoryScenario: Sendable, Hashable, Codable {
   public var activationDataType: DataType
   /// How the model is split over devices.
   public var plan: ParallelPlan
-  /// Fraction of each device's memory held back for the runtime (CUDA context, allocator fragmentation, graphs).
+  /// Fraction of each device's memory held back for the runtime.
   ///
+  /// The runtime takes the CUDA context, allocator fragmentation and graphs.
   /// 0.10 matches vLLM's default `gpu_memory_utilization = 0.9`.
   public var reserveFraction: Double
   /// Tokens in one forward pass, which sizes the activation workspace
