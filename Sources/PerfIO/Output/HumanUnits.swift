@@ -48,11 +48,13 @@ public enum HumanUnits {
     }
   }
 
-  /// A plain number for CSV and JSON: integers without a fraction, others
-  /// with enough digits to round-trip.
+  /// A plain number for CSV: whole numbers, and anything of 1000 or more
+  /// (bytes, parameters), as integers; smaller fractions with enough digits
+  /// to round-trip.
   public static func plain(_ value: Double) -> String {
-    if value == value.rounded() && abs(value) < 1e15 {
-      return String(Int64(value))
+    guard value.isFinite, abs(value) < 9e18 else { return "\(value)" }
+    if value == value.rounded() || abs(value) >= 1000 {
+      return String(Int64(value.rounded()))
     }
     return "\(value)"
   }
