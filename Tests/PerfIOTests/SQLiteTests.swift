@@ -6,8 +6,10 @@ import Testing
 @Suite("SQLite through libsqlite3")
 struct SQLiteTests {
   static func database() throws -> SQLiteDatabase {
-    let db = try SQLiteDatabase(path: try Repository.temporaryFolder() + "/runs.sqlite")
-    try db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, kernel TEXT, seconds REAL)")
+    let db = try SQLiteDatabase(
+      path: try Repository.temporaryFolder() + "/runs.sqlite")
+    try db.execute(
+      "CREATE TABLE runs (id INTEGER PRIMARY KEY, kernel TEXT, seconds REAL)")
     return db
   }
 
@@ -27,7 +29,8 @@ struct SQLiteTests {
   func rollback() throws {
     struct Interrupted: Error {}
     let db = try Self.database()
-    let insert = try db.prepare("INSERT INTO runs (kernel, seconds) VALUES (?, ?)")
+    let insert = try db.prepare(
+      "INSERT INTO runs (kernel, seconds) VALUES (?, ?)")
     #expect(throws: Interrupted.self) {
       try db.transaction {
         try insert.run([.text("a"), .real(1)])
@@ -47,7 +50,8 @@ struct SQLiteTests {
     #expect(try db.userVersion() == 3)
   }
 
-  @Test("bad SQL and a file that is not a database are errors with SQLite's code")
+  @Test(
+    "bad SQL and a file that is not a database are errors with SQLite's code")
   func errors() throws {
     let db = try Self.database()
     #expect(throws: SQLiteError.self) { try db.execute("SELEC 1") }

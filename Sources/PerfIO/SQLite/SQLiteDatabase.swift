@@ -15,10 +15,12 @@ public final class SQLiteDatabase {
   public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
     var db: OpaquePointer?
     let flags =
-      readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+      readOnly
+      ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
     let rc = sqlite3_open_v2(path, &db, flags, nil)
     guard rc == SQLITE_OK, let db else {
-      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      let message =
+        db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
       sqlite3_close(db)
       throw SQLiteError(code: rc, message: message, path: path)
     }
@@ -34,7 +36,8 @@ public final class SQLiteDatabase {
   @discardableResult
   func check(_ rc: Int32) throws(SQLiteError) -> Int32 {
     guard rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE else {
-      throw SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
+      throw SQLiteError(
+        code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
     }
     return rc
   }
@@ -49,7 +52,8 @@ public final class SQLiteDatabase {
     var statement: OpaquePointer?
     try check(sqlite3_prepare_v2(handle, sql, -1, &statement, nil))
     guard let statement else {
-      throw SQLiteError(code: SQLITE_MISUSE, message: "empty statement", path: path)
+      throw SQLiteError(
+        code: SQLITE_MISUSE, message: "empty statement", path: path)
     }
     return SQLiteStatement(statement, database: self)
   }

@@ -20,9 +20,12 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
 
   private var hint: String {
     switch code & 0xff {
-    case 5, 6: "; another process holds the database: wait for it or use another --db"
-    case 8: "; the database is read-only: check its permissions or use another --db"
-    case 11, 26: "; the file is not a usable database: move it aside, it was not changed"
+    case 5, 6:
+      "; another process holds the database: wait for it or use another --db"
+    case 8:
+      "; the database is read-only: check its permissions or use another --db"
+    case 11, 26:
+      "; the file is not a usable database: move it aside, it was not changed"
     default: ""
     }
   }

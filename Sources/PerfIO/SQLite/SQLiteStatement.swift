@@ -27,10 +27,13 @@ public final class SQLiteStatement {
     for (offset, value) in values.enumerated() {
       let index = Int32(offset + 1)
       switch value {
-      case .integer(let v): try database.check(sqlite3_bind_int64(handle, index, Int64(v)))
-      case .real(let v): try database.check(sqlite3_bind_double(handle, index, v))
+      case .integer(let v):
+        try database.check(sqlite3_bind_int64(handle, index, Int64(v)))
+      case .real(let v):
+        try database.check(sqlite3_bind_double(handle, index, v))
       case .text(let v):
-        try database.check(sqlite3_bind_text(handle, index, v, -1, roofline_sqlite_transient()))
+        try database.check(
+          sqlite3_bind_text(handle, index, v, -1, roofline_sqlite_transient()))
       case .null: try database.check(sqlite3_bind_null(handle, index))
       }
     }
@@ -48,10 +51,14 @@ public final class SQLiteStatement {
   }
 
   /// The integer in column `index` of the current row.
-  public func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
+  public func int(_ index: Int32) -> Int {
+    Int(sqlite3_column_int64(handle, index))
+  }
 
   /// The real number in column `index` of the current row.
-  public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
+  public func double(_ index: Int32) -> Double {
+    sqlite3_column_double(handle, index)
+  }
 
   /// The text in column `index` of the current row, or `nil` for NULL.
   public func text(_ index: Int32) -> String? {
