@@ -22,6 +22,9 @@ struct CatalogTests {
     }
     #expect(try c.names(.nodes).map { try c.node($0) }.count >= 2)
     #expect(try c.names(.clusters).map { try c.cluster($0) }.count >= 1)
+    let scenarios = try c.names(.scenarios).map { try c.scenario($0) }
+    #expect(scenarios.count >= 3)
+    #expect(scenarios.allSatisfy { $0.contextTokens != nil })
     let models = try c.names(.workloads).map { try c.model($0) }
     #expect(models.count >= 14)
     #expect(Set(models.map(\.name)) == Set(c.names(.workloads)))
@@ -118,5 +121,36 @@ struct CatalogTests {
     let model = try Self.catalog.model("deepseek-v3")
     #expect(model.quantizedWeightDataType == .fp8)
     #expect(model.weightDataType == .bf16)
+  }
+}
+
+@Suite("roofline memory's model answers for every family")
+struct FamilyMemoryTests {
+  @Test(
+    "cache per request at a context, through the whole estimate",
+    arguments: [
+      // (model, context, bytes) — bf16 cache, one device, derived by hand:
+      ("llama-3-8b", 8192, 1_073_741_824.0),  // GQA: 8192 · 131072
+      ("gpt-3-175b", 2048, 9_663_676_416.0),  // MHA: 2048 · 4718592
+      ("falcon-7b", 2048, 16_777_216.0),  // MQA: 2048 · 8192
+      ("mistral-7b-v0.1", 32768, 536_870_912.0),  // window: 4096 · 131072
+      ("mixtral-8x7b", 32768, 4_294_967_296.0),  // MoE: 32768 · 131072
+      ("deepseek-v3", 32768, 2_302_672_896.0),  // MLA: 32768 · 70272
+      ("mamba-2.8b", 32768, 13_107_200.0),  // SSM: constant
+      ("mamba2-780m", 32768, 39_026_688.0),  // SSM (Mamba-2): constant
+      ("gla-1.3b", 32768, 25_165_824.0),  // linear attention: constant
+      ("jamba-v0.1", 32768, 545_996_800.0),  // hybrid: 9175040 + 32768 · 16384
+    ])
+  func perFamily(name: String, context: Int, bytes: Double) throws {
+    let catalog = Catalog(root: Repository.root)
+    let model = try catalog.model(name)
+    let scenario = MemoryScenario(
+      contextTokens: context, weightFormat: .weights(.bf16),
+      cacheFormat: .cache(.bf16),
+      allowBeyondModelContext: true)
+    let e = try MemoryModel.estimate(
+      model, on: try catalog.device("h200"), scenario)
+    #expect(e.cacheBytesPerRequest == bytes)
+    #expect(e.stages[0].cacheBytesPerRequest == bytes)
   }
 }

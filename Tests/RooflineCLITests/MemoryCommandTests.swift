@@ -47,6 +47,23 @@ struct MemoryCommandTests {
     #expect(estimate?["cacheBytesPerRequest"] as? Double == 26_214_400)
   }
 
+  @Test("a scenario sets context, batch and types; flags override it")
+  func scenario() throws {
+    // chat: 1024 prompt + 256 output tokens, batch 64.
+    let r = try CommandRunner.run([
+      "memory", "--scenario", "chat", "--format", "csv",
+    ])
+    let row = r.output.split(separator: "\n")[1]
+    #expect(row.contains("\"1280\",\"64\",\"bf16\",\"bf16\""))
+    let o = try CommandRunner.run([
+      "memory", "--scenario", "chat", "--batch", "2", "--kv-dtype", "fp8",
+      "--format", "csv",
+    ])
+    #expect(
+      o.output.split(separator: "\n")[1].contains(
+        "\"1280\",\"2\",\"bf16\",\"fp8\""))
+  }
+
   @Test("--output writes the whole file and prints nothing")
   func outputFile() throws {
     let path = try Repository.temporaryFolder() + "/memory.csv"

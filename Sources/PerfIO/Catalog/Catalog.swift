@@ -7,6 +7,7 @@ import PerfModel
 ///     ROOT/hardware/nodes/NAME.yaml      nodes
 ///     ROOT/hardware/clusters/NAME.yaml   clusters
 ///     ROOT/workloads/NAME.yaml           model architectures
+///     ROOT/workloads/scenarios/NAME.yaml serving scenarios
 public struct Catalog: Sendable {
   /// The folder holding `hardware/` and `workloads/`.
   public let root: String
@@ -70,6 +71,7 @@ public struct Catalog: Sendable {
     case nodes = "hardware/nodes"
     case clusters = "hardware/clusters"
     case workloads = "workloads"
+    case scenarios = "workloads/scenarios"
   }
 
   /// Names in `section`, sorted: file names without `.yaml`.

@@ -1,0 +1,148 @@
+import ArgumentParser
+import PerfIO
+import PerfModel
+
+/// The flags that describe what is served and how it is split, shared by
+/// every command that sizes or times a deployment.
+struct ScenarioOptions: ParsableArguments {
+  @Option(
+    help:
+      "Model: a workloads/ name, a workload YAML, or a Hugging Face config.json."
+  )
+  var model = "llama-3-8b"
+  @Option(
+    help: "Hardware: a device, node or cluster name, or a descriptor path.")
+  var hardware = "h100-sxm"
+  @Option(
+    help: "A scenario from workloads/scenarios (or a path); flags override it.")
+  var scenario: String?
+  @Option(
+    help: "Devices (default: a node's or cluster's count; tp × pp of a device)."
+  )
+  var devices: Int?
+  @Option(help: "Tensor-parallel degree (default: devices / pp).") var tp: Int?
+  @Option(help: "Pipeline-parallel degree (default 1).") var pp: Int?
+  @Option(help: "Tokens per request (default: prompt + output, else 8192).")
+  var context: Int?
+  @Option(help: "Prompt tokens per request.") var promptTokens: Int?
+  @Option(help: "Generated tokens per request.") var outputTokens: Int?
+  @Option(help: "Concurrent requests over the deployment (default 1).")
+  var batch: Int?
+  @Option(
+    name: .customLong("kv-dtype"),
+    help:
+      "KV cache and state type: fp32, bf16, fp16, fp8, int8, int4 (default: torch_dtype)."
+  )
+  var kvDataType: DataType?
+  @Option(
+    name: .customLong("weight-dtype"),
+    help:
+      "Layer weight type (default: the checkpoint's quantization, else torch_dtype)."
+  )
+  var weightDataType: DataType?
+  @Option(
+    name: .customLong("activation-dtype"),
+    help: "Activation type (default bf16).")
+  var activationDataType: DataType?
+  @Option(help: "Fraction of device memory held back for the runtime.")
+  var reserveFraction: Double = 0.10
+  @Option(help: "Tokens per forward pass that size the activation workspace.")
+  var workspaceTokens: Int = 8192
+  @Option(help: "Rows of fp32 logits per step.") var logitRows: Int = 256
+  @Flag(help: "Allow a context beyond the model's max_position_embeddings.")
+  var force = false
+
+  func validate() throws {
+    for (flag, value) in [
+      ("--devices", devices), ("--tp", tp), ("--pp", pp),
+      ("--context", context),
+      ("--prompt-tokens", promptTokens), ("--batch", batch),
+    ] {
+      if let value, value < 1 {
+        throw ValidationError("\(flag) must be at least 1")
+      }
+    }
+    if let outputTokens, outputTokens < 0 {
+      throw ValidationError("--output-tokens must be 0 or more")
+    }
+    if context != nil, promptTokens != nil || outputTokens != nil {
+      throw ValidationError(
+        "give either --context or --prompt-tokens/--output-tokens")
+    }
+    if !(reserveFraction >= 0 && reserveFraction < 1) {
+      throw ValidationError("--reserve-fraction must be in [0, 1), e.g. 0.1")
+    }
+    if workspaceTokens < 1 {
+      throw ValidationError("--workspace-tokens must be at least 1")
+    }
+    if logitRows < 0 { throw ValidationError("--logit-rows must be 0 or more") }
+    for (flag, type) in [
+      ("--kv-dtype", kvDataType), ("--weight-dtype", weightDataType),
+    ] {
+      if let type, type == .tf32 || type == .fp64 {
+        throw ValidationError(
+          "\(flag) \(type.rawValue): use fp32, bf16, fp16, fp8, int8 or int4")
+      }
+    }
+    if let activationDataType,
+      ![.fp32, .bf16, .fp16].contains(activationDataType)
+    {
+      throw ValidationError("--activation-dtype: use fp32, bf16 or fp16")
+    }
+  }
+
+  /// What the flags, the scenario file and the defaults resolve to, in that
+  /// order of precedence.
+  struct Resolved {
+    var model: ModelArchitecture
+    var target: HardwareTarget
+    var scenario: MemoryScenario
+    var defaultedTP: Bool
+  }
+
+  func resolve(_ catalog: Catalog) throws -> Resolved {
+    let model = try catalog.model(self.model)
+    let target = try catalog.hardware(hardware)
+    var preset: ScenarioSpec?
+    if let scenario { preset = try catalog.scenario(scenario) }
+    let pp = self.pp ?? preset?.pipelineParallel ?? 1
+    let tp = self.tp ?? preset?.tensorParallel
+    var context = self.context ?? 8192
+    if self.context == nil, let prompt = promptTokens ?? preset?.promptTokens {
+      context = prompt + (outputTokens ?? preset?.outputTokens ?? 0)
+    }
+    // A single device multiplies to what tp and pp ask for; a node or
+    // cluster offers its own count.
+    var count = devices ?? target.deviceCount
+    if case .device = target {
+      count = devices ?? (tp ?? 1) * pp
+    } else if count > target.deviceCount {
+      throw CommandError(
+        "--devices \(count) exceeds the \(target.deviceCount) devices of \(target.name)"
+      )
+    }
+    let tensor = tp ?? max(count / pp, 1)
+    guard count % (tensor * pp) == 0 else {
+      throw CommandError(
+        "--devices \(count) is not a multiple of --tp \(tensor) × --pp \(pp); the remainder would idle"
+      )
+    }
+    let weights =
+      weightDataType ?? preset?.weightDataType ?? model.quantizedWeightDataType
+      ?? model.weightDataType
+    let scenario = MemoryScenario(
+      contextTokens: context, batch: batch ?? preset?.batch ?? 1,
+      weightFormat: .weights(weights),
+      cacheFormat: .cache(
+        kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
+      activationDataType: activationDataType ?? preset?.activationDataType
+        ?? .bf16,
+      plan: ParallelPlan(
+        tensorParallel: tensor, pipelineParallel: pp,
+        dataParallel: count / (tensor * pp)),
+      reserveFraction: reserveFraction, workspaceTokens: workspaceTokens,
+      logitRows: logitRows, allowBeyondModelContext: force)
+    return Resolved(
+      model: model, target: target, scenario: scenario, defaultedTP: tp == nil)
+  }
+}
