@@ -4,6 +4,14 @@ import PackageDescription
 /// Layering (see ../shared/CONVENTIONS.md): `PerfModel` is pure Swift with
 /// no file I/O; `PerfIO` owns every file format and the C libraries; the
 /// `roofline` CLI is the only target that sees ArgumentParser.
+#if arch(x86_64)
+let kernelFlags: [SwiftSetting] = [
+  .unsafeFlags(["-O", "-target-cpu", "haswell"])
+]
+#else
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
+
 let package = Package(
   name: "roofline",
   products: [
@@ -19,6 +27,11 @@ let package = Package(
   ],
   targets: [
     .target(name: "PerfModel"),
+    // Depends on nothing of ours: a measurement never reads a prediction.
+    // Always optimized, with AVX2 and FMA: kernels are measured, and the
+    // default x86-64 target (SSE2) turns each fused multiply-add into a libm
+    // call. Documented in the README; `roofline bench` reports the ISA.
+    .target(name: "KernelExecutor", swiftSettings: kernelFlags),
     .systemLibrary(
       name: "CSQLite",
       pkgConfig: "sqlite3",
@@ -54,6 +67,14 @@ let package = Package(
     .testTarget(
       name: "PerfIOTests",
       dependencies: ["PerfIO", "PerfModel", "TestSupport"]
+    ),
+    .testTarget(
+      name: "KernelExecutorTests",
+      dependencies: ["KernelExecutor", "TestSupport"]
+    ),
+    .testTarget(
+      name: "ValidationTests",
+      dependencies: ["KernelExecutor", "PerfModel", "TestSupport"]
     ),
     .testTarget(
       name: "RooflineCLITests",
