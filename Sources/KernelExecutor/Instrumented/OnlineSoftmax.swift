@@ -1,8 +1,10 @@
-/// One row's update of online softmax against one K/V block held in SRAM
-/// (Milakov & Gimelshein 2018; Dao et al. 2022).
+/// One row's update of online softmax against one K/V block in SRAM.
+///
+/// After Milakov & Gimelshein 2018 and Dao et al. 2022.
 enum OnlineSoftmax {
-  /// Folds keys `[keyStart, keyStart + cols)` into row `row` of the O tile,
-  /// whose running max and sum sit in the stats tile (`m` at `row`, `ℓ` at
+  /// Folds keys `[keyStart, keyStart + cols)` into row `row` of the O tile.
+  ///
+  /// The running max and sum sit in the stats tile (`m` at `row`, `ℓ` at
   /// `rowBlock + row`). With `normalizeEachStep` (FlashAttention-1), O is
   /// kept normalised by ℓ after every block; otherwise (FlashAttention-2)
   /// O accumulates unnormalised and is divided by ℓ once at the end.

@@ -1,5 +1,6 @@
-/// The I/O lower bound of exact attention (Saha & Ye 2024), in bytes, up to
-/// the constant factor the theorem leaves open (taken as 1):
+/// The I/O lower bound of exact attention (Saha & Ye 2024), in bytes.
+///
+/// Up to the constant factor the theorem leaves open (taken as 1):
 ///
 ///     M ≥ d²:  Θ(N_q·N_k·d² / M)        (FlashAttention is optimal)
 ///     M < d²:  Θ(N_q·N_k·d / √M)        (as matrix multiplication)

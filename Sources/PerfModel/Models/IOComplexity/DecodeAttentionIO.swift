@@ -18,6 +18,7 @@ public enum DecodeAttentionIO {
   /// - Parameters:
   ///   - shape: `queryLength` must be 1; `keyLength` is the cache length `L`.
   ///   - splits: KV splits `s`, at most `L`.
+  /// - Returns: reads and writes over all (batch, KV head) instances.
   public static func traffic(_ shape: AttentionShape, splits: Int) -> IOTraffic
   {
     precondition(
@@ -44,7 +45,7 @@ public enum DecodeAttentionIO {
     return (keys + chunk - 1) / chunk
   }
 
-  /// SRAM of one split's tiles with key blocks of `B_c`, in bytes:
+  /// SRAM of one split's tiles with key blocks of `B_c`, in bytes.
   ///
   ///     e · (2·g·d + 2·B_c·d + g·B_c + 2·g)     Q, O, K, V, S/P, m, ℓ
   public static func sramBytes(_ shape: AttentionShape, columnBlock: Int)

@@ -68,7 +68,7 @@ public enum FlashAttentionIO {
     min(keyLength, RowBlocks.ceil(visible, columnBlock) * columnBlock)
   }
 
-  /// SRAM a tile set occupies, in bytes, for either loop order:
+  /// SRAM a tile set occupies, in bytes, for either loop order.
   ///
   ///     e · (2·B_r·d + 2·B_c·d + B_r·B_c + 2·B_r)      Q, O, K, V, S/P, m, ℓ
   public static func sramBytes(

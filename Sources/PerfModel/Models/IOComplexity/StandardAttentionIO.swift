@@ -1,6 +1,8 @@
-/// Slow-memory traffic of standard attention, which writes the score matrix
-/// `S = QKᵀ` and the probabilities `P = softmax(S)` to slow memory (Dao et
-/// al. 2022, Alg. 0), tiled as the instrumented kernel runs it.
+/// Slow-memory traffic of standard attention.
+///
+/// Standard attention writes the score matrix `S = QKᵀ` and the
+/// probabilities `P = softmax(S)` to slow memory (Dao et al. 2022, Alg. 0);
+/// here tiled as the instrumented kernel runs it.
 ///
 /// Packed rows as in ``AttentionShape``; row blocks of `B_r`, key blocks of
 /// `B_c`, head-dimension slices of `b_k` (`T_k = ⌈d / b_k⌉`); `k_i` keys
@@ -44,7 +46,7 @@ public enum StandardAttentionIO {
       * IOTraffic(readBytes: reads, writeBytes: writes)
   }
 
-  /// SRAM the largest phase occupies, in bytes:
+  /// SRAM the largest phase occupies, in bytes.
   ///
   ///     e · max(B_r·B_c + b_k·(B_r + B_c),  B_r·B_c + 2·B_r)
   public static func sramBytes(
