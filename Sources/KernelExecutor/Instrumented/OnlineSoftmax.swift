@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// One row's update of online softmax against one K/V block in SRAM.
 ///
 /// After Milakov & Gimelshein 2018 and Dao et al. 2022.
@@ -29,15 +35,15 @@ enum OnlineSoftmax {
     guard blockMax > -.infinity else { return }
     var blockSum: Float = 0
     for j in 0..<cols {
-      let e = (t.s.values[r * cols + j] - blockMax).exp
+      let e = expf(t.s.values[r * cols + j] - blockMax)
       t.s.values[r * cols + j] = e
       blockSum += e
     }
     let oldMax = t.stats.values[r]
     let oldSum = t.stats.values[rowBlock + r]
     let newMax = max(oldMax, blockMax)
-    let keep = oldMax == -.infinity ? 0 : (oldMax - newMax).exp
-    let add = (blockMax - newMax).exp
+    let keep = oldMax == -.infinity ? 0 : expf(oldMax - newMax)
+    let add = expf(blockMax - newMax)
     let newSum = keep * oldSum + add * blockSum
     let (oldWeight, blockWeight): (Float, Float) =
       normalizeEachStep ? (keep * oldSum / newSum, add / newSum) : (keep, add)
@@ -53,24 +59,3 @@ enum OnlineSoftmax {
     t.stats.values[rowBlock + r] = newSum
   }
 }
-
-extension Float {
-  /// `e^self` through Foundation-free `Float` math.
-  var exp: Float { Float(Double(self).exponential) }
-}
-
-extension Double {
-  var exponential: Double {
-    #if canImport(Glibc)
-    return Glibc.exp(self)
-    #else
-    return Darwin.exp(self)
-    #endif
-  }
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
