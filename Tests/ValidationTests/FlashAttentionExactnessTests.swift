@@ -36,6 +36,20 @@ struct FlashAttentionExactnessTests {
         }
       }
     }
+    // Powers of two and 1000 at the head dimensions models use.
+    for (n, d, r, c) in [
+      (256, 64, 64, 32), (512, 128, 32, 64), (1000, 64, 64, 64),
+      (1000, 128, 128, 16),
+    ] {
+      for (h, kv) in [(1, 1), (2, 1)] {
+        for causal in [false, true] {
+          all.append(
+            Case(
+              n: n, d: d, rowBlock: r, columnBlock: c, heads: h, kvHeads: kv,
+              causal: causal))
+        }
+      }
+    }
     return all
   }()
 
