@@ -51,7 +51,7 @@ let package = Package(
     .executableTarget(
       name: "roofline",
       dependencies: [
-        "PerfModel", "PerfIO",
+        "PerfModel", "PerfIO", "KernelExecutor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -13,7 +13,7 @@ struct RooflineCommand: ParsableCommand {
       given by --catalog or $ROOFLINE_CATALOG). Library values are SI units; tables
       print human units, CSV and JSON print SI units with the unit in each key.
       """,
-    subcommands: [Memory.self, Hardware.self, Workload.self],
+    subcommands: [Memory.self, Hardware.self, Workload.self, Bench.self],
     defaultSubcommand: nil
   )
 }

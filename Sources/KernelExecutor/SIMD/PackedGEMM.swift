@@ -1,0 +1,86 @@
+/// `C[m×n] (+)= A · B` on panel-packed operands (the BLIS layout).
+///
+/// Used by the inner loops of the attention kernels. Callers pad `m` to a multiple of 6
+/// and `n` to a multiple of 16.
+///
+/// - A is in 6-row panels: panel `p` starts at `a + p·aPanelStride` and
+///   holds `k` steps of 6 values (`A[6p + r][x]` at offset `6x + r`).
+/// - B is in 16-column panels: panel `q` starts at `b + q·bPanelStride` and
+///   holds `k` steps of 16 values, `bStep` floats apart (`B[x][16q + c]` at
+///   offset `x·bStep + c`). A row-major B is the case `bPanelStride = 16`,
+///   `bStep = ldb`.
+///
+/// The micro-kernel keeps 12 `SIMD8<Float>` accumulators: per step two
+/// vector loads of B, six broadcasts of A from consecutive addresses, twelve
+/// fused multiply-adds.
+enum PackedGEMM {
+  typealias Vector = SIMD8<Float>
+
+  /// Multiplies; writes the whole padded `m × n` of C.
+  static func multiply(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aPanelStride: Int,
+    b: UnsafePointer<Float>, bPanelStride: Int, bStep: Int,
+    c: UnsafeMutablePointer<Float>,
+    ldc: Int, accumulate: Bool
+  ) {
+    precondition(m % 6 == 0 && n % 16 == 0, "pad m to 6 and n to 16")
+    for p in 0..<m / 6 {
+      for q in 0..<n / 16 {
+        kernel(
+          k: k, a: a + p * aPanelStride, b: b + q * bPanelStride, bStep: bStep,
+          c: c + p * 6 * ldc + q * 16, ldc: ldc, accumulate: accumulate)
+      }
+    }
+  }
+
+  @inline(__always)
+  static func kernel(
+    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStep: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    var c00 = Vector()
+    var c01 = Vector()
+    var c10 = Vector()
+    var c11 = Vector()
+    var c20 = Vector()
+    var c21 = Vector()
+    var c30 = Vector()
+    var c31 = Vector()
+    var c40 = Vector()
+    var c41 = Vector()
+    var c50 = Vector()
+    var c51 = Vector()
+    var pa = a
+    var pb = b
+    for _ in 0..<k {
+      let b0 = MicroGEMM.load(pb)
+      let b1 = MicroGEMM.load(pb + 8)
+      var s = Vector(repeating: pa[0])
+      c00.addProduct(s, b0)
+      c01.addProduct(s, b1)
+      s = Vector(repeating: pa[1])
+      c10.addProduct(s, b0)
+      c11.addProduct(s, b1)
+      s = Vector(repeating: pa[2])
+      c20.addProduct(s, b0)
+      c21.addProduct(s, b1)
+      s = Vector(repeating: pa[3])
+      c30.addProduct(s, b0)
+      c31.addProduct(s, b1)
+      s = Vector(repeating: pa[4])
+      c40.addProduct(s, b0)
+      c41.addProduct(s, b1)
+      s = Vector(repeating: pa[5])
+      c50.addProduct(s, b0)
+      c51.addProduct(s, b1)
+      pa += 6
+      pb += bStep
+    }
+    MicroGEMM.finish(c, c00, c01, accumulate)
+    MicroGEMM.finish(c + ldc, c10, c11, accumulate)
+    MicroGEMM.finish(c + 2 * ldc, c20, c21, accumulate)
+    MicroGEMM.finish(c + 3 * ldc, c30, c31, accumulate)
+    MicroGEMM.finish(c + 4 * ldc, c40, c41, accumulate)
+    MicroGEMM.finish(c + 5 * ldc, c50, c51, accumulate)
+  }
+}

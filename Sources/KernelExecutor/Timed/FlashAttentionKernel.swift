@@ -1,0 +1,212 @@
+/// FlashAttention-2 forward in Float32 on the CPU, computed transposed.
+///
+/// `Sᵀ = K·Qᵀ` and `Oᵀ += Vᵀ·Pᵀ`, Q row blocks outer, K/V blocks inner,
+/// through the packed 6×16 SIMD micro-kernel. Threads take (batch, head,
+/// row block) items.
+///
+/// The transposed form keeps every operand in the micro-kernel's layout
+/// without per-block repacking: K and Vᵀ are packed once per (batch, KV
+/// head), Qᵀ once per row block (pre-scaled by `log2(e)/√d`, so that
+/// `exp2` replaces `exp`), and Sᵀ, row-major, is already the B operand of
+/// the second product. Online softmax then runs down the columns of Sᵀ,
+/// eight queries per vector, with no horizontal reductions. A causal mask
+/// skips blocks wholly above the diagonal and masks the blocks that cross
+/// it.
+public enum FlashAttentionKernel {
+  /// Computes O for `p`.
+  ///
+  /// - Parameters:
+  ///   - p: the problem.
+  ///   - q: queries, `[batch][heads][N_q][d]`.
+  ///   - k: keys, `[batch][kvHeads][N_k][d]`.
+  ///   - v: values, laid out as keys.
+  ///   - o: the output, laid out as queries.
+  ///   - rowBlock: queries per block (`B_r`; multiples of 16 waste nothing).
+  ///   - columnBlock: keys per block (`B_c`), a multiple of 6.
+  ///   - threads: worker threads.
+  public static func run(
+    _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
+    k: UnsafeBufferPointer<Float>,
+    v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
+    rowBlock: Int = 96,
+    columnBlock: Int = 96, threads: Int = 1
+  ) {
+    precondition(
+      columnBlock % 6 == 0, "the column block must be a multiple of 6")
+    precondition(q.count >= p.queryElements && k.count >= p.keyElements)
+    precondition(v.count >= p.keyElements && o.count >= p.queryElements)
+    guard let qb = q.baseAddress, let kb = k.baseAddress,
+      let vb = v.baseAddress,
+      let ob = o.baseAddress
+    else { return }
+    let layout = Layout(p, rowBlock: rowBlock, columnBlock: columnBlock)
+    let instances = p.batch * p.kvHeads
+    let packedK = UnsafeMutablePointer<Float>.allocate(
+      capacity: layout.kSize * instances)
+    let packedV = UnsafeMutablePointer<Float>.allocate(
+      capacity: layout.vSize * instances)
+    defer {
+      packedK.deallocate()
+      packedV.deallocate()
+    }
+    let rowBlocks = (p.queryLength + rowBlock - 1) / rowBlock
+    let items = p.batch * p.heads * rowBlocks
+    let workers = max(1, min(threads, items))
+    let shared = Buffers(
+      q: SharedInput(base: qb), k: SharedInput(base: kb),
+      v: SharedInput(base: vb),
+      o: SharedOutput(base: ob), packedK: SharedOutput(base: packedK),
+      packedV: SharedOutput(base: packedV))
+    Parallel.run(threads: workers, items: instances) { _, item in
+      let stride = p.keyLength * p.headDim
+      layout.pack(
+        k: shared.k.base + item * stride, v: shared.v.base + item * stride,
+        into: shared.packedK.base + item * layout.kSize,
+        shared.packedV.base + item * layout.vSize)
+    }
+    let boxes = ScratchBoxes((0..<workers).map { _ in Scratch(layout) })
+    Parallel.run(threads: workers, items: items) { worker, item in
+      rowBlockForward(
+        p, head: item / rowBlocks, block: item % rowBlocks, layout: layout,
+        buffers: shared,
+        s: boxes.items[worker])
+    }
+  }
+
+  struct Buffers: Sendable {
+    let q: SharedInput
+    let k: SharedInput
+    let v: SharedInput
+    let o: SharedOutput
+    let packedK: SharedOutput
+    let packedV: SharedOutput
+  }
+
+  /// Padded sizes and packed layouts.
+  struct Layout: Sendable {
+    let keys: Int
+    let headDim: Int
+    let rowBlock: Int
+    let columnBlock: Int
+    /// Keys padded to 6 (K's panels).
+    let paddedKeys: Int
+    /// Head dimension padded to 6 (Vᵀ's panels, rows of Oᵀ).
+    let paddedDim: Int
+    /// Queries per block padded to 16 (Qᵀ's panels, columns of Sᵀ and Oᵀ).
+    let paddedRows: Int
+
+    init(_ p: AttentionProblem, rowBlock: Int, columnBlock: Int) {
+      keys = p.keyLength
+      headDim = p.headDim
+      self.rowBlock = rowBlock
+      self.columnBlock = columnBlock
+      paddedKeys = (p.keyLength + 5) / 6 * 6
+      paddedDim = (p.headDim + 5) / 6 * 6
+      paddedRows = (rowBlock + 15) / 16 * 16
+    }
+
+    /// K in 6-key panels, `[N/6][d][6]`.
+    var kSize: Int { paddedKeys * headDim }
+    /// Vᵀ in 6-dimension panels, `[d/6][N][6]`.
+    var vSize: Int { paddedDim * keys }
+
+    func pack(
+      k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+      into kp: UnsafeMutablePointer<Float>,
+      _ vp: UnsafeMutablePointer<Float>
+    ) {
+      let d = headDim
+      for key in 0..<paddedKeys {
+        let panel = kp + key / 6 * 6 * d + key % 6
+        for x in 0..<d { panel[x * 6] = key < keys ? k[key * d + x] : 0 }
+      }
+      for x in 0..<paddedDim {
+        let panel = vp + x / 6 * 6 * keys + x % 6
+        for key in 0..<keys { panel[key * 6] = x < d ? v[key * d + x] : 0 }
+      }
+    }
+  }
+
+  /// Per-thread working memory.
+  final class Scratch {
+    let qt: UnsafeMutablePointer<Float>
+    let st: UnsafeMutablePointer<Float>
+    let ot: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>
+    let l: UnsafeMutablePointer<Float>
+
+    init(_ layout: Layout) {
+      qt = .allocate(capacity: layout.paddedRows * layout.headDim)
+      st = .allocate(capacity: layout.columnBlock * layout.paddedRows)
+      ot = .allocate(capacity: layout.paddedDim * layout.paddedRows)
+      m = .allocate(capacity: layout.paddedRows)
+      l = .allocate(capacity: layout.paddedRows)
+    }
+
+    deinit {
+      for pointer in [qt, st, ot, m, l] { pointer.deallocate() }
+    }
+  }
+
+  /// Scratch handed to worker threads; worker `w` only touches item `w`.
+  struct ScratchBoxes: @unchecked Sendable {
+    let items: [Scratch]
+    init(_ items: [Scratch]) { self.items = items }
+  }
+
+  static func rowBlockForward(
+    _ p: AttentionProblem, head: Int, block: Int, layout: Layout,
+    buffers: Buffers, s: Scratch
+  ) {
+    let d = p.headDim
+    let rp = layout.paddedRows
+    let b = head / p.heads
+    let h = head % p.heads
+    let instance = b * p.kvHeads + h / p.groupSize
+    let row0 = block * layout.rowBlock
+    let rows = min(layout.rowBlock, p.queryLength - row0)
+    let kp = UnsafePointer(buffers.packedK.base + instance * layout.kSize)
+    let vp = UnsafePointer(buffers.packedV.base + instance * layout.vSize)
+    let offset = p.keyLength - p.queryLength
+    // Qᵀ in 16-query panels, [rp/16][d][16], scaled; padding queries are 0.
+    let qBase = buffers.q.base + p.queryOffset(b, head: h, position: row0)
+    let scale = p.scale * 1.442_695_040_888_963_4
+    for r in 0..<rp {
+      let panel = s.qt + r / 16 * 16 * d + r % 16
+      if r < rows {
+        for x in 0..<d { panel[x * 16] = qBase[r * d + x] * scale }
+      } else {
+        for x in 0..<d { panel[x * 16] = 0 }
+      }
+    }
+    s.ot.initialize(repeating: 0, count: layout.paddedDim * rp)
+    s.m.initialize(repeating: -.infinity, count: rp)
+    s.l.initialize(repeating: 0, count: rp)
+    let keyEnd = p.causal ? min(p.keyLength, row0 + rows + offset) : p.keyLength
+    var key0 = 0
+    while key0 < keyEnd {
+      let cols = min(layout.columnBlock, keyEnd - key0)
+      PackedGEMM.multiply(
+        m: (cols + 5) / 6 * 6, n: rp, k: d, a: kp + key0 * d,
+        aPanelStride: 6 * d, b: s.qt,
+        bPanelStride: 16 * d, bStep: 16, c: s.st, ldc: rp, accumulate: false)
+      let crossesDiagonal = p.causal && key0 + cols - 1 > row0 + offset
+      OnlineSoftmaxColumns.update(
+        s.st, ldc: rp, cols: cols, m: s.m, l: s.l, ot: s.ot,
+        dRows: layout.paddedDim,
+        maskFrom: crossesDiagonal
+          ? (key0: key0, firstLimit: row0 + offset) : nil)
+      PackedGEMM.multiply(
+        m: layout.paddedDim, n: rp, k: cols, a: vp + key0 * 6,
+        aPanelStride: 6 * p.keyLength,
+        b: s.st, bPanelStride: 16, bStep: rp, c: s.ot, ldc: rp, accumulate: true
+      )
+      key0 += cols
+    }
+    let out = buffers.o.base + p.queryOffset(b, head: h, position: row0)
+    for r in 0..<rows {
+      let inverse = s.l[r] > 0 ? 1 / s.l[r] : 0
+      for x in 0..<d { out[r * d + x] = s.ot[x * rp + r] * inverse }
+    }
+  }
+}

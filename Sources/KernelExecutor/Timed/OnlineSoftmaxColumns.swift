@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Online softmax down the columns of a transposed score block `Sᵀ`
+/// (keys × queries), eight queries per vector, in base 2.
+enum OnlineSoftmaxColumns {
+  typealias Vector = SIMD8<Float>
+
+  /// Folds `cols` keys into every query column of `Sᵀ`.
+  ///
+  /// Updates the running max `m` and sum `l`, rescales the columns of `Oᵀ`
+  /// (`dRows` rows) when the max moves, and leaves `2^(s − m)` in `Sᵀ` for
+  /// the `Vᵀ·Pᵀ` product. With `maskFrom`,
+  /// key `key0 + j` is hidden from query column `r` when
+  /// `key0 + j > firstLimit + r` (the causal diagonal).
+  ///
+  /// `2^x`: `x = n + f`, `n = round(x)` by the magic-number trick
+  /// (`(x + 1.5·2^23) − 1.5·2^23`, since Swift's generic SIMD rounding and
+  /// integer conversion are not lowered to single instructions), `2^f` by
+  /// the degree-6 Taylor polynomial of `e^{f·ln2}` in fused multiply-adds
+  /// (relative error below 2e-7 on `[−½, ½]`), `2^n` written into the
+  /// exponent bits; inputs below −126 give 0. It is written out in the loop
+  /// because Swift declines to inline a helper here, and a call per vector
+  /// costs a third of the kernel.
+  @inline(never)
+  static func update(
+    _ st: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
+    m: UnsafeMutablePointer<Float>,
+    l: UnsafeMutablePointer<Float>, ot: UnsafeMutablePointer<Float>, dRows: Int,
+    maskFrom: (key0: Int, firstLimit: Int)?
+  ) {
+    let magic = Vector(repeating: 12_582_912)
+    let low = Vector(repeating: -126)
+    let high = Vector(repeating: 126)
+    let c6 = Vector(repeating: 1.540_353_039_338_161e-4)
+    let c5 = Vector(repeating: 1.333_355_814_642_844e-3)
+    let c4 = Vector(repeating: 9.618_129_107_628_477e-3)
+    let c3 = Vector(repeating: 5.550_410_866_482_158e-2)
+    let c2 = Vector(repeating: 0.240_226_506_959_100_7)
+    let c1 = Vector(repeating: 0.693_147_180_559_945_3)
+    let one = Vector(repeating: 1)
+    let minusInfinity = Vector(repeating: -.infinity)
+    let lanes = Vector(0, 1, 2, 3, 4, 5, 6, 7)
+    for group in stride(from: 0, to: ldc, by: 8) {
+      let old = MicroGEMM.load(m + group)
+      var best0 = old
+      var best1 = minusInfinity
+      if let mask = maskFrom {
+        let limit = lanes + Vector(repeating: Float(mask.firstLimit + group))
+        for j in 0..<cols {
+          let at = st + j * ldc + group
+          let hidden = Vector(repeating: Float(mask.key0 + j)) .> limit
+          let value = MicroGEMM.load(at).replacing(
+            with: minusInfinity, where: hidden)
+          MicroGEMM.store(value, at)
+          best0 = VectorMath.maximum(best0, value)
+        }
+      } else {
+        var j = 0
+        while j + 2 <= cols {
+          best0 = VectorMath.maximum(
+            best0, MicroGEMM.load(st + j * ldc + group))
+          best1 = VectorMath.maximum(
+            best1, MicroGEMM.load(st + (j + 1) * ldc + group))
+          j += 2
+        }
+        if j < cols {
+          best0 = VectorMath.maximum(
+            best0, MicroGEMM.load(st + j * ldc + group))
+        }
+      }
+      let best = VectorMath.maximum(best0, best1)
+      // Columns with no visible key yet keep a max of −∞; shift them by 0.
+      let shift = best.replacing(with: 0, where: best .== minusInfinity)
+      var sum = Vector()
+      for j in 0..<cols {
+        let at = st + j * ldc + group
+        let x = MicroGEMM.load(at) - shift
+        var clamped = x.replacing(with: low, where: x .< low)
+        clamped = clamped.replacing(with: high, where: clamped .> high)
+        let shifted = clamped + magic
+        let f = clamped - (shifted - magic)
+        var poly = c5.addingProduct(c6, f)
+        poly = c4.addingProduct(poly, f)
+        poly = c3.addingProduct(poly, f)
+        poly = c2.addingProduct(poly, f)
+        poly = c1.addingProduct(poly, f)
+        poly = one.addingProduct(poly, f)
+        let integer =
+          unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
+        let e = (poly * scale).replacing(with: 0, where: x .< low)
+        MicroGEMM.store(e, at)
+        sum += e
+      }
+      if old != best {
+        var alpha = Vector()
+        for lane in 0..<8 where old[lane] > -.infinity {
+          alpha[lane] = exp2f(old[lane] - shift[lane])
+        }
+        for x in 0..<dRows {
+          let at = ot + x * ldc + group
+          MicroGEMM.store(MicroGEMM.load(at) * alpha, at)
+        }
+        MicroGEMM.store(alpha * MicroGEMM.load(l + group) + sum, l + group)
+        MicroGEMM.store(best, m + group)
+      } else {
+        MicroGEMM.store(MicroGEMM.load(l + group) + sum, l + group)
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/// Times a body: warm-up runs, then repetitions, each with the monotonic
+/// `ContinuousClock`.
+public enum Stopwatch {
+  /// Seconds of each timed repetition, after `warmup` untimed runs.
+  public static func measure(warmup: Int, repetitions: Int, _ body: () -> Void)
+    -> [Double]
+  {
+    precondition(warmup >= 0 && repetitions >= 1)
+    for _ in 0..<warmup { body() }
+    let clock = ContinuousClock()
+    return (0..<repetitions).map { _ in
+      let elapsed = clock.measure(body)
+      return Double(elapsed.components.seconds) + Double(
+        elapsed.components.attoseconds) * 1e-18
+    }
+  }
+}
+
+/// A timed run's summary.
+public struct Timing: Sendable, Hashable, Codable {
+  /// Median of the repetitions, seconds.
+  public var medianSeconds: Double
+  /// Fastest repetition, seconds.
+  public var minSeconds: Double
+  /// Repetitions timed.
+  public var repetitions: Int
+
+  /// Summarises `samples`.
+  public init(_ samples: [Double]) {
+    precondition(!samples.isEmpty)
+    let sorted = samples.sorted()
+    let mid = sorted.count / 2
+    medianSeconds =
+      sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    minSeconds = sorted[0]
+    repetitions = samples.count
+  }
+}
+
+/// Keeps a result alive so the optimizer cannot drop the work behind it.
+public enum BlackHole {
+  nonisolated(unsafe) static var sink: Float = 0
+
+  /// Consumes `value`.
+  @inline(never)
+  public static func sink(_ value: Float) { Self.sink += value }
+
+  /// Consumes one value of `values`.
+  @inline(never)
+  public static func consume(_ values: UnsafeBufferPointer<Float>) {
+    if let first = values.first { sink += first }
+  }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import KernelExecutor
+import PerfIO
+
+extension RooflineCommand {
+  /// `roofline bench`: times a host kernel.
+  struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Time a host micro-kernel: median and min, GFLOP/s, GB/s, fraction of peak.",
+      discussion: """
+        FLOPs count only unmasked work (4·d per visible query-key pair for attention).
+        GB/s counts compulsory traffic: inputs read once, outputs written once.
+        Benchmark release builds: swift run -c release roofline bench …
+        """)
+
+    enum Kernel: String, ExpressibleByArgument, CaseIterable {
+      case flash, standard, fma
+    }
+
+    @Option(help: "Kernel: flash or standard.") var kernel: Kernel = .flash
+    @Option(help: "Sequence length N (queries and keys).") var n = 2048
+    @Option(help: "Head dimension d.") var d = 64
+    @Option(help: "Query heads.") var heads = 1
+    @Option(help: "KV heads (default: heads).") var kvHeads: Int?
+    @Option(help: "Sequences.") var batch = 1
+    @Flag(help: "Apply a causal mask.") var causal = false
+    @Option(help: "Worker threads.") var threads = 1
+    @Option(help: "Timed repetitions.") var repetitions = 5
+    @Option(help: "Untimed warm-up runs.") var warmup = 1
+    @Option(help: "FlashAttention query rows per block.") var rowBlock = 96
+    @Option(help: "FlashAttention keys per block (a multiple of 6).")
+    var columnBlock = 96
+    @Option(
+      name: .customLong("peak-gflops"),
+      help:
+        "Peak GFLOP/s of one thread, for the fraction-of-peak column (see roofline probe)."
+    )
+    var peakGFLOPs: Double?
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+      for (flag, value) in [
+        ("--n", n), ("--d", d), ("--heads", heads), ("--batch", batch),
+        ("--threads", threads),
+        ("--repetitions", repetitions), ("--row-block", rowBlock),
+        ("--column-block", columnBlock),
+      ] where value < 1 {
+        throw ValidationError("\(flag) must be at least 1, got \(value)")
+      }
+      if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+      let kv = kvHeads ?? heads
+      if kv < 1 || heads % kv != 0 {
+        throw ValidationError("--kv-heads \(kv) must divide --heads \(heads)")
+      }
+      if rowBlock > n || columnBlock > n {
+        throw ValidationError(
+          "--row-block and --column-block must not exceed --n \(n)")
+      }
+    }
+
+    func run() throws {
+      if kernel == .fma {
+        let iterations = 20_000_000
+        let t = Timing(
+          Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+            BlackHole.sink(FMAProbe.run(iterations: iterations))
+          })
+        print(
+          String(
+            format: "fma peak, one thread: %.1f GFLOP/s",
+            FMAProbe.flops(iterations: iterations) / t.minSeconds / 1e9))
+        return
+      }
+      let p = AttentionProblem(
+        batch: batch, heads: heads, kvHeads: kvHeads, queryLength: n,
+        headDim: d,
+        causal: causal)
+      var bytes = 4.0 * Double(2 * p.queryElements + 2 * p.keyElements)
+      if kernel == .standard { bytes += 4 * Double(batch * heads * n * n) }
+      let physical = Double(ProcessInfo.processInfo.physicalMemory)
+      guard bytes < 0.8 * physical else {
+        throw CommandError(
+          "the buffers would take \(HumanUnits.bytes(bytes)), over 80% of this machine's \(HumanUnits.bytes(physical)); lower --n, --heads or --batch"
+        )
+      }
+      var random = DeterministicRandom(seed: 42)
+      let q = random.values(p.queryElements)
+      let k = random.values(p.keyElements)
+      let v = random.values(p.keyElements)
+      var o = [Float](repeating: 0, count: p.queryElements)
+      let samples = q.withUnsafeBufferPointer { qb in
+        k.withUnsafeBufferPointer { kb in
+          v.withUnsafeBufferPointer { vb in
+            o.withUnsafeMutableBufferPointer { ob in
+              Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+                switch kernel {
+                case .flash:
+                  FlashAttentionKernel.run(
+                    p, q: qb, k: kb, v: vb, o: ob, rowBlock: rowBlock,
+                    columnBlock: columnBlock, threads: threads)
+                case .standard, .fma:
+                  StandardAttentionKernel.run(
+                    p, q: qb, k: kb, v: vb, o: ob, threads: threads)
+                }
+                BlackHole.consume(UnsafeBufferPointer(ob))
+              }
+            }
+          }
+        }
+      }
+      let timing = Timing(samples)
+      let flops = AttentionWork.flops(p)
+      let gflops = flops / timing.medianSeconds / 1e9
+      var table = ReportTable(columns: [
+        "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
+        "median_seconds", "min_seconds", "gflops_per_second",
+        "gbytes_per_second",
+        "peak_fraction", "isa", "repetitions",
+      ])
+      table.append([
+        kernel.rawValue, String(n), String(d), String(heads), String(p.kvHeads),
+        String(batch),
+        String(causal), String(threads),
+        String(format: "%.6f", timing.medianSeconds),
+        String(format: "%.6f", timing.minSeconds),
+        String(format: "%.2f", gflops),
+        String(
+          format: "%.2f",
+          4 * Double(2 * p.queryElements + 2 * p.keyElements)
+            / timing.medianSeconds / 1e9),
+        peakGFLOPs.map {
+          String(format: "%.3f", gflops / ($0 * Double(threads)))
+        } ?? "",
+        KernelBuild.isa, String(repetitions),
+      ])
+      try output.emit(
+        table: { table.text() }, csv: { table.csv() }, json: { table.json() })
+    }
+  }
+}
