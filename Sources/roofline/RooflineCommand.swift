@@ -13,7 +13,9 @@ struct RooflineCommand: ParsableCommand {
       given by --catalog or $ROOFLINE_CATALOG). Library values are SI units; tables
       print human units, CSV and JSON print SI units with the unit in each key.
       """,
-    subcommands: [Memory.self, Hardware.self, Workload.self, Bench.self],
+    subcommands: [
+      Memory.self, Hardware.self, Workload.self, Bench.self, Probe.self,
+    ],
     defaultSubcommand: nil
   )
 }

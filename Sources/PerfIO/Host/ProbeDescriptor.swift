@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes a probed host as a hardware descriptor in the catalogue's format.
+public enum ProbeDescriptor {
+  /// One measured memory level.
+  public struct Level: Sendable {
+    /// `L1D`, `L2`, `L3`, `DRAM`.
+    public var name: String
+    /// `sram`, `cache` or `main`.
+    public var kind: String
+    /// Capacity: per core when `perUnit`.
+    public var capacityBytes: Double
+    /// Whether the capacity is per core.
+    public var perUnit: Bool
+    /// All-thread read bandwidth.
+    public var readBytesPerSecond: Double
+    /// Free text: the other figures measured for the level.
+    public var notes: String
+
+    /// Creates a level.
+    public init(
+      name: String, kind: String, capacityBytes: Double, perUnit: Bool,
+      readBytesPerSecond: Double, notes: String
+    ) {
+      self.name = name
+      self.kind = kind
+      self.capacityBytes = capacityBytes
+      self.perUnit = perUnit
+      self.readBytesPerSecond = readBytesPerSecond
+      self.notes = notes
+    }
+  }
+
+  /// The descriptor's YAML text.
+  public static func yaml(
+    name: String, facts: HostFacts, date: String, threads: Int,
+    fmaOneThread: Double,
+    fmaAllThreads: Double, levels: [Level], isa: String
+  ) -> String {
+    let source =
+      "measured: roofline probe \(date), \(threads) threads, kernels built for \(isa)"
+    func q(_ text: String) -> String {
+      "\"" + text.replacingOccurrences(of: "\"", with: "'") + "\""
+    }
+    var out = """
+      # Written by `roofline probe` on \(date); rerun it rather than editing.
+      name: \(name)
+      display_name: \(q("\(facts.modelName) (probed, \(threads) threads)"))
+      vendor: \(q(facts.vendor))
+      kind: cpu
+      compute:
+        source: \(q(source + "; 12 independent SIMD8 FMA chains per thread"))
+        notes: \(q("one thread \(fmaOneThread) FLOP/s; clock inferred as that over 32 FLOP/cycle (2 FMA pipes x 8 lanes x 2)"))
+        clock_hz: \(fmaOneThread / 32)
+        units: \(threads)
+        unit_name: core
+        vector_flops_per_second:
+          fp32: \(fmaAllThreads)
+      memory:
+        source: \(q(source + "; read kernel, one working set per thread"))
+        levels:
+
+      """
+    for level in levels {
+      out += """
+            - name: \(level.name)
+              kind: \(level.kind)
+              capacity_bytes: \(Int(level.capacityBytes))
+              per_unit: \(level.perUnit)
+              bandwidth_bytes_per_second: \(level.readBytesPerSecond)
+              notes: \(q(level.notes))
+
+        """
+    }
+    out += """
+      interconnect:
+        source: not measured by the probe
+
+      """
+    return out
+  }
+}
