@@ -1,7 +1,8 @@
 import Foundation
 
-/// What the operating system says about this machine: CPU model, caches,
-/// memory. Read from `/proc` and `/sys` on Linux; empty elsewhere.
+/// What the operating system says about this machine.
+///
+/// CPU model, caches and memory, read from `/proc` and `/sys` on Linux; empty elsewhere.
 public struct HostFacts: Sendable, Hashable {
   /// The CPU model name (`lscpu`'s "Model name").
   public var modelName: String
@@ -16,7 +17,7 @@ public struct HostFacts: Sendable, Hashable {
 
   /// One cache level as `/sys/devices/system/cpu/cpu0/cache` reports it.
   public struct Cache: Sendable, Hashable {
-    /// 1, 2, 3…
+    /// The cache level: 1, 2 or 3.
     public var level: Int
     /// Bytes of one instance.
     public var bytes: Int
