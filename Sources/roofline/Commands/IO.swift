@@ -1,0 +1,161 @@
+import ArgumentParser
+import KernelExecutor
+import PerfIO
+import PerfModel
+
+extension RooflineCommand {
+  /// `roofline io`: slow-memory traffic of attention for an SRAM size.
+  struct IO: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "io",
+      abstract:
+        "Bytes attention moves between slow memory and an SRAM of M bytes, and the bound.",
+      discussion: """
+        Models FlashAttention-1 (fa1), FlashAttention-2 (fa2) or standard attention for the
+        given tiles (default: the tiles that minimise traffic in M). --count also runs the
+        instrumented kernel on a simulated SRAM of M bytes and prints the bytes it moved.
+        The lower bound is Saha & Ye (2024), up to its constant factor.
+        """)
+
+    enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+      case fa1, fa2, standard
+    }
+
+    @Option(help: "fa1, fa2 or standard.") var algorithm: Algorithm = .fa2
+    @Option(help: "Sequence length N.") var n = 1024
+    @Option(help: "Head dimension d.") var d = 64
+    @Option(help: "Query heads.") var heads = 1
+    @Option(help: "KV heads (default: heads).") var kvHeads: Int?
+    @Option(help: "Sequences.") var batch = 1
+    @Flag(help: "Causal mask.") var causal = false
+    @Option(name: .customLong("sram-bytes"), help: "SRAM size M in bytes.")
+    var sramBytes = 65536
+    @Option(help: "Bytes per element.") var elementBytes = 4
+    @Option(help: "Packed query rows per tile (B_r).") var rowBlock: Int?
+    @Option(help: "Keys per tile (B_c).") var columnBlock: Int?
+    @Option(help: "Head-dimension slice for standard attention (b_k).")
+    var innerBlock: Int?
+    @Flag(help: "Also run the instrumented kernel and compare counted bytes.")
+    var count = false
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+      for (flag, value) in [
+        ("--n", n), ("--d", d), ("--heads", heads), ("--batch", batch),
+        ("--sram-bytes", sramBytes), ("--element-bytes", elementBytes),
+        ("--row-block", rowBlock ?? 1), ("--column-block", columnBlock ?? 1),
+        ("--inner-block", innerBlock ?? 1),
+      ] where value < 1 {
+        throw ValidationError("\(flag) must be at least 1, got \(value)")
+      }
+      let kv = kvHeads ?? heads
+      if kv < 1 || heads % kv != 0 {
+        throw ValidationError("--kv-heads \(kv) must divide --heads \(heads)")
+      }
+      if (rowBlock == nil) != (columnBlock == nil) {
+        throw ValidationError(
+          "give both --row-block and --column-block, or neither")
+      }
+      if count && elementBytes != 4 {
+        throw ValidationError(
+          "--count runs Float32 kernels: use --element-bytes 4")
+      }
+    }
+
+    func run() throws {
+      let shape = AttentionShape(
+        batch: batch, heads: heads, kvHeads: kvHeads, queryLength: n,
+        headDim: d,
+        causal: causal, elementBytes: elementBytes)
+      let m = Double(sramBytes)
+      var tiling: AttentionTiling
+      if let rowBlock, let columnBlock {
+        tiling = AttentionTiling(
+          rowBlock: rowBlock, columnBlock: columnBlock, innerBlock: innerBlock)
+      } else {
+        tiling = try FlashAttentionIO.bestTiling(
+          shape, sramBytes: m, order: .queryOuter
+        ).tiling
+        if algorithm == .fa1 {
+          tiling = try FlashAttentionIO.bestTiling(
+            shape, sramBytes: m, order: .kvOuter
+          ).tiling
+        }
+      }
+      let traffic: IOTraffic
+      switch algorithm {
+      case .fa1, .fa2:
+        try FlashAttentionIO.check(shape, tiling: tiling, sramBytes: m)
+        traffic = FlashAttentionIO.traffic(
+          shape, tiling: tiling,
+          order: algorithm == .fa1 ? .kvOuter : .queryOuter)
+      case .standard:
+        let need = StandardAttentionIO.sramBytes(
+          headDim: d, tiling: tiling, elementBytes: elementBytes)
+        guard need <= m else {
+          throw CommandError(
+            "--sram-bytes: tiles \(tiling.rowBlock)×\(tiling.columnBlock)×\(tiling.innerBlock ?? d) need \(Int(need)) bytes of SRAM; \(sramBytes) given"
+          )
+        }
+        traffic = StandardAttentionIO.traffic(shape, tiling: tiling)
+      }
+      let bound = AttentionLowerBound.bytes(shape, sramBytes: m)
+      var counted: (read: Int, write: Int)?
+      if count { counted = try countBytes(tiling) }
+      var table = ReportTable(columns: [
+        "algorithm", "n", "d", "heads", "kv_heads", "batch", "causal",
+        "sram_bytes",
+        "row_block", "column_block", "model_read_bytes", "model_write_bytes",
+        "counted_read_bytes", "counted_write_bytes", "exact",
+        "lower_bound_bytes",
+        "ratio_to_bound",
+      ])
+      table.append([
+        algorithm.rawValue, String(n), String(d), String(heads),
+        String(shape.kvHeads),
+        String(batch), String(causal), String(sramBytes),
+        String(tiling.rowBlock),
+        String(tiling.columnBlock), HumanUnits.plain(traffic.readBytes),
+        HumanUnits.plain(traffic.writeBytes),
+        counted.map { String($0.read) } ?? "",
+        counted.map { String($0.write) } ?? "",
+        counted.map {
+          Double($0.read) == traffic.readBytes
+            && Double($0.write) == traffic.writeBytes
+            ? "true" : "false"
+        } ?? "",
+        HumanUnits.plain(bound),
+        String(format: "%.3f", traffic.totalBytes / bound),
+      ])
+      try output.emit(
+        table: { table.text() }, csv: { table.csv() }, json: { table.json() })
+    }
+
+    func countBytes(_ tiling: AttentionTiling) throws -> (read: Int, write: Int)
+    {
+      let p = AttentionProblem(
+        batch: batch, heads: heads, kvHeads: kvHeads, queryLength: n,
+        headDim: d,
+        causal: causal)
+      var random = DeterministicRandom(seed: 1)
+      let q = random.values(p.queryElements)
+      let k = random.values(p.keyElements)
+      let v = random.values(p.keyElements)
+      let memory = SimulatedMemory(
+        sramBytes: sramBytes, elementBytes: elementBytes)
+      switch algorithm {
+      case .fa1, .fa2:
+        _ = try InstrumentedFlashAttention.run(
+          p, q: q, k: k, v: v, rowBlock: tiling.rowBlock,
+          columnBlock: tiling.columnBlock,
+          order: algorithm == .fa1 ? .kvOuter : .queryOuter, memory: memory)
+      case .standard:
+        _ = try InstrumentedStandardAttention.run(
+          p, q: q, k: k, v: v, rowBlock: tiling.rowBlock,
+          columnBlock: tiling.columnBlock,
+          innerBlock: tiling.innerBlock, memory: memory)
+      }
+      return (memory.readBytes, memory.writeBytes)
+    }
+  }
+}

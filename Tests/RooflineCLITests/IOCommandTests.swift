@@ -1,0 +1,44 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("roofline io, run as a binary")
+struct IOCommandTests {
+  @Test(
+    "modelled and counted bytes agree for every algorithm",
+    arguments: ["fa1", "fa2", "standard"])
+  func exact(algorithm: String) throws {
+    let r = try CommandRunner.run([
+      "io", "--algorithm", algorithm, "--n", "100", "--d", "32", "--heads", "4",
+      "--kv-heads",
+      "2", "--causal", "--row-block", "12", "--column-block", "8", "--count",
+      "--format", "csv",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    #expect(r.output.contains("\"true\""))
+  }
+
+  @Test(
+    "impossible tiles are errors that say what they need",
+    arguments: [
+      (
+        ["--d", "128", "--sram-bytes", "1000"],
+        "needs at least 2060 bytes of SRAM"
+      ),
+      (
+        ["--row-block", "2000", "--column-block", "4"],
+        "exceeds the 1024 packed query rows"
+      ),
+      (
+        ["--row-block", "64", "--column-block", "64", "--sram-bytes", "16384"],
+        "need 82432 bytes"
+      ),
+      (["--n", "0"], "--n must be at least 1"),
+      (["--row-block", "8"], "give both --row-block and --column-block"),
+    ])
+  func errors(arguments: [String], message: String) throws {
+    let r = try CommandRunner.run(["io"] + arguments)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "stderr: \(r.error)")
+  }
+}
