@@ -16,11 +16,16 @@ extension RooflineCommand {
         """)
 
     enum Kernel: String, ExpressibleByArgument, CaseIterable {
-      case flash, standard, fma
+      case flash, standard, decode, fma
     }
 
-    @Option(help: "Kernel: flash or standard.") var kernel: Kernel = .flash
-    @Option(help: "Sequence length N (queries and keys).") var n = 2048
+    @Option(
+      help: "Kernel: flash, standard, decode (one query per head), or fma.")
+    var kernel: Kernel = .flash
+    @Option(
+      help: "Sequence length N (queries and keys; cached keys for decode).")
+    var n = 2048
+    @Option(help: "KV splits for decode.") var splits = 64
     @Option(help: "Head dimension d.") var d = 64
     @Option(help: "Query heads.") var heads = 1
     @Option(help: "KV heads (default: heads).") var kvHeads: Int?
@@ -38,6 +43,12 @@ extension RooflineCommand {
         "Peak GFLOP/s of one thread, for the fraction-of-peak column (see roofline probe)."
     )
     var peakGFLOPs: Double?
+    @Option(
+      name: .customLong("peak-gbps"),
+      help:
+        "Read bandwidth of the threads used, GB/s, for the fraction column of decode."
+    )
+    var peakGBps: Double?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -54,7 +65,10 @@ extension RooflineCommand {
       if kv < 1 || heads % kv != 0 {
         throw ValidationError("--kv-heads \(kv) must divide --heads \(heads)")
       }
-      if rowBlock > n || columnBlock > n {
+      if kernel == .decode && splits > n {
+        throw ValidationError("--splits \(splits) must not exceed --n \(n)")
+      }
+      if kernel != .decode && (rowBlock > n || columnBlock > n) {
         throw ValidationError(
           "--row-block and --column-block must not exceed --n \(n)")
       }
@@ -74,9 +88,9 @@ extension RooflineCommand {
         return
       }
       let p = AttentionProblem(
-        batch: batch, heads: heads, kvHeads: kvHeads, queryLength: n,
-        headDim: d,
-        causal: causal)
+        batch: batch, heads: heads, kvHeads: kvHeads,
+        queryLength: kernel == .decode ? 1 : n,
+        keyLength: n, headDim: d, causal: causal)
       var bytes = 4.0 * Double(2 * p.queryElements + 2 * p.keyElements)
       if kernel == .standard { bytes += 4 * Double(batch * heads * n * n) }
       let physical = Double(ProcessInfo.processInfo.physicalMemory)
@@ -100,6 +114,10 @@ extension RooflineCommand {
                   FlashAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, rowBlock: rowBlock,
                     columnBlock: columnBlock, threads: threads)
+                case .decode:
+                  DecodeAttentionKernel.run(
+                    p, q: qb, k: kb, v: vb, o: ob, splits: splits,
+                    threads: threads)
                 case .standard, .fma:
                   StandardAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, threads: threads)
@@ -113,6 +131,13 @@ extension RooflineCommand {
       let timing = Timing(samples)
       let flops = AttentionWork.flops(p)
       let gflops = flops / timing.medianSeconds / 1e9
+      let gbps =
+        4 * Double(2 * p.queryElements + 2 * p.keyElements)
+        / timing.medianSeconds / 1e9
+      let fraction =
+        kernel == .decode
+        ? peakGBps.map { gbps / $0 }
+        : peakGFLOPs.map { gflops / ($0 * Double(threads)) }
       var table = ReportTable(columns: [
         "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
         "median_seconds", "min_seconds", "gflops_per_second",
@@ -126,13 +151,8 @@ extension RooflineCommand {
         String(format: "%.6f", timing.medianSeconds),
         String(format: "%.6f", timing.minSeconds),
         String(format: "%.2f", gflops),
-        String(
-          format: "%.2f",
-          4 * Double(2 * p.queryElements + 2 * p.keyElements)
-            / timing.medianSeconds / 1e9),
-        peakGFLOPs.map {
-          String(format: "%.3f", gflops / ($0 * Double(threads)))
-        } ?? "",
+        String(format: "%.2f", gbps),
+        fraction.map { String(format: "%.3f", $0) } ?? "",
         KernelBuild.isa, String(repetitions),
       ])
       try output.emit(

@@ -1,0 +1,241 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Decode attention with split-KV in Float32 (flash-decoding): one query
+/// per head against `L` cached keys. Work items are (batch, KV head,
+/// split); each streams its share of K and V once for the whole GQA group,
+/// writes a partial output and its log-sum-exp, and a final pass combines
+/// the splits. Memory-bound by design: every K and V byte is read once.
+public enum DecodeAttentionKernel {
+  /// Computes O for `p` (`queryLength` 1).
+  ///
+  /// - Parameters:
+  ///   - p: the problem.
+  ///   - q: queries, `[batch][heads][1][d]`.
+  ///   - k: the key cache, `[batch][kvHeads][L][d]`.
+  ///   - v: the value cache, laid out as keys.
+  ///   - o: the output, laid out as queries.
+  ///   - splits: KV splits per (batch, KV head).
+  ///   - threads: worker threads.
+  public static func run(
+    _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
+    k: UnsafeBufferPointer<Float>,
+    v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
+    splits: Int,
+    threads: Int = 1
+  ) {
+    precondition(p.queryLength == 1 && splits >= 1 && splits <= p.keyLength)
+    guard let qb = q.baseAddress, let kb = k.baseAddress,
+      let vb = v.baseAddress,
+      let ob = o.baseAddress
+    else { return }
+    let g = p.groupSize
+    let d = p.headDim
+    let chunk = (p.keyLength + splits - 1) / splits
+    let used = (p.keyLength + chunk - 1) / chunk
+    let instances = p.batch * p.kvHeads
+    let partial = UnsafeMutablePointer<Float>.allocate(
+      capacity: instances * used * g * (d + 1))
+    defer { partial.deallocate() }
+    let shared = (
+      SharedInput(base: qb), SharedInput(base: kb), SharedInput(base: vb)
+    )
+    let out = SharedOutput(base: ob)
+    let parts = SharedOutput(base: partial)
+    let workers = max(1, min(threads, instances * used))
+    Parallel.run(threads: workers, items: instances * used) { _, item in
+      let instance = item / used
+      let split = item % used
+      let b = instance / p.kvHeads
+      let kvHead = instance % p.kvHeads
+      let start = split * chunk
+      let end = min(p.keyLength, start + chunk)
+      splitForward(
+        p, b: b, kvHead: kvHead, keys: start..<end,
+        q: shared.0.base, k: shared.1.base, v: shared.2.base,
+        partial: parts.base + (instance * used + split) * g * (d + 1))
+    }
+    Parallel.run(threads: workers, items: instances) { _, instance in
+      combine(
+        p, instance: instance, splits: used, partial: UnsafePointer(parts.base),
+        o: out.base)
+    }
+  }
+
+  /// One split: writes `g` rows of normalised O then `g` base-2 log-sum-exps.
+  static func splitForward(
+    _ p: AttentionProblem, b: Int, kvHead: Int, keys: Range<Int>,
+    q: UnsafePointer<Float>,
+    k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+    partial: UnsafeMutablePointer<Float>
+  ) {
+    typealias V = SIMD8<Float>
+    let g = p.groupSize
+    let d = p.headDim
+    let block = 64
+    // Queries padded to a multiple of 4 rows (zeros) for the 4×2 blocking.
+    let paddedRows = (g + 3) / 4 * 4
+    let qs = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows * d)
+    qs.initialize(repeating: 0, count: paddedRows * d)
+    let s = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows * block)
+    let acc = UnsafeMutablePointer<Float>.allocate(capacity: g * d)
+    defer {
+      qs.deallocate()
+      s.deallocate()
+      acc.deallocate()
+    }
+    let scale = p.scale * 1.442_695_040_888_963_4
+    for r in 0..<g {
+      let src = q + p.queryOffset(b, head: kvHead * g + r, position: 0)
+      for x in 0..<d { qs[r * d + x] = src[x] * scale }
+    }
+    acc.initialize(repeating: 0, count: g * d)
+    var m = [Float](repeating: -.infinity, count: g)
+    var l = [Float](repeating: 0, count: g)
+    let kBase = k + p.keyOffset(b, kvHead: kvHead, position: 0)
+    let vBase = v + p.keyOffset(b, kvHead: kvHead, position: 0)
+    var key0 = keys.lowerBound
+    while key0 < keys.upperBound {
+      let cols = min(block, keys.upperBound - key0)
+      scores(
+        qs: qs, rows: paddedRows, d: d, keys: kBase + key0 * d, count: cols,
+        s: s, lds: block)
+      for r in 0..<g {
+        let row = s + r * block
+        var best = m[r]
+        for j in 0..<cols { best = max(best, row[j]) }
+        let sum = RowExp2.exponentiate(row, count: cols, shift: best)
+        let alpha = m[r] == -.infinity ? 0 : exp2f(m[r] - best)
+        if alpha != 1 {
+          for x in 0..<d { acc[r * d + x] *= alpha }
+        }
+        l[r] = alpha * l[r] + sum
+        m[r] = best
+      }
+      for j in 0..<cols {
+        let vr = vBase + (key0 + j) * d
+        for r in 0..<g {
+          let w = V(repeating: s[r * block + j])
+          let ar = acc + r * d
+          var x = 0
+          while x + 8 <= d {
+            MicroGEMM.store(
+              MicroGEMM.load(ar + x).addingProduct(w, MicroGEMM.load(vr + x)),
+              ar + x)
+            x += 8
+          }
+          while x < d {
+            ar[x] += s[r * block + j] * vr[x]
+            x += 1
+          }
+        }
+      }
+      key0 += cols
+    }
+    for r in 0..<g {
+      for x in 0..<d { partial[r * d + x] = acc[r * d + x] / l[r] }
+      partial[g * d + r] = m[r] + log2f(l[r])
+    }
+  }
+
+  /// Scores of `rows` (a multiple of 4) scaled queries against `count`
+  /// consecutive keys: 4 queries × 2 keys per step, eight independent FMA
+  /// chains sharing each load, so the dot products are not latency-bound.
+  @inline(__always)
+  static func scores(
+    qs: UnsafePointer<Float>, rows: Int, d: Int, keys: UnsafePointer<Float>,
+    count: Int,
+    s: UnsafeMutablePointer<Float>, lds: Int
+  ) {
+    typealias V = SIMD8<Float>
+    guard d % 8 == 0 else {
+      for r in 0..<rows {
+        for j in 0..<count {
+          var dot: Float = 0
+          for x in 0..<d { dot += qs[r * d + x] * keys[j * d + x] }
+          s[r * lds + j] = dot
+        }
+      }
+      return
+    }
+    var j = 0
+    while j < count {
+      let k0 = keys + j * d
+      let k1 = j + 1 < count ? k0 + d : k0
+      var r = 0
+      while r < rows {
+        let q0 = qs + r * d
+        var a00 = V()
+        var a01 = V()
+        var a10 = V()
+        var a11 = V()
+        var a20 = V()
+        var a21 = V()
+        var a30 = V()
+        var a31 = V()
+        var x = 0
+        while x < d {
+          let kv0 = MicroGEMM.load(k0 + x)
+          let kv1 = MicroGEMM.load(k1 + x)
+          var qv = MicroGEMM.load(q0 + x)
+          a00.addProduct(qv, kv0)
+          a01.addProduct(qv, kv1)
+          qv = MicroGEMM.load(q0 + d + x)
+          a10.addProduct(qv, kv0)
+          a11.addProduct(qv, kv1)
+          qv = MicroGEMM.load(q0 + 2 * d + x)
+          a20.addProduct(qv, kv0)
+          a21.addProduct(qv, kv1)
+          qv = MicroGEMM.load(q0 + 3 * d + x)
+          a30.addProduct(qv, kv0)
+          a31.addProduct(qv, kv1)
+          x += 8
+        }
+        s[r * lds + j] = VectorMath.sum(a00)
+        s[(r + 1) * lds + j] = VectorMath.sum(a10)
+        s[(r + 2) * lds + j] = VectorMath.sum(a20)
+        s[(r + 3) * lds + j] = VectorMath.sum(a30)
+        if j + 1 < count {
+          s[r * lds + j + 1] = VectorMath.sum(a01)
+          s[(r + 1) * lds + j + 1] = VectorMath.sum(a11)
+          s[(r + 2) * lds + j + 1] = VectorMath.sum(a21)
+          s[(r + 3) * lds + j + 1] = VectorMath.sum(a31)
+        }
+        r += 4
+      }
+      j += 2
+    }
+  }
+
+  /// Combines the splits of one (batch, KV head) by their log-sum-exps.
+  static func combine(
+    _ p: AttentionProblem, instance: Int, splits: Int,
+    partial: UnsafePointer<Float>,
+    o: UnsafeMutablePointer<Float>
+  ) {
+    let g = p.groupSize
+    let d = p.headDim
+    let b = instance / p.kvHeads
+    let kvHead = instance % p.kvHeads
+    let stride = g * (d + 1)
+    let base = partial + instance * splits * stride
+    for r in 0..<g {
+      var best = -Float.infinity
+      for split in 0..<splits {
+        best = max(best, base[split * stride + g * d + r])
+      }
+      let out = o + p.queryOffset(b, head: kvHead * g + r, position: 0)
+      for x in 0..<d { out[x] = 0 }
+      var total: Float = 0
+      for split in 0..<splits {
+        let w = exp2f(base[split * stride + g * d + r] - best)
+        total += w
+        for x in 0..<d { out[x] += w * base[split * stride + r * d + x] }
+      }
+      for x in 0..<d { out[x] /= total }
+    }
+  }
+}
