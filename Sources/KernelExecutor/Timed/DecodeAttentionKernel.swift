@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Decode attention with split-KV in Float32 (flash-decoding): one query
-/// per head against `L` cached keys. Work items are (batch, KV head,
+/// Decode attention with split-KV in Float32 (flash-decoding).
+///
+/// One query per head attends to `L` cached keys. Work items are (batch, KV head,
 /// split); each streams its share of K and V once for the whole GQA group,
 /// writes a partial output and its log-sum-exp, and a final pass combines
 /// the splits. Memory-bound by design: every K and V byte is read once.
