@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Host kernel benchmarks against the issue's targets, in one run on one
+# machine: probe, FlashAttention-2 (N 2048/4096/8192, d 64/128, causal or
+# not, 1 and 2 threads), standard attention, split-KV decode at L = 64K.
+# Writes reports/host-probe.csv, reports/host-kernels.csv and
+# reports/host-kernels.md. Run on an otherwise idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift build -c release --product roofline >/dev/null
+bin=.build/release/roofline
+$bin probe --format csv --descriptor reports/host-probed.yaml >reports/host-probe.csv
+fma=$(awk -F'","' '/fma_flops/ {print $3}' reports/host-probe.csv)
+dram1=$(awk -F'","' '/DRAM_read/ {print $3}' reports/host-probe.csv)
+dram2=$(awk -F'","' '/DRAM_read/ {gsub(/"/, "", $4); print $4}' reports/host-probe.csv)
+peak=$(python3 -c "print($fma/1e9)")
+out=reports/host-kernels.csv
+first=1
+run() {
+  rows=$($bin bench "$@" --format csv)
+  if [ $first -eq 1 ]; then echo "$rows" | head -1 >"$out"; first=0; fi
+  echo "$rows" | tail -n +2 >>"$out"
+}
+for n in 2048 4096 8192; do
+  for d in 64 128; do
+    for causal in "" "--causal"; do
+      for threads in 1 2; do
+        run --kernel flash --n $n --d $d $causal --threads $threads --repetitions 3 \
+          --peak-gflops "$peak"
+      done
+    done
+  done
+done
+run --kernel standard --n 2048 --d 64 --repetitions 3 --peak-gflops "$peak"
+run --kernel decode --n 65536 --d 128 --heads 32 --kv-heads 8 --splits 16 --repetitions 5 \
+  --peak-gbps "$(python3 -c "print($dram1/1e9)")"
+run --kernel decode --n 65536 --d 128 --heads 32 --kv-heads 8 --splits 16 --threads 2 \
+  --repetitions 5 --peak-gbps "$(python3 -c "print($dram2/1e9)")"
+python3 - "$out" "$peak" >reports/host-kernels.md <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+peak = float(sys.argv[2])
+print("# Host kernels against the targets of issue 3\n")
+print("Made by `reports/scripts/host-kernels.sh` (release build, one run, one machine).")
+print(f"Probed FMA peak, one thread: {peak:.1f} GFLOP/s; see host-probe.csv.\n")
+print("| kernel | N | d | causal | threads | median s | GFLOP/s | GB/s | fraction of peak | target | met |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+one = {}
+for r in rows:
+    key = (r["kernel"], r["n"], r["d"], r["causal"])
+    if r["threads"] == "1": one[key] = float(r["median_seconds"])
+for r in rows:
+    k, t, c = r["kernel"], r["threads"], r["causal"] == "true"
+    frac = r["peak_fraction"]
+    target, met = "", ""
+    if k == "flash" and t == "1":
+        target = "≥ 0.65" if c else "≥ 0.75"
+        met = "yes" if float(frac) >= (0.65 if c else 0.75) else "no"
+    elif k == "flash" and t == "2":
+        base = one.get((k, r["n"], r["d"], r["causal"]))
+        speed = base / float(r["median_seconds"]) if base else 0
+        target, met, frac = "≥ 1.8× one thread", ("yes" if speed >= 1.8 else "no"), f"{speed:.2f}× one thread"
+    elif k == "decode":
+        target = "≥ 0.80 of DRAM read"
+        met = "yes" if float(frac) >= 0.8 else "no"
+    print(f"| {k} | {r['n']} | {r['d']} | {r['causal']} | {t} | {float(r['median_seconds']):.4f} | "
+          f"{r['gflops_per_second']} | {r['gbytes_per_second']} | {frac} | {target} | {met} |")
+PY
+echo "wrote $out reports/host-kernels.md"
