@@ -85,3 +85,80 @@ struct TimedDecodeTests {
     #expect(error < 2e-6)
   }
 }
+
+@Suite("Timed linear attention and selective scan match their references")
+struct TimedRecurrentTests {
+  static func random(_ seed: UInt64, _ count: Int) -> [Float] {
+    var r = DeterministicRandom(seed: seed)
+    return r.values(count)
+  }
+
+  @Test(
+    "chunked linear attention within 1e-4 of the largest output",
+    arguments: [
+      (1, 16, 16, 64, 1), (7, 16, 32, 4, 2), (200, 64, 64, 64, 2),
+      (257, 32, 16, 48, 1),
+    ])
+  func linear(tokens: Int, keyDim: Int, valueDim: Int, chunk: Int, threads: Int)
+  {
+    // Outputs are sums of up to `tokens` products; fp32 error is relative
+    // to their size, so compare against the largest reference value.
+    let p = LinearAttentionProblem(
+      batch: 2, heads: 2, tokens: tokens, keyDim: keyDim, valueDim: valueDim)
+    let q = Self.random(1, p.keyElements)
+    let k = Self.random(2, p.keyElements)
+    let v = Self.random(3, p.valueElements)
+    var o = [Float](repeating: .nan, count: p.valueElements)
+    q.withUnsafeBufferPointer { qb in
+      k.withUnsafeBufferPointer { kb in
+        v.withUnsafeBufferPointer { vb in
+          o.withUnsafeMutableBufferPointer { ob in
+            LinearAttentionKernel.run(
+              p, q: qb, k: kb, v: vb, o: ob, chunk: chunk, threads: threads)
+          }
+        }
+      }
+    }
+    let reference = ReferenceRecurrent.linearAttention(p, q: q, k: k, v: v)
+    let scale = reference.map(abs).max() ?? 1
+    let error = zip(o, reference).map { abs(Double($0) - $1) }.max() ?? .nan
+    #expect(error / scale < 1e-4)
+  }
+
+  @Test(
+    "selective scan within 1e-4",
+    arguments: [(1, 8, 1, 1), (64, 24, 16, 2), (33, 64, 15, 2)])
+  func scan(length: Int, channels: Int, state: Int, threads: Int) {
+    // A in [-1, 0), Δ in [0, 0.5): exp(Δ·A) ≤ 1 keeps the state bounded.
+    let p = SelectiveScanProblem(
+      batch: 2, length: length, channels: channels, stateSize: state)
+    let x = Self.random(10, p.sequenceElements)
+    let delta = Self.random(11, p.sequenceElements).map { ($0 + 1) / 4 }
+    let a = Self.random(12, channels * state).map { -($0 + 1) / 2 - 0.01 }
+    let b = Self.random(13, p.inputElements)
+    let c = Self.random(14, p.inputElements)
+    let skip = Self.random(15, channels)
+    var y = [Float](repeating: .nan, count: p.sequenceElements)
+    x.withUnsafeBufferPointer { xb in
+      delta.withUnsafeBufferPointer { db in
+        a.withUnsafeBufferPointer { ab in
+          b.withUnsafeBufferPointer { bb in
+            c.withUnsafeBufferPointer { cb in
+              skip.withUnsafeBufferPointer { sb in
+                y.withUnsafeMutableBufferPointer { yb in
+                  SelectiveScanKernel.run(
+                    p, x: xb, delta: db, a: ab, b: bb, c: cb, skip: sb, y: yb,
+                    threads: threads)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    let reference = ReferenceRecurrent.selectiveScan(
+      p, x: x, delta: delta, a: a, b: b, c: c, skip: skip)
+    let error = zip(y, reference).map { abs(Double($0) - $1) }.max() ?? .nan
+    #expect(error < 1e-4)
+  }
+}

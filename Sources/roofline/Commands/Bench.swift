@@ -16,7 +16,7 @@ extension RooflineCommand {
         """)
 
     enum Kernel: String, ExpressibleByArgument, CaseIterable {
-      case flash, standard, decode, fma
+      case flash, standard, decode, linear, scan, fma
     }
 
     @Option(
@@ -26,6 +26,9 @@ extension RooflineCommand {
       help: "Sequence length N (queries and keys; cached keys for decode).")
     var n = 2048
     @Option(help: "KV splits for decode.") var splits = 64
+    @Option(help: "Tokens per chunk for linear attention.") var chunk = 64
+    @Option(help: "SSM state size N for scan (--d is the channel count).")
+    var state = 16
     @Option(help: "Head dimension d.") var d = 64
     @Option(help: "Query heads.") var heads = 1
     @Option(help: "KV heads (default: heads).") var kvHeads: Int?
@@ -75,6 +78,10 @@ extension RooflineCommand {
     }
 
     func run() throws {
+      if kernel == .linear || kernel == .scan {
+        try runRecurrent()
+        return
+      }
       if kernel == .fma {
         let iterations = 20_000_000
         let t = Timing(
@@ -118,7 +125,7 @@ extension RooflineCommand {
                   DecodeAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, splits: splits,
                     threads: threads)
-                case .standard, .fma:
+                case .standard, .fma, .linear, .scan:
                   StandardAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, threads: threads)
                 }
