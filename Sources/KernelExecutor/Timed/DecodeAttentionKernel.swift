@@ -98,12 +98,20 @@ public enum DecodeAttentionKernel {
     var l = [Float](repeating: 0, count: g)
     let kBase = k + p.keyOffset(b, kvHead: kvHead, position: 0)
     let vBase = v + p.keyOffset(b, kvHead: kvHead, position: 0)
+    var touched: UInt32 = 0
     var key0 = keys.lowerBound
     while key0 < keys.upperBound {
       let cols = min(block, keys.upperBound - key0)
-      scores(
+      // The next block's K and V, to touch while this one is scored.
+      let nextKeys = min(block, keys.upperBound - key0 - cols)
+      touched |= scores(
         qs: qs, rows: paddedRows, d: d, keys: kBase + key0 * d, count: cols,
-        s: s, lds: block)
+        s: s, lds: block,
+        ahead: (
+          UnsafeRawPointer(kBase + (key0 + cols) * d),
+          UnsafeRawPointer(vBase + (key0 + cols) * d),
+          nextKeys * d / 16
+        ))
       for r in 0..<g {
         let row = s + r * block
         var best = m[r]
@@ -116,26 +124,12 @@ public enum DecodeAttentionKernel {
         l[r] = alpha * l[r] + sum
         m[r] = best
       }
-      for j in 0..<cols {
-        let vr = vBase + (key0 + j) * d
-        for r in 0..<g {
-          let w = V(repeating: s[r * block + j])
-          let ar = acc + r * d
-          var x = 0
-          while x + 8 <= d {
-            MicroGEMM.store(
-              MicroGEMM.load(ar + x).addingProduct(w, MicroGEMM.load(vr + x)),
-              ar + x)
-            x += 8
-          }
-          while x < d {
-            ar[x] += s[r * block + j] * vr[x]
-            x += 1
-          }
-        }
-      }
+      accumulate(
+        weights: s, lds: block, rows: g, values: vBase + key0 * d, count: cols,
+        d: d, acc: acc)
       key0 += cols
     }
+    BlackHole.sink(Float(touched & 1))
     for r in 0..<g {
       for x in 0..<d { partial[r * d + x] = acc[r * d + x] / l[r] }
       partial[g * d + r] = m[r] + log2f(l[r])
@@ -145,12 +139,22 @@ public enum DecodeAttentionKernel {
   /// Scores of `rows` (a multiple of 4) scaled queries against `count`
   /// consecutive keys: 4 queries × 2 keys per step, eight independent FMA
   /// chains sharing each load, so the dot products are not latency-bound.
+  ///
+  /// Meanwhile it touches `ahead.lines` 64-byte lines of the next block's K
+  /// and V, one load each, spread over the steps: Swift has no prefetch
+  /// intrinsic, and independent loads let the core overlap the misses with
+  /// this block's arithmetic. Returns the OR of what it touched.
   @inline(__always)
   static func scores(
     qs: UnsafePointer<Float>, rows: Int, d: Int, keys: UnsafePointer<Float>,
     count: Int,
-    s: UnsafeMutablePointer<Float>, lds: Int
-  ) {
+    s: UnsafeMutablePointer<Float>, lds: Int,
+    ahead: (k: UnsafeRawPointer, v: UnsafeRawPointer, lines: Int)
+  ) -> UInt32 {
+    var touched: UInt32 = 0
+    let steps = max((count + 1) / 2, 1)
+    let perStep = (ahead.lines + steps - 1) / steps
+    var line = 0
     typealias V = SIMD8<Float>
     guard d % 8 == 0 else {
       for r in 0..<rows {
@@ -160,10 +164,17 @@ public enum DecodeAttentionKernel {
           s[r * lds + j] = dot
         }
       }
-      return
+      return touched
     }
     var j = 0
     while j < count {
+      var t = 0
+      while t < perStep && line < ahead.lines {
+        touched |= ahead.k.load(fromByteOffset: line * 64, as: UInt32.self)
+        touched |= ahead.v.load(fromByteOffset: line * 64, as: UInt32.self)
+        line += 1
+        t += 1
+      }
       let k0 = keys + j * d
       let k1 = j + 1 < count ? k0 + d : k0
       var r = 0
@@ -208,6 +219,61 @@ public enum DecodeAttentionKernel {
         r += 4
       }
       j += 2
+    }
+    return touched
+  }
+
+  /// `acc[r] += Σ_j w[r][j] · V[j]` for each query row, keeping 64 floats
+  /// of the row's accumulator in eight registers across all `count` keys,
+  /// so that the update is not a load-modify-store per key.
+  @inline(__always)
+  static func accumulate(
+    weights w: UnsafePointer<Float>, lds: Int, rows: Int,
+    values: UnsafePointer<Float>,
+    count: Int, d: Int, acc: UnsafeMutablePointer<Float>
+  ) {
+    typealias V = SIMD8<Float>
+    for r in 0..<rows {
+      let ar = acc + r * d
+      let wr = w + r * lds
+      var x0 = 0
+      while x0 + 64 <= d {
+        var a0 = MicroGEMM.load(ar + x0)
+        var a1 = MicroGEMM.load(ar + x0 + 8)
+        var a2 = MicroGEMM.load(ar + x0 + 16)
+        var a3 = MicroGEMM.load(ar + x0 + 24)
+        var a4 = MicroGEMM.load(ar + x0 + 32)
+        var a5 = MicroGEMM.load(ar + x0 + 40)
+        var a6 = MicroGEMM.load(ar + x0 + 48)
+        var a7 = MicroGEMM.load(ar + x0 + 56)
+        var vr = values + x0
+        for j in 0..<count {
+          let weight = V(repeating: wr[j])
+          a0.addProduct(weight, MicroGEMM.load(vr))
+          a1.addProduct(weight, MicroGEMM.load(vr + 8))
+          a2.addProduct(weight, MicroGEMM.load(vr + 16))
+          a3.addProduct(weight, MicroGEMM.load(vr + 24))
+          a4.addProduct(weight, MicroGEMM.load(vr + 32))
+          a5.addProduct(weight, MicroGEMM.load(vr + 40))
+          a6.addProduct(weight, MicroGEMM.load(vr + 48))
+          a7.addProduct(weight, MicroGEMM.load(vr + 56))
+          vr += d
+        }
+        MicroGEMM.store(a0, ar + x0)
+        MicroGEMM.store(a1, ar + x0 + 8)
+        MicroGEMM.store(a2, ar + x0 + 16)
+        MicroGEMM.store(a3, ar + x0 + 24)
+        MicroGEMM.store(a4, ar + x0 + 32)
+        MicroGEMM.store(a5, ar + x0 + 40)
+        MicroGEMM.store(a6, ar + x0 + 48)
+        MicroGEMM.store(a7, ar + x0 + 56)
+        x0 += 64
+      }
+      for x in x0..<d {
+        var sum = ar[x]
+        for j in 0..<count { sum += wr[j] * values[j * d + x] }
+        ar[x] = sum
+      }
     }
   }
 
