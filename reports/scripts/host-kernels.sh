@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Host kernel benchmarks against the issue's targets, in one run on one
 # machine: probe, FlashAttention-2 (N 2048/4096/8192, d 64/128, causal or
-# not, 1 and 2 threads), standard attention, split-KV decode at L = 64K.
-# Writes reports/host-probe.csv, reports/host-kernels.csv and
+# not, 1 and 2 threads), standard attention, split-KV decode at L = 64K,
+# chunked linear attention, the selective scan, and -- when .venv holds
+# torch and numpy (python3 -m venv .venv && .venv/bin/pip install torch
+# numpy) -- PyTorch's CPU SDPA and a numpy blocked attention on the same
+# shapes. Writes reports/host-probe.csv, reports/host-probed.yaml,
+# reports/host-kernels.csv, reports/host-baselines.csv and
 # reports/host-kernels.md. Run on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,10 +39,20 @@ run --kernel decode --n 65536 --d 128 --heads 32 --kv-heads 8 --splits 16 --repe
   --peak-gbps "$(python3 -c "print($dram1/1e9)")"
 run --kernel decode --n 65536 --d 128 --heads 32 --kv-heads 8 --splits 16 --threads 2 \
   --repetitions 5 --peak-gbps "$(python3 -c "print($dram2/1e9)")"
-python3 - "$out" "$peak" >reports/host-kernels.md <<'PY'
+run --kernel linear --n 8192 --d 128 --heads 4 --repetitions 3 --peak-gflops "$peak"
+run --kernel scan --n 4096 --d 1024 --state 16 --repetitions 3 --peak-gflops "$peak"
+baselines=reports/host-baselines.csv
+if [ -x .venv/bin/python ] && .venv/bin/python -c "import torch, numpy" 2>/dev/null; then
+  .venv/bin/python tools/attention_baselines.py --threads 1 >"$baselines"
+else
+  echo "kernel,n,d,causal,threads,median_seconds,min_seconds,gflops_per_second" >"$baselines"
+  echo "no .venv with torch and numpy: baselines not run" >&2
+fi
+python3 - "$out" "$peak" "$baselines" >reports/host-kernels.md <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 peak = float(sys.argv[2])
+baselines = list(csv.DictReader(open(sys.argv[3])))
 print("# Host kernels against the targets of issue 3\n")
 print("Made by `reports/scripts/host-kernels.sh` (release build, one run, one machine).")
 print(f"Probed FMA peak, one thread: {peak:.1f} GFLOP/s; see host-probe.csv.\n")
@@ -64,5 +78,19 @@ for r in rows:
         met = "yes" if float(frac) >= 0.8 else "no"
     print(f"| {k} | {r['n']} | {r['d']} | {r['causal']} | {t} | {float(r['median_seconds']):.4f} | "
           f"{r['gflops_per_second']} | {r['gbytes_per_second']} | {frac} | {target} | {met} |")
+if baselines:
+    ours = {(r["n"], r["d"], r["causal"]): float(r["gflops_per_second"])
+            for r in rows if r["kernel"] == "flash" and r["threads"] == "1"}
+    print("\n## Against PyTorch SDPA and numpy, one thread, same run\n")
+    print("| N | d | causal | roofline flash GFLOP/s | torch SDPA GFLOP/s | ratio | numpy blocked GFLOP/s | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    table = {}
+    for b in baselines:
+        table.setdefault((b["n"], b["d"], b["causal"]), {})[b["kernel"]] = float(b["gflops_per_second"])
+    for key, kinds in sorted(table.items(), key=lambda kv: (int(kv[0][0]), int(kv[0][1]), kv[0][2])):
+        mine = ours.get(key)
+        if mine is None: continue
+        t, n = kinds.get("torch_sdpa"), kinds.get("numpy_blocked")
+        print(f"| {key[0]} | {key[1]} | {key[2]} | {mine:.1f} | {t:.1f} | {mine / t:.2f}× | {n:.1f} | {mine / n:.2f}× |")
 PY
 echo "wrote $out reports/host-kernels.md"
