@@ -42,3 +42,41 @@ struct IOCommandTests {
     #expect(r.error.contains(message), "stderr: \(r.error)")
   }
 }
+
+@Suite("roofline bench refuses bad sizes before allocating")
+struct BenchCommandTests {
+  @Test(
+    "bad sizes exit non-zero with the fix",
+    arguments: [
+      (["--n", "0"], "--n must be at least 1"),
+      (["--column-block", "64"], "must be a multiple of 6"),
+      (["--row-block", "4096", "--n", "1024"], "must not exceed --n 1024"),
+      (
+        ["--kernel", "decode", "--n", "8", "--splits", "9"],
+        "--splits 9 must not exceed --n 8"
+      ),
+      (["--kernel", "scan", "--d", "12", "--n", "16"], "multiple of 8"),
+      (
+        ["--n", "1000000", "--heads", "64", "--batch", "64"],
+        "over 80% of this machine's"
+      ),
+    ])
+  func badSizes(arguments: [String], message: String) throws {
+    let r = try CommandRunner.run(
+      ["bench", "--repetitions", "1", "--warmup", "0"] + arguments)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "stderr: \(r.error)")
+  }
+
+  @Test("a small FlashAttention bench prints one CSV row with the ISA")
+  func smallRun() throws {
+    let r = try CommandRunner.run([
+      "bench", "--n", "96", "--d", "16", "--repetitions", "1", "--format",
+      "csv",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    let lines = r.output.split(separator: "\n")
+    #expect(lines.count == 2)
+    #expect(lines[1].contains("AVX2") || lines[1].contains("arm64"))
+  }
+}

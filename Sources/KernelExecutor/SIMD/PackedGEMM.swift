@@ -16,19 +16,25 @@
 enum PackedGEMM {
   typealias Vector = SIMD8<Float>
 
-  /// Multiplies; writes the whole padded `m × n` of C.
+  /// Multiplies, writing the whole padded `m × n` of C.
+  ///
+  /// With `columnMax`,
+  /// also raises `columnMax[j]` to the largest `C[i][j]` (fused into the
+  /// micro-kernel's epilogue, which holds the tile in registers), for
+  /// `accumulate == false` and every row valid.
   static func multiply(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aPanelStride: Int,
     b: UnsafePointer<Float>, bPanelStride: Int, bStep: Int,
     c: UnsafeMutablePointer<Float>,
-    ldc: Int, accumulate: Bool
+    ldc: Int, accumulate: Bool, columnMax: UnsafeMutablePointer<Float>? = nil
   ) {
     precondition(m % 6 == 0 && n % 16 == 0, "pad m to 6 and n to 16")
     for p in 0..<m / 6 {
       for q in 0..<n / 16 {
         kernel(
           k: k, a: a + p * aPanelStride, b: b + q * bPanelStride, bStep: bStep,
-          c: c + p * 6 * ldc + q * 16, ldc: ldc, accumulate: accumulate)
+          c: c + p * 6 * ldc + q * 16, ldc: ldc, accumulate: accumulate,
+          columnMax: columnMax.map { $0 + q * 16 })
       }
     }
   }
@@ -36,7 +42,8 @@ enum PackedGEMM {
   @inline(__always)
   static func kernel(
     k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStep: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+    columnMax: UnsafeMutablePointer<Float>?
   ) {
     var c00 = Vector()
     var c01 = Vector()
@@ -82,5 +89,17 @@ enum PackedGEMM {
     MicroGEMM.finish(c + 3 * ldc, c30, c31, accumulate)
     MicroGEMM.finish(c + 4 * ldc, c40, c41, accumulate)
     MicroGEMM.finish(c + 5 * ldc, c50, c51, accumulate)
+    if let columnMax {
+      typealias M = VectorMath
+      let low = M.maximum(
+        M.maximum(M.maximum(c00, c10), M.maximum(c20, c30)), M.maximum(c40, c50)
+      )
+      let high = M.maximum(
+        M.maximum(M.maximum(c01, c11), M.maximum(c21, c31)), M.maximum(c41, c51)
+      )
+      MicroGEMM.store(M.maximum(MicroGEMM.load(columnMax), low), columnMax)
+      MicroGEMM.store(
+        M.maximum(MicroGEMM.load(columnMax + 8), high), columnMax + 8)
+    }
   }
 }

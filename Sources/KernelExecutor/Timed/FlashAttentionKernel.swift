@@ -134,6 +134,7 @@ public enum FlashAttentionKernel {
     let ot: UnsafeMutablePointer<Float>
     let m: UnsafeMutablePointer<Float>
     let l: UnsafeMutablePointer<Float>
+    let blockMax: UnsafeMutablePointer<Float>
 
     init(_ layout: Layout) {
       qt = .allocate(capacity: layout.paddedRows * layout.headDim)
@@ -141,10 +142,11 @@ public enum FlashAttentionKernel {
       ot = .allocate(capacity: layout.paddedDim * layout.paddedRows)
       m = .allocate(capacity: layout.paddedRows)
       l = .allocate(capacity: layout.paddedRows)
+      blockMax = .allocate(capacity: layout.paddedRows)
     }
 
     deinit {
-      for pointer in [qt, st, ot, m, l] { pointer.deallocate() }
+      for pointer in [qt, st, ot, m, l, blockMax] { pointer.deallocate() }
     }
   }
 
@@ -186,16 +188,22 @@ public enum FlashAttentionKernel {
     var key0 = 0
     while key0 < keyEnd {
       let cols = min(layout.columnBlock, keyEnd - key0)
+      let crossesDiagonal = p.causal && key0 + cols - 1 > row0 + offset
+      // The max can ride on the score product when every padded row is a
+      // real, unmasked key.
+      let fuseMax = !crossesDiagonal && cols % 6 == 0
+      if fuseMax { s.blockMax.initialize(repeating: -.infinity, count: rp) }
       PackedGEMM.multiply(
         m: (cols + 5) / 6 * 6, n: rp, k: d, a: kp + key0 * d,
         aPanelStride: 6 * d, b: s.qt,
-        bPanelStride: 16 * d, bStep: 16, c: s.st, ldc: rp, accumulate: false)
-      let crossesDiagonal = p.causal && key0 + cols - 1 > row0 + offset
+        bPanelStride: 16 * d, bStep: 16, c: s.st, ldc: rp, accumulate: false,
+        columnMax: fuseMax ? s.blockMax : nil)
       OnlineSoftmaxColumns.update(
         s.st, ldc: rp, cols: cols, m: s.m, l: s.l, ot: s.ot,
         dRows: layout.paddedDim,
         maskFrom: crossesDiagonal
-          ? (key0: key0, firstLimit: row0 + offset) : nil)
+          ? (key0: key0, firstLimit: row0 + offset) : nil,
+        blockMax: fuseMax ? UnsafePointer(s.blockMax) : nil)
       PackedGEMM.multiply(
         m: layout.paddedDim, n: rp, k: cols, a: vp + key0 * 6,
         aPanelStride: 6 * p.keyLength,

@@ -17,6 +17,9 @@ enum OnlineSoftmaxColumns {
   /// key `key0 + j` is hidden from query column `r` when
   /// `key0 + j > firstLimit + r` (the causal diagonal).
   ///
+  /// `blockMax`, when given, holds each column's largest score in this
+  /// block (computed by the score product's epilogue), sparing a pass.
+  ///
   /// `2^x` is the polynomial of ``exp2Lanes(_:)``, written out here with
   /// its constants hoisted out of the loop: calling the inlined helper
   /// rebuilds them per vector and made this kernel 25–40% slower
@@ -26,11 +29,10 @@ enum OnlineSoftmaxColumns {
     _ st: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
     m: UnsafeMutablePointer<Float>,
     l: UnsafeMutablePointer<Float>, ot: UnsafeMutablePointer<Float>, dRows: Int,
-    maskFrom: (key0: Int, firstLimit: Int)?
+    maskFrom: (key0: Int, firstLimit: Int)?, blockMax: UnsafePointer<Float>?
   ) {
     let magic = Vector(repeating: 12_582_912)
     let low = Vector(repeating: -126)
-    let high = Vector(repeating: 126)
     let c6 = Vector(repeating: 1.540_353_039_338_161e-4)
     let c5 = Vector(repeating: 1.333_355_814_642_844e-3)
     let c4 = Vector(repeating: 9.618_129_107_628_477e-3)
@@ -54,6 +56,8 @@ enum OnlineSoftmaxColumns {
           MicroGEMM.store(value, at)
           best0 = VectorMath.maximum(best0, value)
         }
+      } else if let blockMax {
+        best0 = VectorMath.maximum(best0, MicroGEMM.load(blockMax + group))
       } else {
         var j = 0
         while j + 2 <= cols {
@@ -75,8 +79,8 @@ enum OnlineSoftmaxColumns {
       for j in 0..<cols {
         let at = st + j * ldc + group
         let x = MicroGEMM.load(at) - shift
-        var clamped = x.replacing(with: low, where: x .< low)
-        clamped = clamped.replacing(with: high, where: clamped .> high)
+        // x ≤ 0 after subtracting the max: only the lower clamp is needed.
+        let clamped = x.replacing(with: low, where: x .< low)
         let shifted = clamped + magic
         let f = clamped - (shifted - magic)
         var poly = c5.addingProduct(c6, f)

@@ -64,6 +64,15 @@ extension RooflineCommand {
         throw ValidationError("\(flag) must be at least 1, got \(value)")
       }
       if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+      if kernel == .flash && columnBlock % 6 != 0 {
+        throw ValidationError(
+          "--column-block \(columnBlock) must be a multiple of 6 (the micro-kernel's rows), e.g. 96"
+        )
+      }
+      if chunk < 1 || state < 1 || splits < 1 {
+        throw ValidationError(
+          "--chunk, --state and --splits must be at least 1")
+      }
       let kv = kvHeads ?? heads
       if kv < 1 || heads % kv != 0 {
         throw ValidationError("--kv-heads \(kv) must divide --heads \(heads)")
@@ -71,7 +80,7 @@ extension RooflineCommand {
       if kernel == .decode && splits > n {
         throw ValidationError("--splits \(splits) must not exceed --n \(n)")
       }
-      if kernel != .decode && (rowBlock > n || columnBlock > n) {
+      if kernel == .flash && (rowBlock > n || columnBlock > n) {
         throw ValidationError(
           "--row-block and --column-block must not exceed --n \(n)")
       }
