@@ -92,7 +92,9 @@ enum OnlineSoftmaxColumns {
         let integer =
           unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
-        let e = (poly * scale).replacing(with: 0, where: x .< low)
+        // A masked score (−∞) is clamped to −126 and weighs 2^−126 ≈ 1e-38
+        // instead of 0: below fp32 resolution against any visible key.
+        let e = poly * scale
         MicroGEMM.store(e, at)
         sum += e
       }

@@ -16,7 +16,7 @@ extension RooflineCommand {
         """)
 
     enum Kernel: String, ExpressibleByArgument, CaseIterable {
-      case flash, standard, decode, linear, scan, fma
+      case flash, standard, decode, linear, scan, gemm, fma
     }
 
     @Option(
@@ -37,7 +37,7 @@ extension RooflineCommand {
     @Option(help: "Worker threads.") var threads = 1
     @Option(help: "Timed repetitions.") var repetitions = 5
     @Option(help: "Untimed warm-up runs.") var warmup = 1
-    @Option(help: "FlashAttention query rows per block.") var rowBlock = 96
+    @Option(help: "FlashAttention query rows per block.") var rowBlock = 192
     @Option(help: "FlashAttention keys per block (a multiple of 6).")
     var columnBlock = 96
     @Option(
@@ -91,6 +91,22 @@ extension RooflineCommand {
         try runRecurrent()
         return
       }
+      if kernel == .gemm {
+        // The micro-kernel alone on the flash kernel's score block shape.
+        let m = (columnBlock + 5) / 6 * 6
+        let nn = (rowBlock + 15) / 16 * 16
+        let repeats = 2000
+        var flops = 0.0
+        let t = Timing(
+          Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+            flops = GEMMKernel.run(m: m, n: nn, k: d, repeats: repeats)
+          })
+        print(
+          String(
+            format: "packed micro-kernel %d×%d×%d: %.1f GFLOP/s", m, nn, d,
+            flops / t.minSeconds / 1e9))
+        return
+      }
       if kernel == .fma {
         let iterations = 20_000_000
         let t = Timing(
@@ -134,7 +150,7 @@ extension RooflineCommand {
                   DecodeAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, splits: splits,
                     threads: threads)
-                case .standard, .fma, .linear, .scan:
+                case .standard, .fma, .linear, .scan, .gemm:
                   StandardAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, threads: threads)
                 }

@@ -1,0 +1,28 @@
+/// The packed micro-kernel on its own: `C[m×n] = A[m×k] · B[k×n]` with
+/// operands already packed, repeated over a small working set, to show how
+/// close the attention kernels' inner products run to the FMA peak.
+public enum GEMMKernel {
+  /// Runs `repeats` products of `m × n × k` (`m` a multiple of 6, `n` of
+  /// 16) on packed operands that stay in cache; returns the FLOPs done.
+  @discardableResult
+  public static func run(m: Int, n: Int, k: Int, repeats: Int) -> Double {
+    precondition(m % 6 == 0 && n % 16 == 0 && k > 0 && repeats > 0)
+    let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+    let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
+    let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+    defer {
+      a.deallocate()
+      b.deallocate()
+      c.deallocate()
+    }
+    a.initialize(repeating: 0.5, count: m * k)
+    b.initialize(repeating: 0.25, count: k * n)
+    for _ in 0..<repeats {
+      PackedGEMM.multiply(
+        m: m, n: n, k: k, a: a, aPanelStride: 6 * k, b: b, bPanelStride: 16 * k, bStep: 16,
+        c: c, ldc: n, accumulate: false)
+    }
+    BlackHole.sink(c[0])
+    return 2 * Double(m * n * k * repeats)
+  }
+}
