@@ -28,7 +28,7 @@ public enum FlashAttentionKernel {
     _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
     k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
-    rowBlock: Int = 96,
+    rowBlock: Int = 192,
     columnBlock: Int = 96, threads: Int = 1
   ) {
     precondition(

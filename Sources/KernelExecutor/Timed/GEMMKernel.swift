@@ -19,7 +19,8 @@ public enum GEMMKernel {
     b.initialize(repeating: 0.25, count: k * n)
     for _ in 0..<repeats {
       PackedGEMM.multiply(
-        m: m, n: n, k: k, a: a, aPanelStride: 6 * k, b: b, bPanelStride: 16 * k, bStep: 16,
+        m: m, n: n, k: k, a: a, aPanelStride: 6 * k, b: b, bPanelStride: 16 * k,
+        bStep: 16,
         c: c, ldc: n, accumulate: false)
     }
     BlackHole.sink(c[0])
