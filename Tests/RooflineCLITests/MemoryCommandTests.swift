@@ -24,13 +24,14 @@ struct MemoryCommandTests {
     let lines = r.output.split(separator: "\n")
     #expect(lines.count == 3)  // header + 2 stages
     #expect(
-      lines[0].hasPrefix(
+      r.line(0).hasPrefix(
         "\"model\",\"hardware\",\"devices\",\"tp\",\"pp\",\"dp\""))
     // 8 devices, PP 2 → TP defaults to 4, one replica; 327680 B per token.
     #expect(
-      lines[1].hasPrefix("\"llama-3-70b\",\"dgx-h100\",\"8\",\"4\",\"2\",\"1\"")
+      r.line(1).hasPrefix(
+        "\"llama-3-70b\",\"dgx-h100\",\"8\",\"4\",\"2\",\"1\"")
     )
-    #expect(lines[1].contains("\"327680\""))
+    #expect(r.line(1).contains("\"327680\""))
   }
 
   @Test("JSON is the full estimate")
@@ -53,14 +54,14 @@ struct MemoryCommandTests {
     let r = try CommandRunner.run([
       "memory", "--scenario", "chat", "--format", "csv",
     ])
-    let row = r.output.split(separator: "\n")[1]
+    let row = r.line(1)
     #expect(row.contains("\"1280\",\"64\",\"bf16\",\"bf16\""))
     let o = try CommandRunner.run([
       "memory", "--scenario", "chat", "--batch", "2", "--kv-dtype", "fp8",
       "--format", "csv",
     ])
     #expect(
-      o.output.split(separator: "\n")[1].contains(
+      o.line(1).contains(
         "\"1280\",\"2\",\"bf16\",\"fp8\""))
   }
 

@@ -18,7 +18,7 @@ struct ProbeCommandTests {
       "hardware", "show", path, "--format", "csv",
     ])
     #expect(show.status == 0, "stderr: \(show.error)")
-    let row = show.output.split(separator: "\n")[1]
+    let row = show.line(1)
     #expect(row.hasPrefix("\"host-probed\""))
   }
 }

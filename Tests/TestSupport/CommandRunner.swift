@@ -8,6 +8,14 @@ public struct CommandResult: Sendable {
   public var error: String
   /// Exit status.
   public var status: Int32
+
+  /// Line `index` of standard output (0-based), or "" when there is none,
+  /// so that a failing command fails its expectations instead of crashing
+  /// the test run.
+  public func line(_ index: Int) -> String {
+    let lines = output.split(separator: "\n")
+    return index < lines.count ? String(lines[index]) : ""
+  }
 }
 
 /// Runs the built `roofline` executable.
