@@ -33,13 +33,14 @@ enum OnlineSoftmaxColumns {
   ) {
     let magic = Vector(repeating: 12_582_912)
     let low = Vector(repeating: -126)
-    let c6 = Vector(repeating: 1.540_353_039_338_161e-4)
-    let c5 = Vector(repeating: 1.333_355_814_642_844e-3)
-    let c4 = Vector(repeating: 9.618_129_107_628_477e-3)
-    let c3 = Vector(repeating: 5.550_410_866_482_158e-2)
-    let c2 = Vector(repeating: 0.240_226_506_959_100_7)
-    let c1 = Vector(repeating: 0.693_147_180_559_945_3)
-    let one = Vector(repeating: 1)
+    // Degree-5 near-minimax fit of 2^f on [−½, ½] (Lawson-weighted least
+    // squares): relative error 7.5e-8, 2.3e-7 evaluated in fp32.
+    let c5 = Vector(repeating: 1.327_647_152_014_423e-3)
+    let c4 = Vector(repeating: 9.675_541_330_699_089e-3)
+    let c3 = Vector(repeating: 5.550_713_274_959_705e-2)
+    let c2 = Vector(repeating: 0.240_221_197_239_335)
+    let c1 = Vector(repeating: 0.693_146_967_063_866_2)
+    let c0 = Vector(repeating: 1.000_000_071_654_656_7)
     let minusInfinity = Vector(repeating: -.infinity)
     let lanes = Vector(0, 1, 2, 3, 4, 5, 6, 7)
     for group in stride(from: 0, to: ldc, by: 8) {
@@ -83,12 +84,11 @@ enum OnlineSoftmaxColumns {
         let clamped = x.replacing(with: low, where: x .< low)
         let shifted = clamped + magic
         let f = clamped - (shifted - magic)
-        var poly = c5.addingProduct(c6, f)
-        poly = c4.addingProduct(poly, f)
+        var poly = c4.addingProduct(c5, f)
         poly = c3.addingProduct(poly, f)
         poly = c2.addingProduct(poly, f)
         poly = c1.addingProduct(poly, f)
-        poly = one.addingProduct(poly, f)
+        poly = c0.addingProduct(poly, f)
         let integer =
           unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
