@@ -7,7 +7,9 @@
 # numpy) -- PyTorch's CPU SDPA and a numpy blocked attention on the same
 # shapes. Writes reports/host-probe.csv, reports/host-probed.yaml,
 # reports/host-kernels.csv, reports/host-baselines.csv and
-# reports/host-kernels.md. Run on an otherwise idle machine.
+# reports/host-kernels.md. Run on an otherwise idle machine. Fractions of
+# peak use probes taken between the repetitions of each benchmark (FMA on
+# the threads used; DRAM read for decode), since this VM's speed drifts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product roofline >/dev/null
@@ -29,16 +31,16 @@ for n in 2048 4096 8192; do
     for causal in "" "--causal"; do
       for threads in 1 2; do
         run --kernel flash --n $n --d $d $causal --threads $threads --repetitions 3 \
-          --peak-gflops "$peak"
+          --probe-peaks
       done
     done
   done
 done
 run --kernel standard --n 2048 --d 64 --repetitions 3 --peak-gflops "$peak"
 run --kernel decode --n 65536 --d 128 --heads 32 --kv-heads 8 --splits 16 --repetitions 5 \
-  --peak-gbps "$(python3 -c "print($dram1/1e9)")"
+  --probe-peaks
 run --kernel decode --n 65536 --d 128 --heads 32 --kv-heads 8 --splits 16 --threads 2 \
-  --repetitions 5 --peak-gbps "$(python3 -c "print($dram2/1e9)")"
+  --repetitions 5 --probe-peaks
 run --kernel linear --n 8192 --d 128 --heads 4 --repetitions 3 --peak-gflops "$peak"
 run --kernel scan --n 4096 --d 1024 --state 16 --repetitions 3 --peak-gflops "$peak"
 baselines=reports/host-baselines.csv
@@ -55,7 +57,8 @@ peak = float(sys.argv[2])
 baselines = list(csv.DictReader(open(sys.argv[3])))
 print("# Host kernels against the targets of issue 3\n")
 print("Made by `reports/scripts/host-kernels.sh` (release build, one run, one machine).")
-print(f"Probed FMA peak, one thread: {peak:.1f} GFLOP/s; see host-probe.csv.\n")
+print(f"Probed FMA peak at the start, one thread: {peak:.1f} GFLOP/s (host-probe.csv). Each")
+print("fraction below is against probes taken between that benchmark's own repetitions.\n")
 print("| kernel | N | d | causal | threads | median s | GFLOP/s | GB/s | fraction of peak | target | met |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 one = {}
@@ -72,7 +75,9 @@ for r in rows:
     elif k == "flash" and t == "2":
         base = one.get((k, r["n"], r["d"], r["causal"]))
         speed = base / float(r["median_seconds"]) if base else 0
-        target, met, frac = "≥ 1.8× one thread", ("yes" if speed >= 1.8 else "no"), f"{speed:.2f}× one thread"
+        target = "≥ 1.8× one thread"
+        met = "yes" if speed >= 1.8 else "no"
+        frac = f"{frac} of 2-thread probe; {speed:.2f}× one thread"
     elif k == "decode":
         target = "≥ 0.80 of DRAM read"
         met = "yes" if float(frac) >= 0.8 else "no"

@@ -46,6 +46,18 @@ public enum BandwidthProbe {
     Double(buffers.count) * (kind == .read ? 4 : 12)
   }
 
+  /// Read bandwidth of `threads` threads at once, each reading its own
+  /// buffer of `buffers` once.
+  public static func measureRead(_ buffers: [Buffers]) -> Double {
+    let shared = SharedBuffers(items: buffers)
+    let seconds = Stopwatch.seconds {
+      DispatchQueueRunner.onAll(buffers.count) { t in
+        BlackHole.sink(run(.read, shared.items[t], passes: 1))
+      }
+    }
+    return Double(buffers.count) * bytes(.read, buffers[0]) / seconds
+  }
+
   /// Runs `passes` passes of `kind` over `buffers`.
   @inline(never)
   public static func run(_ kind: Kind, _ buffers: Buffers, passes: Int) -> Float

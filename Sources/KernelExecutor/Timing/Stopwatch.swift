@@ -1,18 +1,25 @@
 /// Times a body: warm-up runs, then repetitions, each with the monotonic
 /// `ContinuousClock`.
 public enum Stopwatch {
-  /// Seconds of each timed repetition, after `warmup` untimed runs.
-  public static func measure(warmup: Int, repetitions: Int, _ body: () -> Void)
-    -> [Double]
-  {
+  /// Seconds of each timed repetition, after `warmup` untimed runs;
+  /// `before`, untimed, runs ahead of every repetition (a probe of the
+  /// machine's current peak, on machines whose speed drifts).
+  public static func measure(
+    warmup: Int, repetitions: Int, before: () -> Void = {}, _ body: () -> Void
+  ) -> [Double] {
     precondition(warmup >= 0 && repetitions >= 1)
     for _ in 0..<warmup { body() }
-    let clock = ContinuousClock()
     return (0..<repetitions).map { _ in
-      let elapsed = clock.measure(body)
-      return Double(elapsed.components.seconds) + Double(
-        elapsed.components.attoseconds) * 1e-18
+      before()
+      return seconds(body)
     }
+  }
+
+  /// Seconds `body` takes once.
+  public static func seconds(_ body: () -> Void) -> Double {
+    let elapsed = ContinuousClock().measure(body)
+    return Double(elapsed.components.seconds)
+      + Double(elapsed.components.attoseconds) * 1e-18
   }
 }
 

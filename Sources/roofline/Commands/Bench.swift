@@ -46,6 +46,12 @@ extension RooflineCommand {
         "Peak GFLOP/s of one thread, for the fraction-of-peak column (see roofline probe)."
     )
     var peakGFLOPs: Double?
+    @Flag(
+      help: """
+        Probe the peak between repetitions (FMA FLOP/s, or DRAM read bandwidth for decode, \
+        on the threads used) and report the fraction against the median probe.
+        """)
+    var probePeaks = false
     @Option(
       name: .customLong("peak-gbps"),
       help:
@@ -136,11 +142,26 @@ extension RooflineCommand {
       let k = random.values(p.keyElements)
       let v = random.values(p.keyElements)
       var o = [Float](repeating: 0, count: p.queryElements)
+      var probes: [Double] = []
+      let readBuffers =
+        probePeaks && kernel == .decode
+        ? (0..<threads).map { _ in
+          BandwidthProbe.Buffers(bytes: 256 << 20, kind: .read)
+        } : []
+      let probe = {
+        guard probePeaks else { return }
+        probes.append(
+          kernel == .decode
+            ? BandwidthProbe.measureRead(readBuffers)
+            : FMAProbe.measure(threads: threads))
+      }
       let samples = q.withUnsafeBufferPointer { qb in
         k.withUnsafeBufferPointer { kb in
           v.withUnsafeBufferPointer { vb in
             o.withUnsafeMutableBufferPointer { ob in
-              Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+              Stopwatch.measure(
+                warmup: warmup, repetitions: repetitions, before: probe
+              ) {
                 switch kernel {
                 case .flash:
                   FlashAttentionKernel.run(
@@ -166,10 +187,14 @@ extension RooflineCommand {
       let gbps =
         4 * Double(2 * p.queryElements + 2 * p.keyElements)
         / timing.medianSeconds / 1e9
-      let fraction =
+      var fraction =
         kernel == .decode
         ? peakGBps.map { gbps / $0 }
         : peakGFLOPs.map { gflops / ($0 * Double(threads)) }
+      if !probes.isEmpty {
+        let peak = Timing(probes).medianSeconds  // the median of the probes
+        fraction = kernel == .decode ? gbps * 1e9 / peak : gflops * 1e9 / peak
+      }
       var table = ReportTable(columns: [
         "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
         "median_seconds", "min_seconds", "gflops_per_second",
