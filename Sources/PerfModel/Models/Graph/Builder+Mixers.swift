@@ -1,0 +1,212 @@
+extension Builder {
+  func mixer(_ mixer: MixerSpec, count: Int, label: String) -> [Operator] {
+    switch mixer {
+    case .attention(let attention):
+      return self.attention(attention, count: count, label: label)
+    case .stateSpace(let ssm):
+      return stateSpace(ssm, count: count, label: label)
+    case .linearAttention(let linear):
+      return self.linear(linear, count: count, label: label)
+    }
+  }
+
+  /// Query-key pairs one sequence's attention visits: causal prefill over
+  /// the prompt, or one query over the context; both capped by a window.
+  func pairs(window: Int?) -> Double {
+    let w = Double(window ?? Int.max)
+    if phase == .decode { return min(Double(scenario.contextTokens), w) }
+    let n = Double(scenario.promptTokens)
+    guard w < n else { return n * (n + 1) / 2 }
+    // Rows past the window each see w keys; the first w rows a triangle.
+    return w * (w + 1) / 2 + (n - w) * w
+  }
+
+  func attention(_ at: AttentionSpec, count: Int, label: String) -> [Operator] {
+    let q = Double(at.queryHeads / tp)
+    let batch = Double(scenario.batch)
+    var ops: [Operator] = []
+    let cachePerToken = LayerSpec(
+      mixer: .attention(at), feedForward: .none, normParameters: 0
+    ).cacheBytesPerToken(tensorParallel: tp, format: scenario.cacheFormat)
+    let core: Operator
+    if let m = at.latent {
+      let qk = Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
+      let kvr = Double(m.kvLoraRank)
+      let rope = Double(m.qkRopeHeadDim)
+      if let rank = m.queryLoraRank {
+        ops.append(
+          projection(
+            "\(label) q_a_proj", count: count, input: h, output: Double(rank)))
+        ops.append(
+          projection(
+            "\(label) q_b_proj", count: count, input: Double(rank),
+            output: q * qk))
+      } else {
+        ops.append(
+          projection("\(label) q_proj", count: count, input: h, output: q * qk))
+      }
+      ops.append(
+        projection(
+          "\(label) kv_a_proj", count: count, input: h, output: kvr + rope))
+      let visits = pairs(window: at.slidingWindow) * batch
+      if phase == .prefill {
+        // Keys and values expanded per head, then attention of head dims
+        // (d_nope + d_rope) for scores and d_v for values.
+        let v = Double(m.vHeadDim)
+        ops.append(
+          projection(
+            "\(label) kv_b_proj", count: count, input: kvr,
+            output: q * Double(m.qkNopeHeadDim + m.vHeadDim)))
+        core = Operator(
+          name: "\(label) attention (MLA, prefill)", kind: .attention,
+          count: count,
+          flops: 2 * visits * q * (qk + v), dataType: type,
+          bytes: a * tokens * q * (2 * qk + 2 * v) + tokens * cachePerToken)
+      } else {
+        // Absorbed form: scores and outputs against the cached latent.
+        core = Operator(
+          name: "\(label) attention (MLA, decode)", kind: .attention,
+          count: count,
+          flops: 2 * visits * q * (kvr + rope) + 2 * visits * q * kvr,
+          dataType: type,
+          bytes: batch * pairs(window: at.slidingWindow) * cachePerToken
+            + a * batch * q * (kvr + rope + kvr) + cachePerToken * batch)
+      }
+      ops.append(core)
+      ops.append(
+        projection(
+          "\(label) o_proj", count: count, input: q * Double(m.vHeadDim),
+          output: h))
+      return ops
+    }
+    let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
+    let d = Double(at.headDim)
+    ops.append(
+      projection(
+        "\(label) qkv_proj", count: count, input: h, output: (q + 2 * kv) * d))
+    let visits = pairs(window: at.slidingWindow) * batch
+    if phase == .prefill {
+      var traffic = a * tokens * 2 * (q + kv) * d  // Q, K, V read and O written, at least
+      let shape = AttentionShape(
+        batch: scenario.batch, heads: Int(q), kvHeads: Int(kv),
+        queryLength: scenario.promptTokens, headDim: at.headDim, causal: true,
+        elementBytes: max(1, Int(a)))
+      if let best = try? FlashAttentionIO.bestTiling(
+        shape, sramBytes: scenario.sramBytes, order: .queryOuter)
+      {
+        traffic = max(traffic, best.traffic.totalBytes)
+      }
+      core = Operator(
+        name: "\(label) attention (FlashAttention-2)", kind: .attention,
+        count: count,
+        flops: 4 * d * visits * q, dataType: type,
+        bytes: traffic + tokens * cachePerToken)
+    } else {
+      core = Operator(
+        name: "\(label) attention (decode, split-KV)", kind: .attention,
+        count: count,
+        flops: 4 * d * visits * q, dataType: type,
+        bytes: batch * pairs(window: at.slidingWindow) * cachePerToken
+          + 2 * a * batch * q * d + batch * cachePerToken)
+    }
+    ops.append(core)
+    ops.append(
+      projection("\(label) o_proj", count: count, input: q * d, output: h))
+    return ops
+  }
+
+  func stateSpace(_ s: StateSpaceSpec, count: Int, label: String) -> [Operator]
+  {
+    let di = Double(s.innerSize / tp)
+    let n = Double(s.stateSize)
+    let groups = Double(Shard.perRank(s.groups, tp) ?? s.groups)
+    let heads = Double(s.heads / tp)
+    let state = LayerSpec(
+      mixer: .stateSpace(s), feedForward: .none, normParameters: 0
+    )
+    .stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
+    let inWidth = s.version == 1 ? 2 * di : 2 * di + 2 * groups * n + heads
+    let convChannels = s.version == 1 ? di : di + 2 * groups * n
+    var ops = [
+      projection("\(label) in_proj", count: count, input: h, output: inWidth)
+    ]
+    ops.append(
+      Operator(
+        name: "\(label) conv1d", kind: .convolution, count: count,
+        flops: 2 * tokens * convChannels * Double(s.convKernel), dataType: type,
+        bytes: 2 * a * tokens * convChannels))
+    if s.version == 1 {
+      ops.append(
+        projection(
+          "\(label) x_proj", count: count, input: di,
+          output: Double(s.timeStepRank) + 2 * n))
+      ops.append(
+        projection(
+          "\(label) dt_proj", count: count, input: Double(s.timeStepRank),
+          output: di))
+    }
+    let scanBytes: Double
+    if phase == .prefill {
+      scanBytes =
+        SelectiveScanIO.traffic(
+          batch: scenario.batch, length: scenario.promptTokens,
+          channels: Int(di),
+          stateSize: s.stateSize, channelBlock: max(1, Int(di)),
+          elementBytes: max(1, Int(a))
+        ).totalBytes + Double(scenario.batch) * state
+    } else {
+      scanBytes = Double(scenario.batch) * 2 * state + a * tokens * 3 * di
+    }
+    ops.append(
+      Operator(
+        name: "\(label) selective scan", kind: .scan, count: count,
+        flops: 7 * tokens * di * n,
+        dataType: type, bytes: scanBytes))
+    ops.append(
+      projection("\(label) out_proj", count: count, input: di, output: h))
+    return ops
+  }
+
+  func linear(_ l: LinearAttentionSpec, count: Int, label: String) -> [Operator]
+  {
+    let heads = Double(l.heads / tp)
+    let dk = Double(l.keyHeadDim)
+    let dv = Double(l.valueHeadDim)
+    let gates = l.outputGate ? dv : 0
+    var ops = [
+      projection(
+        "\(label) q,k,v,g projections", count: count, input: h,
+        output: heads * (2 * dk + dv + gates))
+    ]
+    let state = LayerSpec(
+      mixer: .linearAttention(l), feedForward: .none, normParameters: 0
+    )
+    .stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
+    let flops: Double
+    let bytes: Double
+    if phase == .prefill {
+      let chunk = 64.0
+      // Intra-chunk (QKᵀ and AV over a C-token chunk) and the state products.
+      flops = tokens * heads * (2 * chunk * (dk + dv) + 4 * dk * dv)
+      bytes =
+        LinearAttentionIO.traffic(
+          batch: scenario.batch, heads: Int(heads),
+          tokens: scenario.promptTokens,
+          keyDim: Int(dk), valueDim: Int(dv), elementBytes: max(1, Int(a))
+        ).totalBytes + Double(scenario.batch) * state
+    } else {
+      flops = tokens * heads * 4 * dk * dv
+      bytes =
+        Double(scenario.batch) * 2 * state + a * tokens * heads
+        * (2 * dk + 2 * dv)
+    }
+    ops.append(
+      Operator(
+        name: "\(label) linear attention", kind: .linearAttention, count: count,
+        flops: flops,
+        dataType: type, bytes: bytes))
+    ops.append(
+      projection("\(label) o_proj", count: count, input: heads * dv, output: h))
+    return ops
+  }
+}

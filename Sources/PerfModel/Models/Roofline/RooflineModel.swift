@@ -1,0 +1,85 @@
+/// Time of one operator on one device: the slowest of its compute, its
+/// main-memory traffic and its collective, plus a launch overhead.
+///
+///     compute = FLOPs / (peak(type) · e_compute)
+///     memory  = bytes / (bandwidth · e_memory)
+///     link    = 2(p − 1)·α + 2(p − 1)/p · payload / (link bandwidth · e_link)   (ring all-reduce)
+///     time    = max(compute, memory, link) + launch
+///
+/// The limiter is whichever term is largest. No overlap between operators
+/// is assumed.
+///
+/// [Williams et al. 2009]: https://doi.org/10.1145/1498765.1498785
+/// [Thakur et al. 2005]: https://doi.org/10.1177/1094342005051521
+public enum RooflineModel {
+  /// Time of `op` on `device` among `tensorParallel` ranks.
+  ///
+  /// - Throws: ``PlanError`` when the device has no peak for the
+  ///   operator's data type.
+  public static func time(
+    _ op: Operator, on device: DeviceSpec, tensorParallel tp: Int,
+    efficiency e: EfficiencyFactors
+  ) throws(PlanError) -> OperatorTime {
+    var compute = 0.0
+    if op.flops > 0 {
+      guard let peak = device.compute.peakFLOPsPerSecond(op.dataType) else {
+        throw PlanError(
+          .dataType,
+          "\(device.name) has no \(op.dataType.rawValue) peak; choose an activation type it lists (\(device.compute.matrixFLOPsPerSecond.keys.sorted().map(\.rawValue).joined(separator: ", ")))"
+        )
+      }
+      compute = op.flops / (peak * e.compute)
+    }
+    let memory =
+      op.bytes / (device.mainMemory.bandwidthBytesPerSecond * e.memory)
+    var link = 0.0
+    if op.allReduceBytes > 0 && tp > 1 {
+      let p = Double(tp)
+      let bandwidth =
+        device.interconnect.scaleUp?.bandwidthBytesPerSecondPerDirection
+        ?? device.interconnect.hostLink?.bandwidthBytesPerSecondPerDirection
+        ?? 1e9
+      let alpha =
+        device.interconnect.scaleUp?.latencySeconds ?? e.linkLatencySeconds
+      link =
+        2 * (p - 1) * alpha + 2 * (p - 1) / p * op.allReduceBytes
+        / (bandwidth * e.link)
+    }
+    let slowest = max(compute, memory, link)
+    let limiter: Limiter
+    if slowest == 0 {
+      limiter = .launch
+    } else if slowest == compute {
+      limiter = .compute
+    } else if slowest == memory {
+      limiter = .memoryBandwidth
+    } else {
+      limiter = .link
+    }
+    return OperatorTime(
+      seconds: slowest + e.launchSeconds, computeSeconds: compute,
+      memorySeconds: memory,
+      linkSeconds: link, limiter: e.launchSeconds > slowest ? .launch : limiter)
+  }
+}
+
+/// What bounds an operator.
+public enum Limiter: String, Sendable, Hashable, Codable {
+  case compute
+  case memoryBandwidth = "memory"
+  case link, launch
+}
+
+/// One operator's time and what bounds it.
+public struct OperatorTime: Sendable, Hashable, Codable {
+  /// Seconds of one instance.
+  public var seconds: Double
+  /// The compute term.
+  public var computeSeconds: Double
+  /// The memory term.
+  public var memorySeconds: Double
+  /// The collective term.
+  public var linkSeconds: Double
+  /// The largest term.
+  public var limiter: Limiter
+}
