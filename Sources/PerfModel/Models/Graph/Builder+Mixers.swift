@@ -86,7 +86,8 @@ extension Builder {
         "\(label) qkv_proj", count: count, input: h, output: (q + 2 * kv) * d))
     let visits = pairs(window: at.slidingWindow) * batch
     if phase == .prefill {
-      var traffic = a * tokens * 2 * (q + kv) * d  // Q, K, V read and O written, at least
+      // Q, K, V read and O written, at least.
+      var traffic = a * tokens * 2 * (q + kv) * d
       let shape = AttentionShape(
         batch: scenario.batch, heads: Int(q), kvHeads: Int(kv),
         queryLength: scenario.promptTokens, headDim: at.headDim, causal: true,

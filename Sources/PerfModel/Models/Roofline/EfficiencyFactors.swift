@@ -1,5 +1,6 @@
-/// How much of each peak an operator reaches, and the fixed cost per
-/// kernel launch. Every prediction states the factors it used.
+/// How much of each peak an operator reaches, and the fixed cost per launch.
+///
+/// Every prediction states the factors it used.
 public struct EfficiencyFactors: Sendable, Hashable, Codable {
   /// Fraction of the compute peak matrix products reach.
   public var compute: Double
