@@ -14,7 +14,8 @@ struct RooflineCommand: ParsableCommand {
       print human units, CSV and JSON print SI units with the unit in each key.
       """,
     subcommands: [
-      Memory.self, Hardware.self, Workload.self, IO.self, Bench.self,
+      Memory.self, Predict.self, Hardware.self, Workload.self, IO.self,
+      Bench.self,
       Probe.self,
     ],
     defaultSubcommand: nil

@@ -98,6 +98,10 @@ struct ScenarioOptions: ParsableArguments {
     var target: HardwareTarget
     var scenario: MemoryScenario
     var defaultedTP: Bool
+    /// Prompt tokens (flag, else scenario file, else 1024).
+    var promptTokens: Int
+    /// Output tokens (flag, else scenario file, else 256).
+    var outputTokens: Int
   }
 
   func resolve(_ catalog: Catalog) throws -> Resolved {
@@ -143,6 +147,8 @@ struct ScenarioOptions: ParsableArguments {
       reserveFraction: reserveFraction, workspaceTokens: workspaceTokens,
       logitRows: logitRows, allowBeyondModelContext: force)
     return Resolved(
-      model: model, target: target, scenario: scenario, defaultedTP: tp == nil)
+      model: model, target: target, scenario: scenario, defaultedTP: tp == nil,
+      promptTokens: promptTokens ?? preset?.promptTokens ?? 1024,
+      outputTokens: outputTokens ?? preset?.outputTokens ?? 256)
   }
 }
