@@ -42,3 +42,27 @@ struct PredictCommandTests {
     #expect(r.error.contains(message), "stderr: \(r.error)")
   }
 }
+
+@Suite("roofline plan, run as a binary")
+struct PlanCommandTests {
+  @Test(
+    "a feasible search prints the cheapest configuration and the front as CSV")
+  func feasible() throws {
+    let r = try CommandRunner.run([
+      "plan", "--model", "llama-3-8b", "--ttft-ms", "2000", "--tpot-ms", "50",
+      "--devices-of", "h100-sxm,a100-sxm-80gb", "--format", "csv",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    #expect(r.line(0).hasPrefix("\"device\",\"devices\",\"batch\""))
+    #expect(r.output.split(separator: "\n").count >= 2)
+  }
+
+  @Test("an impossible target names the binding constraint")
+  func infeasible() throws {
+    let r = try CommandRunner.run([
+      "plan", "--model", "llama-3.1-405b", "--tpot-ms", "0.5",
+    ])
+    #expect(r.status != 0)
+    #expect(r.error.contains("binding constraint: TPOT"))
+  }
+}

@@ -1,0 +1,154 @@
+/// Searches device type × device count (as tensor parallelism) × batch for
+/// the cheapest deployment that meets TTFT and TPOT targets and fits in
+/// memory, and the Pareto front of cost against TPOT.
+public enum DeploymentPlanner {
+  /// One configuration tried.
+  public struct Candidate: Sendable, Hashable, Codable {
+    /// The device's catalogue name.
+    public var device: String
+    /// Devices, all tensor-parallel.
+    public var devices: Int
+    /// Concurrent sequences.
+    public var batch: Int
+    /// Time to first token, seconds.
+    public var ttftSeconds: Double
+    /// Time per output token, seconds.
+    public var tpotSeconds: Double
+    /// Output tokens per second.
+    public var outputTokensPerSecond: Double
+    /// What it costs.
+    public var cost: DeploymentCost
+  }
+
+  /// What the search found.
+  public struct Result: Sendable, Hashable, Codable {
+    /// Every configuration that fits in memory and meets both targets,
+    /// cheapest per output token first.
+    public var feasible: [Candidate]
+    /// Feasible candidates no other beats on both cost and TPOT.
+    public var pareto: [Candidate]
+    /// Why nothing is feasible, naming the constraint that binds.
+    public var binding: String?
+  }
+
+  /// The targets and the request shape.
+  public struct Request: Sendable, Hashable {
+    /// Prompt tokens per request.
+    public var promptTokens: Int
+    /// Output tokens per request.
+    public var outputTokens: Int
+    /// Largest acceptable TTFT, seconds.
+    public var ttftSeconds: Double
+    /// Largest acceptable TPOT, seconds.
+    public var tpotSeconds: Double
+    /// Device counts to try.
+    public var deviceCounts: [Int]
+    /// Batches to try.
+    public var batches: [Int]
+
+    /// Creates a request.
+    public init(
+      promptTokens: Int, outputTokens: Int, ttftSeconds: Double,
+      tpotSeconds: Double,
+      deviceCounts: [Int] = [1, 2, 4, 8],
+      batches: [Int] = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+    ) {
+      self.promptTokens = promptTokens
+      self.outputTokens = outputTokens
+      self.ttftSeconds = ttftSeconds
+      self.tpotSeconds = tpotSeconds
+      self.deviceCounts = deviceCounts
+      self.batches = batches
+    }
+  }
+
+  /// Searches `devices` (those with a price and the activation type).
+  public static func search(
+    _ model: ModelArchitecture, devices: [DeviceSpec], request r: Request,
+    weightType: DataType, cacheType: DataType, activationType: DataType = .bf16,
+    efficiency: EfficiencyFactors
+  ) -> Result {
+    var feasible: [Candidate] = []
+    var bestTTFT: (Double, String)?
+    var bestTPOT: (Double, String)?
+    var anyFits = false
+    for device in devices {
+      guard let price = device.price,
+        device.compute.peakFLOPsPerSecond(activationType) != nil
+      else { continue }
+      for count in r.deviceCounts {
+        guard (try? model.checkTensorParallel(count)) != nil else { continue }
+        for batch in r.batches {
+          let plan = ParallelPlan(tensorParallel: count)
+          let memory = MemoryScenario(
+            contextTokens: r.promptTokens + r.outputTokens, batch: batch,
+            weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
+            activationDataType: activationType, plan: plan,
+            allowBeyondModelContext: true)
+          guard let fit = try? MemoryModel.estimate(model, on: device, memory),
+            fit.fits
+          else {
+            break  // larger batches will not fit either
+          }
+          anyFits = true
+          let graph = GraphScenario(
+            batch: batch, promptTokens: r.promptTokens,
+            contextTokens: r.promptTokens + r.outputTokens, plan: plan,
+            weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
+            activationDataType: activationType,
+            sramBytes: device.sramBytesPerUnit ?? 65536)
+          guard
+            let p = try? ServingPrediction.predict(
+              model, on: device, graph, outputTokens: r.outputTokens,
+              efficiency: efficiency)
+          else { continue }
+          let name = "\(count) × \(device.name), batch \(batch)"
+          if bestTTFT == nil || p.ttftSeconds < (bestTTFT?.0 ?? .infinity) {
+            bestTTFT = (p.ttftSeconds, name)
+          }
+          if bestTPOT == nil || p.tpotSeconds < (bestTPOT?.0 ?? .infinity) {
+            bestTPOT = (p.tpotSeconds, name)
+          }
+          guard p.ttftSeconds <= r.ttftSeconds, p.tpotSeconds <= r.tpotSeconds
+          else { continue }
+          feasible.append(
+            Candidate(
+              device: device.name, devices: count, batch: batch,
+              ttftSeconds: p.ttftSeconds,
+              tpotSeconds: p.tpotSeconds,
+              outputTokensPerSecond: p.outputTokensPerSecond,
+              cost: DeploymentCost(
+                p, promptTokens: r.promptTokens, devices: count,
+                usdPerDeviceHour: price.usdPerHour)
+            ))
+        }
+      }
+    }
+    feasible.sort {
+      $0.cost.usdPerMillionOutputTokens < $1.cost.usdPerMillionOutputTokens
+    }
+    var pareto: [Candidate] = []
+    var fastest = Double.infinity
+    for c in feasible where c.tpotSeconds < fastest {
+      pareto.append(c)
+      fastest = c.tpotSeconds
+    }
+    var binding: String?
+    if feasible.isEmpty {
+      if !anyFits {
+        binding =
+          "memory: no device and count tried holds the weights and one request's cache"
+      } else if let t = bestTTFT, t.0 > r.ttftSeconds {
+        binding =
+          "TTFT: the fastest prefill is \(t.0) s (\(t.1)), above the \(r.ttftSeconds) s target"
+      } else if let t = bestTPOT, t.0 > r.tpotSeconds {
+        binding =
+          "TPOT: the fastest decode step is \(t.0) s (\(t.1)), above the \(r.tpotSeconds) s target"
+      } else {
+        binding =
+          "TTFT and TPOT: no single configuration meets both targets at once"
+      }
+    }
+    return Result(feasible: feasible, pareto: pareto, binding: binding)
+  }
+}

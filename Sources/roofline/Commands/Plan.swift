@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import PerfIO
+import PerfModel
+
+extension RooflineCommand {
+  /// `roofline plan`: the cheapest deployment that meets latency targets.
+  struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Search devices, counts and batches for the cheapest deployment meeting SLAs.",
+      discussion: """
+        Tries every device with an on-demand price (or --devices-of), 1, 2, 4 and 8 of
+        them as tensor parallelism, and batches from 1 to 256; keeps those that fit in
+        memory at the final context and meet --ttft-ms and --tpot-ms; prints the cheapest
+        per million output tokens and the Pareto front of cost against TPOT.
+        """)
+
+    @Option(
+      help: "Model: a workloads/ name, a workload YAML, or a config.json.")
+    var model = "llama-3-8b"
+    @Option(
+      help: "A scenario from workloads/scenarios for prompt and output lengths."
+    )
+    var scenario: String?
+    @Option(
+      help: "Prompt tokens per request (default: the scenario's, else 1024).")
+    var promptTokens: Int?
+    @Option(
+      help: "Output tokens per request (default: the scenario's, else 256).")
+    var outputTokens: Int?
+    @Option(
+      name: .customLong("ttft-ms"),
+      help: "Largest acceptable time to first token, ms.")
+    var ttftMilliseconds: Double = 2000
+    @Option(
+      name: .customLong("tpot-ms"),
+      help: "Largest acceptable time per output token, ms.")
+    var tpotMilliseconds: Double = 50
+    @Option(
+      name: .customLong("devices-of"),
+      help:
+        "Comma-separated device names to try (default: every priced device).")
+    var devicesOf: String?
+    @Flag(
+      help:
+        "Also try devices priced by amortised purchase (default: on-demand prices only)."
+    )
+    var includeAmortized = false
+    @Option(
+      name: .customLong("kv-dtype"),
+      help: "KV cache type (default: torch_dtype).")
+    var kvDataType: DataType?
+    @Option(
+      name: .customLong("weight-dtype"),
+      help: "Weight type (default: checkpoint's).")
+    var weightDataType: DataType?
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+      if !(ttftMilliseconds > 0) || !(tpotMilliseconds > 0) {
+        throw ValidationError("--ttft-ms and --tpot-ms must be positive")
+      }
+      for (flag, value) in [
+        ("--prompt-tokens", promptTokens), ("--output-tokens", outputTokens),
+      ]
+      where (value ?? 1) < 1 {
+        throw ValidationError("\(flag) must be at least 1")
+      }
+    }
+
+    func run() throws {
+      let c = try catalog.load()
+      let model = try c.model(self.model)
+      var preset: ScenarioSpec?
+      if let scenario { preset = try c.scenario(scenario) }
+      let names =
+        devicesOf?.split(separator: ",").map {
+          String($0).trimmingCharacters(in: .whitespaces)
+        }
+        ?? c.names(.devices)
+      // Rental and amortised purchase prices are not comparable: by default
+      // only on-demand prices compete.
+      let devices = try names.map { try c.device($0) }.filter {
+        includeAmortized || devicesOf != nil
+          || ($0.price?.basis.lowercased().contains("on-demand") ?? false)
+      }
+      let request = DeploymentPlanner.Request(
+        promptTokens: promptTokens ?? preset?.promptTokens ?? 1024,
+        outputTokens: outputTokens ?? preset?.outputTokens ?? 256,
+        ttftSeconds: ttftMilliseconds / 1000,
+        tpotSeconds: tpotMilliseconds / 1000)
+      let weights =
+        weightDataType ?? preset?.weightDataType ?? model
+        .quantizedWeightDataType
+        ?? model.weightDataType
+      let result = DeploymentPlanner.search(
+        model, devices: devices, request: request, weightType: weights,
+        cacheType: kvDataType ?? preset?.cacheDataType ?? model.weightDataType,
+        efficiency: .defaults)
+      guard let best = result.feasible.first else {
+        throw CommandError(
+          "no configuration meets --ttft-ms \(ttftMilliseconds) and --tpot-ms \(tpotMilliseconds); binding constraint: \(result.binding ?? "unknown")"
+        )
+      }
+      var table = ReportTable(columns: [
+        "device", "devices", "batch", "ttft_seconds", "tpot_seconds",
+        "output_tokens_per_second",
+        "usd_per_hour", "usd_per_million_output_tokens",
+        "usd_per_million_input_tokens",
+      ])
+      for candidate in result.pareto {
+        table.append([
+          candidate.device, String(candidate.devices), String(candidate.batch),
+          String(format: "%.4f", candidate.ttftSeconds),
+          String(format: "%.5f", candidate.tpotSeconds),
+          String(format: "%.1f", candidate.outputTokensPerSecond),
+          String(format: "%.2f", candidate.cost.usdPerHour),
+          String(format: "%.3f", candidate.cost.usdPerMillionOutputTokens),
+          String(format: "%.3f", candidate.cost.usdPerMillionInputTokens),
+        ])
+      }
+      try output.emit(
+        table: {
+          "cheapest: \(best.devices) × \(best.device), batch \(best.batch): "
+            + String(
+              format: "$%.3f per 1M output tokens, TTFT %.0f ms, TPOT %.1f ms",
+              best.cost.usdPerMillionOutputTokens, best.ttftSeconds * 1000,
+              best.tpotSeconds * 1000)
+            + "\n\(result.feasible.count) configurations meet the targets; Pareto front of cost against TPOT:\n\n"
+            + table.text()
+        }, csv: { table.csv() }, json: { JSONOutput.encode(result) })
+    }
+  }
+}
