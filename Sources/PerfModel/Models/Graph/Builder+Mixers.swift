@@ -93,7 +93,8 @@ extension Builder {
         queryLength: scenario.promptTokens, headDim: at.headDim, causal: true,
         elementBytes: max(1, Int(a)))
       if let best = try? FlashAttentionIO.bestTiling(
-        shape, sramBytes: scenario.sramBytes, order: .queryOuter)
+        shape, sramBytes: scenario.sramBytes, order: .queryOuter,
+        exhaustive: false)
       {
         traffic = max(traffic, best.traffic.totalBytes)
       }

@@ -110,16 +110,23 @@ public enum FlashAttentionIO {
 
   /// The tiling with the least traffic whose tiles fit in `sramBytes`,
   /// searched over every power-of-two `B_r` and `B_c` up to the rows and
-  /// keys (and the rows and keys themselves).
+  /// keys (and the rows and keys themselves); with `exhaustive` false, over
+  /// each `B_c` with the largest `B_r` beside it (for fast sweeps).
   ///
   /// - Throws: ``TilingError`` when not even 1×1 tiles fit, naming the
   ///   minimum SRAM: `e·(4d + 3)`.
   public static func bestTiling(
-    _ shape: AttentionShape, sramBytes: Double, order: LoopOrder
+    _ shape: AttentionShape, sramBytes: Double, order: LoopOrder,
+    exhaustive: Bool = true
   ) throws(TilingError) -> (tiling: AttentionTiling, traffic: IOTraffic) {
     var best: (AttentionTiling, IOTraffic)?
-    for r in candidates(upTo: shape.packedRows) {
-      for c in candidates(upTo: shape.keyLength) {
+    let rows = candidates(upTo: shape.packedRows)
+    for c in candidates(upTo: shape.keyLength) {
+      // Without `exhaustive`, only the largest row block that fits beside
+      // each column block: FA-2's traffic falls as B_r grows (K and V are
+      // re-read once per row block), so the search costs O(log N) models.
+      let tried = exhaustive ? rows : Array(rows.reversed())
+      for r in tried {
         let tiling = AttentionTiling(rowBlock: r, columnBlock: c)
         let need = Self.sramBytes(
           headDim: shape.headDim, tiling: tiling,
