@@ -14,9 +14,9 @@ struct RooflineCommand: ParsableCommand {
       print human units, CSV and JSON print SI units with the unit in each key.
       """,
     subcommands: [
-      Memory.self, Predict.self, Plan.self, Hardware.self, Workload.self,
-      IO.self,
-      Bench.self, Probe.self,
+      Memory.self, Predict.self, Plan.self, Sweep.self, Hardware.self,
+      Workload.self,
+      IO.self, Bench.self, Probe.self,
     ],
     defaultSubcommand: nil
   )

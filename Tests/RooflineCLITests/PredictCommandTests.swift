@@ -66,3 +66,40 @@ struct PlanCommandTests {
     #expect(r.error.contains("binding constraint: TPOT"))
   }
 }
+
+@Suite("roofline sweep, run as a binary")
+struct SweepCommandTests {
+  @Test(
+    "one row per model, context and batch; an SSM's TPOT does not grow with context"
+  )
+  func grid() throws {
+    let r = try CommandRunner.run([
+      "sweep", "--models", "llama-3-8b,mamba-2.8b", "--contexts", "1024,65536",
+      "--batches",
+      "1,4", "--format", "csv",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    let rows = r.output.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",")
+    }
+    #expect(rows.count == 2 * 2 * 2)
+    // Columns: model, hardware, devices, batch, context, ttft, tpot, ….
+    func tpot(_ model: String, _ context: String) -> Double {
+      let row = rows.first {
+        $0[0] == "\"\(model)\"" && $0[3] == "\"1\"" && $0[4] == "\"\(context)\""
+      }
+      return Double(row?[6].replacingOccurrences(of: "\"", with: "") ?? "")
+        ?? .nan
+    }
+    #expect(tpot("mamba-2.8b", "65536") == tpot("mamba-2.8b", "1024"))
+    #expect(tpot("llama-3-8b", "65536") > tpot("llama-3-8b", "1024"))
+  }
+
+  @Test("a malformed list is refused with the flag's name")
+  func badList() throws {
+    let r = try CommandRunner.run(["sweep", "--contexts", "1024,abc"])
+    #expect(r.status != 0)
+    #expect(
+      r.error.contains("--contexts takes comma-separated positive integers"))
+  }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import PerfIO
+import PerfModel
+
+extension RooflineCommand {
+  /// `roofline sweep`: a grid of scenarios to CSV.
+  struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Evaluate models over contexts, batches and device counts (chart-ready CSV).",
+      discussion: """
+        Each point: TTFT for a prompt of the context, one decode step (TPOT) at the
+        context, max concurrent requests at the context, and whether the batch fits.
+        Device counts are tensor-parallel degrees; contexts past a model's limit are
+        evaluated as asked.
+        """)
+
+    @Option(help: "Comma-separated models.") var models =
+      "llama-3-8b,mamba-2.8b,jamba-v0.1"
+    @Option(help: "Device.") var hardware = "h200"
+    @Option(help: "Comma-separated contexts (tokens).")
+    var contexts = "1024,2048,4096,8192,16384,32768,65536,131072"
+    @Option(help: "Comma-separated batches.") var batches = "1"
+    @Option(
+      name: .customLong("device-counts"),
+      help: "Comma-separated tensor-parallel degrees.")
+    var deviceCounts = "1"
+    @Option(name: .customLong("kv-dtype"), help: "Cache type (default bf16).")
+    var kvDataType: DataType = .bf16
+    @Option(
+      name: .customLong("weight-dtype"), help: "Weight type (default bf16).")
+    var weightDataType: DataType = .bf16
+    @Flag(help: "Print points evaluated per second to standard error.")
+    var timing = false
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    static func integers(_ text: String, _ flag: String) throws -> [Int] {
+      let values = text.split(separator: ",").map {
+        Int($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+        throw ValidationError(
+          "\(flag) takes comma-separated positive integers, got \"\(text)\"")
+      }
+      return values.compactMap { $0 }
+    }
+
+    func validate() throws {
+      _ = try Self.integers(contexts, "--contexts")
+      _ = try Self.integers(batches, "--batches")
+      _ = try Self.integers(deviceCounts, "--device-counts")
+    }
+
+    func run() throws {
+      let c = try catalog.load()
+      let device = try c.device(hardware)
+      var table = ReportTable(columns: [
+        "model", "hardware", "devices", "batch", "context_tokens",
+        "ttft_seconds",
+        "tpot_seconds", "max_concurrent_requests", "fits",
+      ])
+      let clock = ContinuousClock()
+      var evaluated = 0
+      let elapsed = try clock.measure {
+        for name in models.split(separator: ",") {
+          let model = try c.model(
+            String(name).trimmingCharacters(in: .whitespaces))
+          let points: [SweepPoint]
+          do {
+            points = try ScenarioSweep.run(
+              model, on: device,
+              contexts: Self.integers(contexts, "--contexts"),
+              batches: Self.integers(batches, "--batches"),
+              deviceCounts: Self.integers(deviceCounts, "--device-counts"),
+              weightType: weightDataType, cacheType: kvDataType,
+              efficiency: .defaults)
+          } catch let error as PlanError {
+            throw CommandError(planError: error, defaultedTP: false)
+          }
+          evaluated += points.count
+          for p in points {
+            table.append([
+              model.name, device.name, String(p.devices), String(p.batch),
+              String(p.contextTokens), "\(p.ttftSeconds)", "\(p.tpotSeconds)",
+              String(p.maxConcurrentRequests), p.fits ? "true" : "false",
+            ])
+          }
+        }
+      }
+      if timing {
+        let seconds =
+          Double(elapsed.components.seconds) + Double(
+            elapsed.components.attoseconds) * 1e-18
+        FileHandle.standardError.write(
+          Data(
+            String(
+              format: "%d scenarios in %.3f s: %.0f per second\n", evaluated,
+              seconds,
+              Double(evaluated) / seconds
+            ).utf8))
+      }
+      try output.emit(
+        table: { table.text() }, csv: { table.csv() }, json: { table.json() })
+    }
+  }
+}
