@@ -130,6 +130,34 @@ struct RooflinePredictionTests {
     #expect(t.limiter == .link)
   }
 
+  @Test(
+    "small all-reduces take the tree's log p latency, large ones the ring's bandwidth"
+  )
+  func ringOrTree() throws {
+    var device = Self.a100
+    device.interconnect.scaleUp = LinkSpec(
+      name: "NVLink", bandwidthBytesPerSecondPerDirection: 300e9,
+      latencySeconds: 5e-6)
+    func time(_ bytes: Double) throws -> Double {
+      let op = Operator(
+        name: "ar", kind: .allReduce, flops: 0, dataType: .bf16, bytes: 0,
+        allReduceBytes: bytes)
+      return try RooflineModel.time(
+        op, on: device, tensorParallel: 8, efficiency: .ideal
+      ).seconds
+    }
+    // 1 KB: tree 2·3·5 µs + 2·1e3/300e9 beats ring 14·5 µs + 1.75·1e3/300e9.
+    #expect(
+      approximately(
+        try time(1e3), 2 * 3 * 5e-6 + 2 * 1e3 / 300e9, relativeTolerance: 1e-12)
+    )
+    // 1 GB: ring 14·5 µs + 1.75·1e9/300e9 beats tree 30 µs + 2·1e9/300e9.
+    #expect(
+      approximately(
+        try time(1e9), 14 * 5e-6 + 2.0 * 7 / 8 * 1e9 / 300e9,
+        relativeTolerance: 1e-12))
+  }
+
   @Test("a device without the activation type is an error naming it")
   func missingType() {
     let op = Operator(

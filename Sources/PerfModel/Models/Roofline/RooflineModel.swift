@@ -1,9 +1,14 @@
 /// Time of one operator on one device: the slowest of its compute, its
 /// main-memory traffic and its collective, plus a launch overhead.
 ///
+/// Collectives are all-reduces over the tensor-parallel group, costed by
+/// the α-β model of Thakur et al. for a ring and a double binary tree.
+///
 ///     compute = FLOPs / (peak(type) · e_compute)
 ///     memory  = bytes / (bandwidth · e_memory)
-///     link    = 2(p − 1)·α + 2(p − 1)/p · payload / (link bandwidth · e_link)   (ring all-reduce)
+///     ring    = 2(p − 1)·α + 2(p − 1)/p · payload / B
+///     tree    = 2⌈log₂ p⌉·α + 2 · payload / B        (double binary tree, pipelined)
+///     link    = min(ring, tree),  B = link bandwidth · e_link   (NCCL picks the faster)
 ///     time    = max(compute, memory, link) + launch
 ///
 /// The limiter is whichever term is largest. No overlap between operators
@@ -41,9 +46,16 @@ public enum RooflineModel {
         ?? 1e9
       let alpha =
         device.interconnect.scaleUp?.latencySeconds ?? e.linkLatencySeconds
-      link =
-        2 * (p - 1) * alpha + 2 * (p - 1) / p * op.allReduceBytes
-        / (bandwidth * e.link)
+      let b = bandwidth * e.link
+      let ring = 2 * (p - 1) * alpha + 2 * (p - 1) / p * op.allReduceBytes / b
+      var steps = 0.0
+      var span = 1
+      while span < tp {
+        span *= 2
+        steps += 1
+      }
+      let tree = 2 * steps * alpha + 2 * op.allReduceBytes / b
+      link = min(ring, tree)
     }
     let slowest = max(compute, memory, link)
     let limiter: Limiter
