@@ -31,9 +31,11 @@ public struct ComputeSpec: Sendable, Hashable, Codable {
   /// The best peak for `dataType` on either kind of unit, or `nil` when the
   /// device has no path for it.
   public func peakFLOPsPerSecond(_ dataType: DataType) -> Double? {
-    let candidates = [
-      matrixFLOPsPerSecond[dataType], vectorFLOPsPerSecond[dataType],
-    ].compactMap { $0 }
-    return candidates.max()
+    switch (matrixFLOPsPerSecond[dataType], vectorFLOPsPerSecond[dataType]) {
+    case (let m?, let v?): max(m, v)
+    case (let m?, nil): m
+    case (nil, let v?): v
+    case (nil, nil): nil
+    }
   }
 }
