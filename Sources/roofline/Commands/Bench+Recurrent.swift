@@ -76,24 +76,10 @@ extension RooflineCommand.Bench {
     }
     let timing = Timing(samples)
     let gflops = flops / timing.medianSeconds / 1e9
-    var table = ReportTable(columns: [
-      "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
-      "median_seconds",
-      "min_seconds", "gflops_per_second", "gbytes_per_second", "peak_fraction",
-      "isa",
-      "repetitions",
-    ])
-    table.append([
-      kernel.rawValue, String(n), String(d), String(heads), String(heads),
-      String(batch),
-      "true", String(threads), String(format: "%.6f", timing.medianSeconds),
-      String(format: "%.6f", timing.minSeconds), String(format: "%.2f", gflops),
-      String(format: "%.2f", bytes / timing.medianSeconds / 1e9),
-      peakGFLOPs.map { String(format: "%.3f", gflops / ($0 * Double(threads))) }
-        ?? "",
-      KernelBuild.isa, String(repetitions),
-    ])
-    try output.emit(
-      table: { table.text() }, csv: { table.csv() }, json: { table.json() })
+    try emit(
+      timing, gflops: gflops, gbps: bytes / timing.medianSeconds / 1e9,
+      fraction: peakGFLOPs.map { gflops / ($0 * Double(threads)) },
+      kvHeads: heads,
+      causal: true)
   }
 }

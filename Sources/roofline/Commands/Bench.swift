@@ -171,9 +171,11 @@ extension RooflineCommand {
                   DecodeAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, splits: splits,
                     threads: threads)
-                case .standard, .fma, .linear, .scan, .gemm:
+                case .standard:
                   StandardAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, threads: threads)
+                case .fma, .linear, .scan, .gemm:
+                  break  // returned above
                 }
                 BlackHole.consume(UnsafeBufferPointer(ob))
               }
@@ -191,10 +193,30 @@ extension RooflineCommand {
         kernel == .decode
         ? peakGBps.map { gbps / $0 }
         : peakGFLOPs.map { gflops / ($0 * Double(threads)) }
-      if !probes.isEmpty {
-        let peak = Timing(probes).medianSeconds  // the median of the probes
+      if let peak = Self.median(probes) {
         fraction = kernel == .decode ? gbps * 1e9 / peak : gflops * 1e9 / peak
       }
+      try emit(
+        timing, gflops: gflops, gbps: gbps, fraction: fraction,
+        kvHeads: p.kvHeads,
+        causal: causal)
+    }
+
+    /// The median of `values`, or `nil` when there are none.
+    static func median(_ values: [Double]) -> Double? {
+      guard !values.isEmpty else { return nil }
+      let sorted = values.sorted()
+      let mid = sorted.count / 2
+      return sorted.count % 2 == 1
+        ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    /// Prints the one-row result every timed kernel reports.
+    func emit(
+      _ timing: Timing, gflops: Double, gbps: Double, fraction: Double?,
+      kvHeads: Int,
+      causal: Bool
+    ) throws {
       var table = ReportTable(columns: [
         "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
         "median_seconds", "min_seconds", "gflops_per_second",
@@ -202,7 +224,7 @@ extension RooflineCommand {
         "peak_fraction", "isa", "repetitions",
       ])
       table.append([
-        kernel.rawValue, String(n), String(d), String(heads), String(p.kvHeads),
+        kernel.rawValue, String(n), String(d), String(heads), String(kvHeads),
         String(batch),
         String(causal), String(threads),
         String(format: "%.6f", timing.medianSeconds),
