@@ -6,11 +6,6 @@ import Testing
   "Instrumented standard, decode, linear and scan kernels compute the right thing"
 )
 struct InstrumentedRecurrentTests {
-  static func random(_ seed: UInt64, _ count: Int) -> [Float] {
-    var r = DeterministicRandom(seed: seed)
-    return r.values(count)
-  }
-
   static func maxError(_ o: [Float], _ reference: [Double]) -> Double {
     zip(o, reference).map { abs(Double($0) - $1) }.max() ?? 0
   }
@@ -22,8 +17,9 @@ struct InstrumentedRecurrentTests {
     let p = AttentionProblem(
       heads: 4, kvHeads: 2, queryLength: 33, headDim: 64, causal: true)
     let (q, k, v) = (
-      Self.random(1, p.queryElements), Self.random(2, p.keyElements),
-      Self.random(3, p.keyElements)
+      DeterministicRandom.values(seed: 1, count: p.queryElements),
+      DeterministicRandom.values(seed: 2, count: p.keyElements),
+      DeterministicRandom.values(seed: 3, count: p.keyElements)
     )
     let reference = ReferenceAttention.run(p, q: q, k: k, v: v)
     let o = try InstrumentedStandardAttention.run(
@@ -35,8 +31,9 @@ struct InstrumentedRecurrentTests {
       batch: 2, heads: 8, kvHeads: 2, queryLength: 1, keyLength: 1000,
       headDim: 64)
     let (dq, dk, dv) = (
-      Self.random(4, decode.queryElements), Self.random(5, decode.keyElements),
-      Self.random(6, decode.keyElements)
+      DeterministicRandom.values(seed: 4, count: decode.queryElements),
+      DeterministicRandom.values(seed: 5, count: decode.keyElements),
+      DeterministicRandom.values(seed: 6, count: decode.keyElements)
     )
     let decodeReference = ReferenceAttention.run(decode, q: dq, k: dk, v: dv)
     for splits in [1, 7, 64] {
@@ -55,8 +52,9 @@ struct InstrumentedRecurrentTests {
     let p = LinearAttentionProblem(
       heads: 2, tokens: 100, keyDim: 32, valueDim: 16)
     let (q, k, v) = (
-      Self.random(7, p.keyElements), Self.random(8, p.keyElements),
-      Self.random(9, p.valueElements)
+      DeterministicRandom.values(seed: 7, count: p.keyElements),
+      DeterministicRandom.values(seed: 8, count: p.keyElements),
+      DeterministicRandom.values(seed: 9, count: p.valueElements)
     )
     let reference = ReferenceRecurrent.linearAttention(p, q: q, k: k, v: v)
     let scale = reference.map(abs).max() ?? 1
@@ -72,12 +70,15 @@ struct InstrumentedRecurrentTests {
   func scan() throws {
     // A in [-1, 0) keeps exp(Δ·A) ≤ e and the state bounded over 64 steps.
     let p = SelectiveScanProblem(length: 64, channels: 24, stateSize: 16)
-    let x = Self.random(10, p.sequenceElements)
-    let delta = Self.random(11, p.sequenceElements).map { ($0 + 1) / 4 }
-    let a = Self.random(12, 24 * 16).map { -($0 + 1) / 2 - 0.01 }
-    let b = Self.random(13, p.inputElements)
-    let c = Self.random(14, p.inputElements)
-    let skip = Self.random(15, 24)
+    let x = DeterministicRandom.values(seed: 10, count: p.sequenceElements)
+    let delta = DeterministicRandom.values(seed: 11, count: p.sequenceElements)
+      .map { ($0 + 1) / 4 }
+    let a = DeterministicRandom.values(seed: 12, count: 24 * 16).map {
+      -($0 + 1) / 2 - 0.01
+    }
+    let b = DeterministicRandom.values(seed: 13, count: p.inputElements)
+    let c = DeterministicRandom.values(seed: 14, count: p.inputElements)
+    let skip = DeterministicRandom.values(seed: 15, count: 24)
     let reference = ReferenceRecurrent.selectiveScan(
       p, x: x, delta: delta, a: a, b: b, c: c, skip: skip)
     let y = try InstrumentedSelectiveScan.run(

@@ -4,11 +4,6 @@ import Testing
 
 @Suite("Timed SIMD attention kernels match the double-precision reference")
 struct TimedAttentionTests {
-  static func random(_ seed: UInt64, _ count: Int) -> [Float] {
-    var r = DeterministicRandom(seed: seed)
-    return r.values(count)
-  }
-
   @Test(
     "FlashAttention-2 within 2e-6, at sizes that hit the tails",
     arguments: [
@@ -27,9 +22,9 @@ struct TimedAttentionTests {
     let p = AttentionProblem(
       batch: 2, heads: heads, kvHeads: kvHeads, queryLength: n, headDim: d,
       causal: causal)
-    let q = Self.random(1, p.queryElements)
-    let k = Self.random(2, p.keyElements)
-    let v = Self.random(3, p.keyElements)
+    let q = DeterministicRandom.values(seed: 1, count: p.queryElements)
+    let k = DeterministicRandom.values(seed: 2, count: p.keyElements)
+    let v = DeterministicRandom.values(seed: 3, count: p.keyElements)
     var o = [Float](repeating: .nan, count: p.queryElements)
     q.withUnsafeBufferPointer { qb in
       k.withUnsafeBufferPointer { kb in
@@ -88,11 +83,6 @@ struct TimedDecodeTests {
 
 @Suite("Timed linear attention and selective scan match their references")
 struct TimedRecurrentTests {
-  static func random(_ seed: UInt64, _ count: Int) -> [Float] {
-    var r = DeterministicRandom(seed: seed)
-    return r.values(count)
-  }
-
   @Test(
     "chunked linear attention within 1e-4 of the largest output",
     arguments: [
@@ -105,9 +95,9 @@ struct TimedRecurrentTests {
     // to their size, so compare against the largest reference value.
     let p = LinearAttentionProblem(
       batch: 2, heads: 2, tokens: tokens, keyDim: keyDim, valueDim: valueDim)
-    let q = Self.random(1, p.keyElements)
-    let k = Self.random(2, p.keyElements)
-    let v = Self.random(3, p.valueElements)
+    let q = DeterministicRandom.values(seed: 1, count: p.keyElements)
+    let k = DeterministicRandom.values(seed: 2, count: p.keyElements)
+    let v = DeterministicRandom.values(seed: 3, count: p.valueElements)
     var o = [Float](repeating: .nan, count: p.valueElements)
     q.withUnsafeBufferPointer { qb in
       k.withUnsafeBufferPointer { kb in
@@ -132,12 +122,15 @@ struct TimedRecurrentTests {
     // A in [-1, 0), Δ in [0, 0.5): exp(Δ·A) ≤ 1 keeps the state bounded.
     let p = SelectiveScanProblem(
       batch: 2, length: length, channels: channels, stateSize: state)
-    let x = Self.random(10, p.sequenceElements)
-    let delta = Self.random(11, p.sequenceElements).map { ($0 + 1) / 4 }
-    let a = Self.random(12, channels * state).map { -($0 + 1) / 2 - 0.01 }
-    let b = Self.random(13, p.inputElements)
-    let c = Self.random(14, p.inputElements)
-    let skip = Self.random(15, channels)
+    let x = DeterministicRandom.values(seed: 10, count: p.sequenceElements)
+    let delta = DeterministicRandom.values(seed: 11, count: p.sequenceElements)
+      .map { ($0 + 1) / 4 }
+    let a = DeterministicRandom.values(seed: 12, count: channels * state).map {
+      -($0 + 1) / 2 - 0.01
+    }
+    let b = DeterministicRandom.values(seed: 13, count: p.inputElements)
+    let c = DeterministicRandom.values(seed: 14, count: p.inputElements)
+    let skip = DeterministicRandom.values(seed: 15, count: channels)
     var y = [Float](repeating: .nan, count: p.sequenceElements)
     x.withUnsafeBufferPointer { xb in
       delta.withUnsafeBufferPointer { db in

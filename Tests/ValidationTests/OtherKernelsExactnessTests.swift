@@ -5,11 +5,6 @@ import Testing
 
 @Suite("Standard, decode, linear and scan: modelled bytes equal counted bytes")
 struct OtherKernelsExactnessTests {
-  static func random(_ seed: UInt64, _ count: Int) -> [Float] {
-    var r = DeterministicRandom(seed: seed)
-    return r.values(count)
-  }
-
   @Test(
     "standard attention, including the small-cache blocking over d",
     arguments: [
@@ -36,8 +31,10 @@ struct OtherKernelsExactnessTests {
     )
     let memory = SimulatedMemory(sramBytes: sram)
     _ = try InstrumentedStandardAttention.run(
-      p, q: Self.random(1, p.queryElements), k: Self.random(2, p.keyElements),
-      v: Self.random(3, p.keyElements), rowBlock: rowBlock,
+      p, q: DeterministicRandom.values(seed: 1, count: p.queryElements),
+      k: DeterministicRandom.values(seed: 2, count: p.keyElements),
+      v: DeterministicRandom.values(seed: 3, count: p.keyElements),
+      rowBlock: rowBlock,
       columnBlock: columnBlock,
       innerBlock: innerBlock, memory: memory)
     let model = StandardAttentionIO.traffic(shape, tiling: tiling)
@@ -68,8 +65,10 @@ struct OtherKernelsExactnessTests {
       sramBytes: Int(
         DecodeAttentionIO.sramBytes(shape, columnBlock: columnBlock)))
     _ = try InstrumentedDecodeAttention.run(
-      p, q: Self.random(4, p.queryElements), k: Self.random(5, p.keyElements),
-      v: Self.random(6, p.keyElements), splits: splits,
+      p, q: DeterministicRandom.values(seed: 4, count: p.queryElements),
+      k: DeterministicRandom.values(seed: 5, count: p.keyElements),
+      v: DeterministicRandom.values(seed: 6, count: p.keyElements),
+      splits: splits,
       columnBlock: columnBlock,
       memory: memory)
     let model = DecodeAttentionIO.traffic(shape, splits: splits)
@@ -89,8 +88,10 @@ struct OtherKernelsExactnessTests {
       keyDim: keyDim, valueDim: valueDim, chunk: chunk, elementBytes: 4)
     let memory = SimulatedMemory(sramBytes: Int(sram))
     _ = try InstrumentedLinearAttention.run(
-      p, q: Self.random(7, p.keyElements), k: Self.random(8, p.keyElements),
-      v: Self.random(9, p.valueElements), chunk: chunk, memory: memory)
+      p, q: DeterministicRandom.values(seed: 7, count: p.keyElements),
+      k: DeterministicRandom.values(seed: 8, count: p.keyElements),
+      v: DeterministicRandom.values(seed: 9, count: p.valueElements),
+      chunk: chunk, memory: memory)
     let model = LinearAttentionIO.traffic(
       batch: 2, heads: 3, tokens: tokens, keyDim: keyDim, valueDim: valueDim,
       elementBytes: 4)
@@ -115,10 +116,12 @@ struct OtherKernelsExactnessTests {
       elementBytes: 4)
     let memory = SimulatedMemory(sramBytes: Int(sram))
     _ = try InstrumentedSelectiveScan.run(
-      p, x: Self.random(10, p.sequenceElements),
-      delta: Self.random(11, p.sequenceElements),
-      a: Self.random(12, channels * state), b: Self.random(13, p.inputElements),
-      c: Self.random(14, p.inputElements), skip: Self.random(15, channels),
+      p, x: DeterministicRandom.values(seed: 10, count: p.sequenceElements),
+      delta: DeterministicRandom.values(seed: 11, count: p.sequenceElements),
+      a: DeterministicRandom.values(seed: 12, count: channels * state),
+      b: DeterministicRandom.values(seed: 13, count: p.inputElements),
+      c: DeterministicRandom.values(seed: 14, count: p.inputElements),
+      skip: DeterministicRandom.values(seed: 15, count: channels),
       channelBlock: channelBlock, chunk: chunk, memory: memory)
     let model = SelectiveScanIO.traffic(
       batch: 2, length: length, channels: channels, stateSize: state,

@@ -69,4 +69,10 @@ public struct DeterministicRandom {
   public mutating func values(_ count: Int) -> [Float] {
     (0..<count).map { _ in next() }
   }
+
+  /// `count` values from a fresh generator seeded with `seed`.
+  public static func values(seed: UInt64, count: Int) -> [Float] {
+    var generator = DeterministicRandom(seed: seed)
+    return generator.values(count)
+  }
 }
