@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Times GPU kernels of real model shapes and writes roofline's measured CSV.
+
+What it measures, on one CUDA GPU, in bf16:
+  gemm               y = x·Wᵀ for the projections of Llama-3-8B and -70B
+                     (fused QKV, output, fused gate+up, down) at 1 to 8192
+                     tokens;
+  flash-attention    torch's scaled_dot_product_attention prefill with the
+                     flash, cuDNN and memory-efficient backends (32 heads,
+                     d = 64 and 128, causal and not) up to N = 32768;
+  standard-attention the same through the math backend (S and P
+                     materialised), up to N = 8192;
+  decode-attention   one query token per sequence against a long KV cache,
+                     grouped-query (32 query heads over 8 KV heads), through
+                     SDPA with enable_gqa (flash backend) and through plain
+                     matmuls on the grouped layout.
+
+How it times: `inner` back-to-back calls (inner chosen so a sample lasts
+about a millisecond) captured in a CUDA graph, replayed between CUDA
+events, divided by inner; warm-up first; the median and min of the
+samples. Launch costs stay out, as in a serving engine's captured step. Inputs rotate among enough copies that
+the working set exceeds twice the L2, so no sample measures a warm cache.
+
+The CSV follows `roofline validate --measured` (see README, "Measured-kernel
+CSV"): one row per kernel and shape, times in seconds.
+
+    python3 tools/measure_gpu.py --output reports/h100-measured.csv
+
+Needs torch with CUDA; CI never runs this.
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+
+COLUMNS = [
+    "kernel", "backend", "dtype", "batch", "heads", "kv_heads",
+    "query_length", "key_length", "head_dim", "causal", "m", "n", "k",
+    "repetitions", "median_seconds", "min_seconds", "device",
+]
+
+# (model, projection, in_features k, out_features n), from the models'
+# config.json: Llama-3-8B hidden 4096, 32 heads, 8 KV heads, d 128, MLP
+# 14336; Llama-3-70B hidden 8192, 64 heads, 8 KV heads, MLP 28672.
+PROJECTIONS = [
+    ("llama-3-8b", "qkv", 4096, 4096 + 2 * 8 * 128),
+    ("llama-3-8b", "o", 4096, 4096),
+    ("llama-3-8b", "gate_up", 4096, 2 * 14336),
+    ("llama-3-8b", "down", 14336, 4096),
+    ("llama-3-70b", "qkv", 8192, 8192 + 2 * 8 * 128),
+    ("llama-3-70b", "o", 8192, 8192),
+    ("llama-3-70b", "gate_up", 8192, 2 * 28672),
+    ("llama-3-70b", "down", 28672, 8192),
+]
+TOKENS = [1, 16, 64, 256, 1024, 4096, 8192]
+
+
+def copies_for(bytes_per_set, l2_bytes):
+    return max(1, min(16, math.ceil(2 * l2_bytes / max(bytes_per_set, 1))))
+
+
+def capture(torch, fn, sets, calls):
+    """A CUDA graph of `calls` back-to-back calls, rotating among `sets`."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for i in range(2):
+            fn(*sets[i % len(sets)])
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        for i in range(calls):
+            fn(*sets[i % len(sets)])
+    return graph
+
+
+def replay_seconds(torch, graph):
+    start, end = torch.cuda.Event(True), torch.cuda.Event(True)
+    start.record()
+    graph.replay()
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / 1e3
+
+
+def time_cuda(torch, fn, sets, repetitions, warmup=3):
+    """Median and min seconds of one call, rotating among `sets` inputs.
+
+    The calls are captured in a CUDA graph and timed by replaying it, so
+    Python's and the driver's launch costs stay out of the numbers (a
+    serving engine captures its decode step the same way).
+    """
+    for i in range(warmup):
+        fn(*sets[i % len(sets)])
+    torch.cuda.synchronize()
+    single = capture(torch, fn, sets, 1)
+    replay_seconds(torch, single)
+    once = max(min(replay_seconds(torch, single) for _ in range(3)), 1e-6)
+    del single
+    inner = max(1, min(200, int(1e-3 / once)))
+    graph = capture(torch, fn, sets, inner)
+    replay_seconds(torch, graph)
+    samples = sorted(replay_seconds(torch, graph) / inner
+                     for _ in range(repetitions))
+    del graph
+    return samples[len(samples) // 2], samples[0]
+
+
+def row(kernel, backend, median, minimum, repetitions, device, **shape):
+    out = {c: "" for c in COLUMNS}
+    out.update(kernel=kernel, backend=backend, dtype="bf16",
+               repetitions=repetitions, median_seconds=f"{median:.9g}",
+               min_seconds=f"{minimum:.9g}", device=device)
+    for key, value in shape.items():
+        out[key] = str(value).lower() if isinstance(value, bool) else value
+    return out
+
+
+def gemms(torch, args, l2, device):
+    for model, proj, k, n in PROJECTIONS:
+        for m in TOKENS:
+            per_set = 2 * (m * k + n * k + m * n)
+            sets = [(torch.randn(m, k, device="cuda", dtype=torch.bfloat16),
+                     torch.randn(n, k, device="cuda", dtype=torch.bfloat16))
+                    for _ in range(copies_for(per_set, l2))]
+            med, mn = time_cuda(
+                torch, lambda x, w: torch.nn.functional.linear(x, w), sets,
+                args.repetitions)
+            print(f"gemm {model} {proj} m={m}: {med * 1e6:.1f} us",
+                  file=sys.stderr)
+            yield row("gemm", "cublas", med, mn, args.repetitions, device,
+                      m=m, n=n, k=k)
+            del sets
+
+
+def prefill(torch, args, l2, device):
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    backends = [("flash", SDPBackend.FLASH_ATTENTION, 32768),
+                ("cudnn", SDPBackend.CUDNN_ATTENTION, 32768),
+                ("efficient", SDPBackend.EFFICIENT_ATTENTION, 16384),
+                ("math", SDPBackend.MATH, 8192)]
+    heads = 32
+    for d in (64, 128):
+        for causal in (False, True):
+            for n in (512, 1024, 2048, 4096, 8192, 16384, 32768):
+                per_set = 4 * heads * n * d * 2
+                sets = None
+                for name, backend, limit in backends:
+                    if n > limit:
+                        continue
+                    if sets is None:
+                        sets = [tuple(torch.randn(
+                            1, heads, n, d, device="cuda",
+                            dtype=torch.bfloat16) for _ in range(3))
+                            for _ in range(copies_for(per_set, l2))]
+
+                    def call(q, k, v, backend=backend):
+                        with sdpa_kernel([backend]):
+                            return torch.nn.functional \
+                                .scaled_dot_product_attention(
+                                    q, k, v, is_causal=causal)
+                    try:
+                        med, mn = time_cuda(torch, call, sets,
+                                            args.repetitions)
+                    except RuntimeError as error:
+                        print(f"skip {name} n={n} d={d}: {error}"[:200],
+                              file=sys.stderr)
+                        continue
+                    kernel = ("standard-attention" if name == "math"
+                              else "flash-attention")
+                    print(f"{kernel} {name} n={n} d={d} causal={causal}: "
+                          f"{med * 1e3:.3f} ms", file=sys.stderr)
+                    yield row(kernel, name, med, mn, args.repetitions, device,
+                              batch=1, heads=heads, kv_heads=heads,
+                              query_length=n, key_length=n, head_dim=d,
+                              causal=causal)
+                del sets
+                torch.cuda.empty_cache()
+
+
+def decode(torch, args, l2, device):
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    heads, kv_heads, d = 32, 8, 128
+    group = heads // kv_heads
+    for batch in (1, 8, 32):
+        for length in (1024, 4096, 16384, 65536, 131072):
+            if batch * length > 32 * 16384:
+                continue
+            per_set = 2 * batch * kv_heads * length * d * 2
+            sets = [(torch.randn(batch, heads, 1, d, device="cuda",
+                                 dtype=torch.bfloat16),
+                     torch.randn(batch, kv_heads, length, d, device="cuda",
+                                 dtype=torch.bfloat16),
+                     torch.randn(batch, kv_heads, length, d, device="cuda",
+                                 dtype=torch.bfloat16))
+                    for _ in range(copies_for(per_set, l2))]
+
+            def sdpa(q, k, v):
+                with sdpa_kernel([SDPBackend.FLASH_ATTENTION]):
+                    return torch.nn.functional.scaled_dot_product_attention(
+                        q, k, v, enable_gqa=True)
+
+            def grouped(q, k, v):
+                # Queries of one KV head side by side: each K and V read once.
+                qg = q.view(batch, kv_heads, group, d)
+                s = torch.matmul(qg, k.transpose(-1, -2)) / math.sqrt(d)
+                return torch.matmul(torch.softmax(s.float(), -1).to(q.dtype), v)
+
+            for name, fn in (("flash", sdpa), ("matmul", grouped)):
+                try:
+                    med, mn = time_cuda(torch, fn, sets, args.repetitions)
+                except (RuntimeError, TypeError) as error:
+                    print(f"skip decode {name}: {error}"[:200], file=sys.stderr)
+                    continue
+                print(f"decode {name} b={batch} L={length}: "
+                      f"{med * 1e6:.1f} us", file=sys.stderr)
+                yield row("decode-attention", name, med, mn, args.repetitions,
+                          device, batch=batch, heads=heads, kv_heads=kv_heads,
+                          query_length=1, key_length=length, head_dim=d,
+                          causal=False)
+            del sets
+            torch.cuda.empty_cache()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--output", required=True, help="CSV file to write")
+    parser.add_argument("--repetitions", type=int, default=15)
+    parser.add_argument("--only", choices=["gemm", "prefill", "decode"],
+                        action="append", help="measure only these groups")
+    args = parser.parse_args()
+    import torch
+    if not torch.cuda.is_available():
+        sys.exit("measure_gpu.py: no CUDA device; run it on a GPU machine")
+    props = torch.cuda.get_device_properties(0)
+    device = props.name
+    l2 = getattr(props, "L2_cache_size", 50 * 2**20)
+    torch.backends.cuda.matmul.allow_bf16_reduced_precision_reduction = True
+    print(f"device {device}, torch {torch.__version__}, "
+          f"L2 {l2} bytes", file=sys.stderr)
+    groups = args.only or ["gemm", "prefill", "decode"]
+    rows = []
+    for name, fn in (("gemm", gemms), ("prefill", prefill),
+                     ("decode", decode)):
+        if name in groups:
+            rows.extend(fn(torch, args, l2, device))
+    temporary = args.output + ".partial"
+    with open(temporary, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(temporary, args.output)
+    print(f"wrote {len(rows)} rows to {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
