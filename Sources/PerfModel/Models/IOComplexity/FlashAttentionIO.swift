@@ -131,11 +131,16 @@ public enum FlashAttentionIO {
         let need = Self.sramBytes(
           headDim: shape.headDim, tiling: tiling,
           elementBytes: shape.elementBytes)
-        if need > sramBytes { break }
+        // Ascending, nothing larger fits either; descending, a smaller
+        // row block may.
+        if need > sramBytes {
+          if exhaustive { break } else { continue }
+        }
         let t = traffic(shape, tiling: tiling, order: order)
         if best == nil || t.totalBytes < (best?.1.totalBytes ?? .infinity) {
           best = (tiling, t)
         }
+        if !exhaustive { break }
       }
     }
     guard let best else {
