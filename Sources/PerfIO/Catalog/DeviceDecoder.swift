@@ -15,11 +15,12 @@ import PerfModel
 ///     host_memory: {source, capacity_bytes, bandwidth_bytes_per_second}
 ///     power: {source, tdp_watts}
 ///     price: {source, usd_per_hour, basis, date}
+///     calibration: {source, classes: [...]}   (written by roofline validate)
 enum DeviceDecoder {
   static let topKeys = [
     "name", "display_name", "vendor", "kind", "notes", "compute", "memory",
     "interconnect",
-    "host_memory", "power", "price",
+    "host_memory", "power", "price", "calibration",
   ]
 
   static func decode(_ r: YAMLNodeReader) throws(DescriptorError) -> DeviceSpec
@@ -37,7 +38,7 @@ enum DeviceDecoder {
     let c = try r.child("compute")
     try c.rejectUnknownKeys([
       "source", "clock_hz", "units", "unit_name", "matrix_flops_per_second",
-      "vector_flops_per_second", "notes",
+      "vector_flops_per_second", "special_functions_per_second", "notes",
     ])
     sources["compute"] = try c.string("source")
     let compute = ComputeSpec(
@@ -45,7 +46,9 @@ enum DeviceDecoder {
       unitCount: try c.int("units"),
       unitName: try c.string("unit_name"),
       matrixFLOPsPerSecond: try peaks(c, "matrix_flops_per_second"),
-      vectorFLOPsPerSecond: try peaks(c, "vector_flops_per_second"))
+      vectorFLOPsPerSecond: try peaks(c, "vector_flops_per_second"),
+      specialFunctionsPerSecond: try c.optionalDouble(
+        "special_functions_per_second", unit: "exponentials/s"))
     if compute.matrixFLOPsPerSecond.isEmpty
       && compute.vectorFLOPsPerSecond.isEmpty
     {
@@ -95,7 +98,8 @@ enum DeviceDecoder {
       memoryLevels: levels,
       interconnect: interconnect, hostMemory: hostMemory, tdpWatts: tdp,
       price: price,
-      sources: sources)
+      sources: sources,
+      calibration: try CalibrationDecoder.decode(r))
   }
 
   static func price(_ p: YAMLNodeReader) throws(DescriptorError) -> PriceSpec {

@@ -14,12 +14,22 @@ public struct PredictionReport: Sendable, Encodable {
   public var prediction: ServingPrediction
   /// Whether the batch fits in memory at its final context.
   public var fits: Bool
+  /// The calibration the prediction used, if the descriptor has one.
+  public var calibrationSource: String?
+  /// TTFT's error band from the calibration's held-out residuals.
+  public var ttftBand: ErrorBand?
+  /// TPOT's error band.
+  public var tpotBand: ErrorBand?
 
   /// Creates a report.
   public init(
     model: String, hardware: String, plan: ParallelPlan, promptTokens: Int,
-    prediction: ServingPrediction, fits: Bool
+    prediction: ServingPrediction, fits: Bool,
+    calibration: KernelCalibration? = nil
   ) {
+    calibrationSource = calibration?.source
+    ttftBand = calibration?.band(of: prediction.prefill)
+    tpotBand = calibration?.band(of: prediction.decode)
     self.model = model
     self.hardware = hardware
     self.plan = plan
@@ -75,17 +85,27 @@ public struct PredictionReport: Sendable, Encodable {
       "\(model) on \(hardware) (TP \(plan.tensorParallel), PP \(plan.pipelineParallel), DP \(plan.dataParallel)): prompt \(promptTokens), output \(p.outputTokens), batch \(p.batch) per replica\n"
     out +=
       "efficiency: compute \(e.compute), memory \(e.memory), link \(e.link), launch \(HumanUnits.seconds(e.launchSeconds))\n\n"
-    var summary = ReportTable(columns: ["metric", "value", "bound mostly by"])
-    summary.append([
-      "TTFT", HumanUnits.seconds(p.ttftSeconds), Self.dominant(p.prefill),
+    if let calibrationSource {
+      out +=
+        "calibrated operators use fitted factors (\(calibrationSource)); bands are held-out p10–p90 errors\n\n"
+    }
+    var summary = ReportTable(columns: [
+      "metric", "value", "band (p10–p90)", "bound mostly by",
     ])
     summary.append([
-      "TPOT", HumanUnits.seconds(p.tpotSeconds), Self.dominant(p.decode),
+      "TTFT", HumanUnits.seconds(p.ttftSeconds),
+      Self.range(p.ttftSeconds, ttftBand), Self.dominant(p.prefill),
     ])
-    summary.append(["end-to-end", HumanUnits.seconds(p.endToEndSeconds), ""])
+    summary.append([
+      "TPOT", HumanUnits.seconds(p.tpotSeconds),
+      Self.range(p.tpotSeconds, tpotBand), Self.dominant(p.decode),
+    ])
+    summary.append([
+      "end-to-end", HumanUnits.seconds(p.endToEndSeconds), "", "",
+    ])
     summary.append([
       "output tokens/s (deployment)",
-      String(format: "%.1f", p.outputTokensPerSecond), "",
+      String(format: "%.1f", p.outputTokensPerSecond), "", "",
     ])
     out += summary.text()
     out +=
@@ -109,6 +129,13 @@ public struct PredictionReport: Sendable, Encodable {
       out += "\n" + t.text()
     }
     return out
+  }
+
+  /// `low–high` seconds of a band around `seconds`, or empty.
+  static func range(_ seconds: Double, _ band: ErrorBand?) -> String {
+    guard let band else { return "" }
+    return
+      "\(HumanUnits.seconds(seconds * (1 + band.low)))–\(HumanUnits.seconds(seconds * (1 + band.high)))"
   }
 
   /// The limiter that accounts for most of a phase's time, with its share.

@@ -72,6 +72,13 @@ public final class SQLiteDatabase {
     }
   }
 
+  /// Whether the connection can only read (the file or its folder is
+  /// write-protected, or it was opened read-only).
+  public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+  /// The id of the row the last `INSERT` added.
+  public var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
   /// The schema version kept in `PRAGMA user_version`.
   public func userVersion() throws(SQLiteError) -> Int {
     let statement = try prepare("PRAGMA user_version")

@@ -14,13 +14,18 @@ public struct ComputeSpec: Sendable, Hashable, Codable {
   public var matrixFLOPsPerSecond: [DataType: Double]
   /// Vector-unit (CUDA core, SIMD) peaks, FLOP/s per data type.
   public var vectorFLOPsPerSecond: [DataType: Double]
+  /// Transcendental evaluations (exp, for softmax) per second on the
+  /// special-function units, or `nil` where exp runs on the vector units.
+  public var specialFunctionsPerSecond: Double?
 
   /// Creates a compute description.
   public init(
     clockHertz: Double, unitCount: Int, unitName: String,
     matrixFLOPsPerSecond: [DataType: Double],
-    vectorFLOPsPerSecond: [DataType: Double]
+    vectorFLOPsPerSecond: [DataType: Double],
+    specialFunctionsPerSecond: Double? = nil
   ) {
+    self.specialFunctionsPerSecond = specialFunctionsPerSecond
     self.clockHertz = clockHertz
     self.unitCount = unitCount
     self.unitName = unitName

@@ -30,14 +30,18 @@ public struct DeviceSpec: Sendable, Hashable, Codable {
   public var price: PriceSpec?
   /// Source citation per descriptor section (`compute`, `memory`, …).
   public var sources: [String: String]
+  /// Kernel efficiency factors fitted from measurements, if any.
+  public var calibration: KernelCalibration?
 
   /// Creates a device description.
   public init(
     name: String, displayName: String, vendor: String, kind: Kind,
     compute: ComputeSpec, memoryLevels: [MemoryLevel],
     interconnect: InterconnectSpec, hostMemory: HostMemorySpec?,
-    tdpWatts: Double?, price: PriceSpec?, sources: [String: String]
+    tdpWatts: Double?, price: PriceSpec?, sources: [String: String],
+    calibration: KernelCalibration? = nil
   ) {
+    self.calibration = calibration
     precondition(
       memoryLevels.last?.kind == .main,
       "the outermost memory level must be main memory")

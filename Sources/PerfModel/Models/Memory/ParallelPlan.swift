@@ -36,7 +36,7 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
   /// Which input the error is about.
   public enum Input: String, Sendable, Hashable {
     case tensorParallel, pipelineParallel, devices, context, batch
-    case reserveFraction, workspaceTokens, dataType
+    case reserveFraction, workspaceTokens, dataType, tiling
   }
 
   /// The input at fault.

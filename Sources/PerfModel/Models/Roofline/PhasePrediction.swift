@@ -5,6 +5,13 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
   /// Each operator's time, in graph order.
   public var times: [OperatorTime]
 
+  /// Creates a prediction from times already computed.
+  public init(graph: OperatorGraph, times: [OperatorTime]) {
+    precondition(graph.operators.count == times.count)
+    self.graph = graph
+    self.times = times
+  }
+
   /// Seconds of the whole phase: every operator instance in sequence.
   public var seconds: Double {
     zip(graph.operators, times).reduce(0) {
@@ -12,18 +19,24 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
     }
   }
 
-  /// Predicts `graph` on `device`.
+  /// Predicts `graph` on `device`; with `calibration`, an operator whose
+  /// kernel class was fitted uses the fitted factors
+  /// (``KernelCalibration/factors(_:base:)``), the rest `efficiency`.
   ///
   /// - Throws: ``PlanError`` when the device lacks an operator's data type.
   public static func predict(
     _ graph: OperatorGraph, on device: DeviceSpec, tensorParallel tp: Int,
-    efficiency: EfficiencyFactors
+    efficiency: EfficiencyFactors, calibration: KernelCalibration? = nil
   ) throws(PlanError) -> PhasePrediction {
     var times: [OperatorTime] = []
     for op in graph.operators {
+      let factors =
+        calibration?.entry(for: op.kind, in: graph.phase).map {
+          KernelCalibration.factors($0, base: efficiency)
+        } ?? efficiency
       times.append(
         try RooflineModel.time(
-          op, on: device, tensorParallel: tp, efficiency: efficiency))
+          op, on: device, tensorParallel: tp, efficiency: factors))
     }
     return PhasePrediction(graph: graph, times: times)
   }
@@ -73,7 +86,8 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
   public static func predict(
     _ model: ModelArchitecture, on device: DeviceSpec,
     _ scenario: GraphScenario,
-    outputTokens: Int, efficiency: EfficiencyFactors
+    outputTokens: Int, efficiency: EfficiencyFactors,
+    calibration: KernelCalibration? = nil
   ) throws(PlanError) -> ServingPrediction {
     let tp = scenario.plan.tensorParallel
     var decodeScenario = scenario
@@ -82,11 +96,11 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
       prefill: try PhasePrediction.predict(
         OperatorGraphBuilder.prefill(model, scenario), on: device,
         tensorParallel: tp,
-        efficiency: efficiency),
+        efficiency: efficiency, calibration: calibration),
       decode: try PhasePrediction.predict(
         OperatorGraphBuilder.decode(model, decodeScenario), on: device,
         tensorParallel: tp,
-        efficiency: efficiency),
+        efficiency: efficiency, calibration: calibration),
       outputTokens: outputTokens, replicas: scenario.plan.dataParallel,
       batch: scenario.batch,
       efficiency: efficiency)

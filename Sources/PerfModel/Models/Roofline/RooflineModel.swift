@@ -94,4 +94,16 @@ public struct OperatorTime: Sendable, Hashable, Codable {
   public var linkSeconds: Double
   /// The largest term.
   public var limiter: Limiter
+
+  /// Creates an operator time.
+  public init(
+    seconds: Double, computeSeconds: Double, memorySeconds: Double,
+    linkSeconds: Double, limiter: Limiter
+  ) {
+    self.seconds = seconds
+    self.computeSeconds = computeSeconds
+    self.memorySeconds = memorySeconds
+    self.linkSeconds = linkSeconds
+    self.limiter = limiter
+  }
 }

@@ -1,0 +1,139 @@
+import PerfModel
+
+/// One record of a measured-kernel CSV, read field by field with errors
+/// that name its row and column.
+struct MeasuredRow {
+  var path: String
+  var number: Int
+  var header: [String]
+  var fields: [String]
+
+  func error(_ column: String?, _ message: String) -> MeasuredCSVError {
+    MeasuredCSVError(path: path, row: number, column: column, message: message)
+  }
+
+  func text(_ column: String) -> String? {
+    guard let index = header.firstIndex(of: column), index < fields.count
+    else { return nil }
+    let value = fields[index].trimmingCharacters(in: .whitespaces)
+    return value.isEmpty ? nil : value
+  }
+
+  func int(_ column: String, default value: Int? = nil)
+    throws(MeasuredCSVError) -> Int
+  {
+    guard let t = text(column) else {
+      if let value { return value }
+      throw error(column, "empty; this kernel needs it (a whole number ≥ 1)")
+    }
+    guard let v = Int(t), v >= 1 else {
+      throw error(column, "expected a whole number ≥ 1, found \"\(t)\"")
+    }
+    return v
+  }
+
+  func optionalInt(_ column: String) throws(MeasuredCSVError) -> Int? {
+    text(column) == nil ? nil : try int(column)
+  }
+
+  func seconds(_ column: String) throws(MeasuredCSVError) -> Double {
+    guard let t = text(column) else {
+      throw error(column, "empty; give the time in seconds")
+    }
+    guard let v = Double(t), v.isFinite else {
+      throw error(
+        column,
+        "expected seconds as a plain number (e.g. 2.5e-05), found \"\(t)\"")
+    }
+    guard v > 0 else {
+      throw error(column, "a time must be positive, found \(t)")
+    }
+    return v
+  }
+
+  func kernel() throws(MeasuredCSVError) -> MeasuredKernel {
+    guard fields.count == header.count else {
+      throw error(
+        nil, "has \(fields.count) fields, the header \(header.count)")
+    }
+    let kindText = text("kernel") ?? ""
+    guard let kind = KernelWorkload.Kind(rawValue: kindText) else {
+      throw error(
+        "kernel",
+        "unknown kernel \"\(kindText)\"; use one of \(KernelWorkload.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
+    }
+    let typeText = text("dtype") ?? ""
+    guard let type = DataType(rawValue: typeText) else {
+      throw error(
+        "dtype",
+        "unknown data type \"\(typeText)\"; use one of \(DataType.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
+    }
+    let median = try seconds("median_seconds")
+    let minimum = try seconds("min_seconds")
+    guard minimum <= median else {
+      throw error(
+        "min_seconds",
+        "\(minimum) is above median_seconds \(median); swap the columns?")
+    }
+    var tiling: AttentionTiling?
+    if let r = try optionalInt("row_block"),
+      let c = try optionalInt("column_block")
+    {
+      tiling = AttentionTiling(rowBlock: r, columnBlock: c)
+    }
+    let workload = KernelWorkload(
+      kind: kind, shape: try shape(kind, type), dataType: type,
+      threads: try optionalInt("threads"), tiling: tiling,
+      splits: try optionalInt("splits"), backend: text("backend"))
+    return MeasuredKernel(
+      workload: workload, backend: text("backend") ?? "",
+      device: text("device") ?? "", repetitions: try int("repetitions"),
+      medianSeconds: median, minSeconds: minimum, row: number)
+  }
+
+  func shape(_ kind: KernelWorkload.Kind, _ type: DataType)
+    throws(MeasuredCSVError)
+    -> KernelWorkload.Shape
+  {
+    switch kind {
+    case .gemm:
+      return .gemm(m: try int("m"), n: try int("n"), k: try int("k"))
+    case .flashAttention, .standardAttention, .decodeAttention:
+      let heads = try int("heads")
+      let kvHeads = try int("kv_heads", default: heads)
+      guard heads % kvHeads == 0 else {
+        throw error("kv_heads", "\(kvHeads) must divide heads \(heads)")
+      }
+      let causal: Bool
+      switch text("causal")?.lowercased() {
+      case nil, "false", "0": causal = false
+      case "true", "1": causal = true
+      case let other?:
+        throw error("causal", "expected true or false, found \"\(other)\"")
+      }
+      let queries = try int("query_length")
+      if kind == .decodeAttention && queries != 1 {
+        throw error(
+          "query_length",
+          "decode-attention has one query token, found \(queries)")
+      }
+      return .attention(
+        AttentionShape(
+          batch: try int("batch", default: 1), heads: heads, kvHeads: kvHeads,
+          queryLength: queries, keyLength: try int("key_length"),
+          headDim: try int("head_dim"), causal: causal,
+          elementBytes: max(1, Int(type.bytesPerElement))))
+    case .linearAttention:
+      return .linearAttention(
+        batch: try int("batch", default: 1), heads: try int("heads"),
+        tokens: try int("tokens"), keyDim: try int("key_dim"),
+        valueDim: try int("value_dim"), chunk: try int("chunk"))
+    case .selectiveScan:
+      return .selectiveScan(
+        batch: try int("batch", default: 1), length: try int("length"),
+        channels: try int("channels"), state: try int("state"))
+    }
+  }
+}

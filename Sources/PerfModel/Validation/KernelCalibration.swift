@@ -1,0 +1,152 @@
+/// Efficiency factors fitted per calibration class, with the error band
+/// their held-out residuals showed.
+///
+/// Fitting: a class's training cases are split by the limiter the ideal
+/// roofline assigns. Compute-bound cases fit
+/// `t = o_c + a·matrix + b·special`, memory-bound ones `t = o_m + c·memory`,
+/// each by non-negative least squares on relative error; then
+/// `e_matrix = 1/a`, `e_special = 1/b` (absent when `b = 0`),
+/// `e_memory = 1/c`. A group with fewer cases than its features drops the
+/// overhead, then the special term; a group with no case keeps the
+/// uncalibrated factors.
+public struct KernelCalibration: Sendable, Hashable, Codable {
+  /// One class's fitted factors.
+  public struct Entry: Sendable, Hashable, Codable {
+    /// The factors.
+    public var efficiency: KernelEfficiency
+    /// The held-out error band, when test cases of the class existed.
+    public var band: ErrorBand?
+    /// Training cases the factors came from.
+    public var trainingCases: Int
+
+    /// Creates an entry.
+    public init(
+      efficiency: KernelEfficiency, band: ErrorBand?, trainingCases: Int
+    ) {
+      self.efficiency = efficiency
+      self.band = band
+      self.trainingCases = trainingCases
+    }
+  }
+
+  /// One measured case: the ideal estimate and the measured seconds.
+  public struct Sample: Sendable, Hashable {
+    /// The calibration class (``KernelWorkload/calibrationClass``).
+    public var calibrationClass: String
+    /// The estimate at efficiency 1 and no overhead.
+    public var ideal: KernelEstimate
+    /// The measured median seconds.
+    public var measuredSeconds: Double
+
+    /// Creates a sample.
+    public init(
+      calibrationClass: String, ideal: KernelEstimate, measuredSeconds: Double
+    ) {
+      self.calibrationClass = calibrationClass
+      self.ideal = ideal
+      self.measuredSeconds = measuredSeconds
+    }
+  }
+
+  /// Factors per calibration class.
+  public var entries: [String: Entry]
+  /// Where the factors came from (command, date, cases, held-out error).
+  public var source: String
+
+  /// Creates a calibration.
+  public init(entries: [String: Entry], source: String) {
+    self.entries = entries
+    self.source = source
+  }
+
+  /// The factors for `calibrationClass`, or the uncalibrated ones.
+  public func efficiency(for calibrationClass: String) -> KernelEfficiency {
+    entries[calibrationClass]?.efficiency ?? .uncalibrated
+  }
+
+  /// Fits factors per class on `training`.
+  public static func fit(_ training: [Sample], source: String)
+    -> KernelCalibration
+  {
+    var entries: [String: Entry] = [:]
+    for (name, cases) in Dictionary(grouping: training, by: \.calibrationClass)
+    {
+      var e = KernelEfficiency.uncalibrated
+      let compute = cases.filter { $0.ideal.idealLimiter == .compute }
+      let memory = cases.filter { $0.ideal.idealLimiter != .compute }
+      if let c = fitGroup(
+        compute, terms: [\.idealMatrixSeconds, \.idealSpecialSeconds])
+      {
+        e.computeOverheadSeconds = c[0]
+        if c[1] > 0 { e.matrix = 1 / c[1] }
+        e.special = c[2] > 0 ? 1 / c[2] : nil
+      }
+      if let c = fitGroup(memory, terms: [\.idealMemorySeconds]), c[1] > 0 {
+        e.memoryOverheadSeconds = c[0]
+        e.memory = 1 / c[1]
+      }
+      entries[name] = Entry(
+        efficiency: e, band: nil, trainingCases: cases.count)
+    }
+    return KernelCalibration(entries: entries, source: source)
+  }
+
+  /// Coefficients `[overhead, term…]`, trying fewer features when the
+  /// cases cannot determine them all.
+  static func fitGroup(
+    _ cases: [Sample], terms: [KeyPath<KernelEstimate, Double>]
+  ) -> [Double]? {
+    guard !cases.isEmpty else { return nil }
+    let targets = cases.map(\.measuredSeconds)
+    let full = cases.map { s in [1] + terms.map { s.ideal[keyPath: $0] } }
+    // Most features first; then without the overhead; then the first term.
+    let masks: [[Bool]] = [
+      [true] + terms.map { _ in true }, [false] + terms.map { _ in true },
+      [false, true] + terms.dropFirst().map { _ in false },
+    ]
+    for mask in masks where mask.filter({ $0 }).count <= cases.count {
+      let rows = full.map { row in row.enumerated().map { mask[$0] ? $1 : 0 } }
+      if let c = LeastSquares.fitRelative(features: rows, targets: targets),
+        c.dropFirst().contains(where: { $0 > 0 })
+      {
+        return c
+      }
+    }
+    return nil
+  }
+
+  /// Sets each class's band from held-out `(class, signed error)` pairs,
+  /// where the error is `(measured − predicted) / predicted`.
+  public mutating func setBands(heldOut: [(String, Double)]) {
+    for (name, pairs) in Dictionary(grouping: heldOut, by: \.0) {
+      let sorted = pairs.map(\.1).sorted()
+      guard var entry = entries[name], !sorted.isEmpty else { continue }
+      entry.band = ErrorBand(
+        low: min(0, ResidualSummary.percentile(0.1, sorted: sorted)),
+        high: max(0, ResidualSummary.percentile(0.9, sorted: sorted)))
+      entries[name] = entry
+    }
+  }
+}
+
+/// The disjoint training and test subsets of a validation.
+public enum HoldOut {
+  /// Indices of the held-out (test) cases: within each class, ordered by
+  /// `sizes`, every third case starting from the second, so the test
+  /// shapes lie between training shapes and no shape is in both.
+  public static func testIndices(classes: [String], sizes: [Double])
+    -> Set<Int>
+  {
+    precondition(classes.count == sizes.count)
+    var test = Set<Int>()
+    for indices in Dictionary(grouping: classes.indices, by: { classes[$0] })
+      .values
+    {
+      let ordered = indices.sorted { (sizes[$0], $0) < (sizes[$1], $1) }
+      for (rank, index) in ordered.enumerated() where rank % 3 == 1 {
+        test.insert(index)
+      }
+    }
+    return test
+  }
+}

@@ -1,0 +1,105 @@
+/// Predicts one kernel call from first principles: its FLOPs, its
+/// exponentials and its slow-memory bytes (from the I/O model), each over
+/// the device's peak, then the kernel class's efficiency.
+///
+///     matrix  = FLOPs / (peak(type) · t/units)
+///     special = exps / (exp rate · t/units)     exp rate = special-function
+///                                               units, or vector fp32 peak / 8
+///     memory  = bytes(tiling, SRAM) / (bandwidth of the level)
+///     time    = max(o_c + matrix/e_m + special/e_s, o_m + memory/e_b)
+///
+/// `t/units` is the share of the device a host kernel's `t` threads use (1
+/// for an accelerator). Bytes come from ``FlashAttentionIO``,
+/// ``StandardAttentionIO``, ``DecodeAttentionIO``, ``LinearAttentionIO``
+/// and ``SelectiveScanIO`` with the tiling the kernel ran with, or the
+/// least-traffic tiling for the SRAM of one compute unit. Slow memory is
+/// main memory, unless the workload's inputs stay resident between calls:
+/// then it is the smallest cache level that holds them (a per-unit level
+/// counts once per thread). Re-reads of K and V by FlashAttention's row
+/// blocks come from the first faster cache that holds the K and V of the
+/// instances in flight (an H100's L2 for long prompts), so
+/// `memory = max(compulsory / B_slow, all bytes / B_cache)`. FLOPs count only visible query-key pairs
+/// (`4·d` each) under a causal mask.
+///
+/// The exponential term follows FlashAttention-3's observation that on an
+/// H100 the 3.9 T/s of special functions, not the 989 TFLOP/s of matrix
+/// units, can bound softmax.
+///
+/// [FlashAttention-3]: https://arxiv.org/abs/2407.08608
+public enum KernelCostModel {
+  /// Vector FLOPs one exponential costs where no special-function units
+  /// exist: a range reduction and a degree-5 polynomial (`exp2Lanes`).
+  public static let vectorFLOPsPerExponential = 8.0
+
+  /// The estimate of `workload` on `device` with `efficiency`.
+  ///
+  /// - Throws: ``PlanError`` when the device has no peak for the data type
+  ///   or the tiling needs more SRAM than a unit has.
+  public static func estimate(
+    _ workload: KernelWorkload, on device: DeviceSpec,
+    efficiency: KernelEfficiency
+  ) throws(PlanError) -> KernelEstimate {
+    let work = try KernelWork(workload, on: device)
+    let share =
+      workload.threads.map {
+        min(1, Double($0) / Double(device.compute.unitCount))
+      } ?? 1
+    guard let peak = device.compute.peakFLOPsPerSecond(workload.dataType)
+    else {
+      throw PlanError(
+        .dataType,
+        "\(device.name) has no \(workload.dataType.rawValue) peak; measure a type it lists"
+      )
+    }
+    let expRate =
+      device.compute.specialFunctionsPerSecond
+      ?? (device.compute.vectorFLOPsPerSecond[.fp32] ?? peak)
+      / vectorFLOPsPerExponential
+    let level = slowMemory(
+      for: work.footprintBytes, resident: workload.residentInputs,
+      threads: workload.threads, on: device)
+    let levelShare = level.perUnit ? share : 1
+    var memorySeconds =
+      work.bytes / (level.bandwidthBytesPerSecond * levelShare)
+    var levelName = level.name
+    // Re-reads served by a faster cache that holds their working set.
+    if work.reuseBytes > 0,
+      let cache = device.memoryLevels.first(where: {
+        $0.kind == .cache
+          && $0.bandwidthBytesPerSecond > level.bandwidthBytesPerSecond
+          && work.reuseWorkingSetBytes
+            <= $0.capacityBytes
+            * ($0.perUnit ? Double(workload.threads ?? 1) : 1)
+      })
+    {
+      let cacheShare = cache.perUnit ? share : 1
+      memorySeconds = max(
+        (work.bytes - work.reuseBytes)
+          / (level.bandwidthBytesPerSecond * levelShare),
+        work.bytes / (cache.bandwidthBytesPerSecond * cacheShare))
+      levelName = "\(level.name), re-reads \(cache.name)"
+    }
+    var estimate = KernelEstimate(
+      seconds: 0, limiter: .compute, flops: work.flops,
+      exponentials: work.exponentials, bytes: work.bytes,
+      memoryLevel: levelName,
+      idealMatrixSeconds: work.flops / (peak * share),
+      idealSpecialSeconds: work.exponentials / (expRate * share),
+      idealMemorySeconds: memorySeconds)
+    (estimate.seconds, estimate.limiter) = estimate.seconds(with: efficiency)
+    return estimate
+  }
+
+  /// The level slow-memory traffic comes from.
+  static func slowMemory(
+    for footprint: Double, resident: Bool, threads: Int?, on device: DeviceSpec
+  ) -> MemoryLevel {
+    guard resident else { return device.mainMemory }
+    let copies = Double(threads ?? device.compute.unitCount)
+    for level in device.memoryLevels where level.kind == .cache {
+      let capacity = level.capacityBytes * (level.perUnit ? copies : 1)
+      if footprint <= capacity { return level }
+    }
+    return device.mainMemory
+  }
+}

@@ -1,0 +1,74 @@
+/// How much of each peak one kernel class reaches, and what it pays besides.
+///
+/// The kernel-level counterpart of ``EfficiencyFactors``, fitted per
+/// calibration class by ``KernelCalibration``:
+///
+///     compute = overhead_c + matrix_seconds / e_matrix + exp_seconds / e_special
+///     memory  = overhead_m + memory_seconds / e_memory
+///     time    = max(compute, memory)
+///
+/// where the `…_seconds` are ideal times at the device's peaks. A `nil`
+/// special efficiency means exponentials cost nothing beyond the matrix
+/// work (hidden under it).
+public struct KernelEfficiency: Sendable, Hashable, Codable {
+  /// Fraction of the matrix (or vector) FLOP/s peak reached.
+  public var matrix: Double
+  /// Fraction of the exponential rate reached, or `nil` when hidden.
+  public var special: Double?
+  /// Fraction of the slow-memory level's bandwidth reached.
+  public var memory: Double
+  /// Fixed seconds added to the compute term (launch, threads, tails).
+  public var computeOverheadSeconds: Double
+  /// Fixed seconds added to the memory term.
+  public var memoryOverheadSeconds: Double
+
+  /// Creates factors.
+  public init(
+    matrix: Double, special: Double?, memory: Double,
+    computeOverheadSeconds: Double, memoryOverheadSeconds: Double
+  ) {
+    precondition(matrix > 0 && memory > 0 && (special ?? 1) > 0)
+    precondition(computeOverheadSeconds >= 0 && memoryOverheadSeconds >= 0)
+    self.matrix = matrix
+    self.special = special
+    self.memory = memory
+    self.computeOverheadSeconds = computeOverheadSeconds
+    self.memoryOverheadSeconds = memoryOverheadSeconds
+  }
+
+  /// Every peak reached, nothing else paid: the pure roofline.
+  public static let ideal = KernelEfficiency(
+    matrix: 1, special: 1, memory: 1, computeOverheadSeconds: 0,
+    memoryOverheadSeconds: 0)
+
+  /// The factors `predict` uses before calibration (``EfficiencyFactors``'
+  /// defaults: 70% of compute peaks, 80% of bandwidth, 4 µs per launch).
+  public static let uncalibrated = KernelEfficiency(
+    EfficiencyFactors.defaults)
+
+  /// Kernel factors from operator-graph factors: matrix and special units
+  /// at the compute fraction, one launch cost on both terms.
+  public init(_ factors: EfficiencyFactors) {
+    self.init(
+      matrix: factors.compute, special: factors.compute,
+      memory: factors.memory,
+      computeOverheadSeconds: factors.launchSeconds,
+      memoryOverheadSeconds: factors.launchSeconds)
+  }
+}
+
+/// A band of relative error around a prediction: the measured time is
+/// expected within `predicted · (1 + low) … predicted · (1 + high)`.
+public struct ErrorBand: Sendable, Hashable, Codable {
+  /// The 10th percentile of `(measured − predicted) / predicted`.
+  public var low: Double
+  /// The 90th percentile of the same.
+  public var high: Double
+
+  /// Creates a band.
+  public init(low: Double, high: Double) {
+    precondition(low <= high, "a band's low edge is not above its high edge")
+    self.low = low
+    self.high = high
+  }
+}

@@ -1,0 +1,58 @@
+/// A kernel's predicted time, with the work and ideal times behind it.
+public struct KernelEstimate: Sendable, Hashable, Codable {
+  /// Predicted seconds of one call.
+  public var seconds: Double
+  /// What bounds it: ``Limiter/compute`` or ``Limiter/memoryBandwidth``.
+  public var limiter: Limiter
+  /// FLOPs of the matrix (and vector) arithmetic.
+  public var flops: Double
+  /// Exponentials evaluated (softmax, the scan's `exp(Δ·A)`).
+  public var exponentials: Double
+  /// Bytes moved between SRAM and slow memory (reads plus writes).
+  public var bytes: Double
+  /// The memory level the bytes come from.
+  public var memoryLevel: String
+  /// `flops` at the peak, seconds.
+  public var idealMatrixSeconds: Double
+  /// `exponentials` at the exponential rate, seconds.
+  public var idealSpecialSeconds: Double
+  /// `bytes` at the level's bandwidth, seconds.
+  public var idealMemorySeconds: Double
+
+  /// Creates an estimate.
+  public init(
+    seconds: Double, limiter: Limiter, flops: Double, exponentials: Double,
+    bytes: Double, memoryLevel: String, idealMatrixSeconds: Double,
+    idealSpecialSeconds: Double, idealMemorySeconds: Double
+  ) {
+    self.seconds = seconds
+    self.limiter = limiter
+    self.flops = flops
+    self.exponentials = exponentials
+    self.bytes = bytes
+    self.memoryLevel = memoryLevel
+    self.idealMatrixSeconds = idealMatrixSeconds
+    self.idealSpecialSeconds = idealSpecialSeconds
+    self.idealMemorySeconds = idealMemorySeconds
+  }
+
+  /// Whether the ideal compute term exceeds the ideal memory term: the
+  /// limiter the roofline alone assigns, which picks the group a
+  /// calibration fits the case in.
+  public var idealLimiter: Limiter {
+    idealMatrixSeconds + idealSpecialSeconds >= idealMemorySeconds
+      ? .compute : .memoryBandwidth
+  }
+
+  /// The time under `e`, and what bounds it.
+  ///
+  ///     max(o_c + M / e_matrix + S / e_special,  o_m + B / e_memory)
+  public func seconds(with e: KernelEfficiency) -> (Double, Limiter) {
+    let special = e.special.map { idealSpecialSeconds / $0 } ?? 0
+    let compute =
+      e.computeOverheadSeconds + idealMatrixSeconds / e.matrix + special
+    let memory = e.memoryOverheadSeconds + idealMemorySeconds / e.memory
+    return compute >= memory
+      ? (compute, .compute) : (memory, .memoryBandwidth)
+  }
+}

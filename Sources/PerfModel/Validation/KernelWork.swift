@@ -1,0 +1,138 @@
+/// The work of one kernel call, counted from its algorithm: FLOPs,
+/// exponentials, slow-memory bytes and the bytes its operands occupy.
+struct KernelWork {
+  var flops: Double
+  var exponentials: Double
+  /// All slow-memory traffic the I/O model counts.
+  var bytes: Double
+  var footprintBytes: Double
+  /// Of `bytes`, what re-reads data already read once (K and V per row
+  /// block), and the bytes those re-reads cycle through at once.
+  var reuseBytes = 0.0
+  var reuseWorkingSetBytes = 0.0
+
+  init(_ w: KernelWorkload, on device: DeviceSpec) throws(PlanError) {
+    let e = w.dataType.bytesPerElement
+    let sram = device.sramBytesPerUnit ?? device.memoryLevels[0].capacityBytes
+    switch w.shape {
+    case .gemm(let m, let n, let k):
+      let (mm, nn, kk) = (Double(m), Double(n), Double(k))
+      flops = 2 * mm * nn * kk
+      exponentials = 0
+      bytes = e * (mm * kk + nn * kk + mm * nn)
+      footprintBytes = bytes
+    case .attention(var a):
+      a.elementBytes = max(1, Int(e))
+      var pairs = Self.visiblePairs(a) * Double(a.batch * a.heads)
+      if w.kind == .flashAttention, a.causal, let tiling = w.tiling {
+        // A tiled kernel computes every key block a row block touches,
+        // masked pairs included: (Σ rows · keys in whole blocks) per
+        // instance, over the packed rows of its query heads.
+        var executed = 0.0
+        RowBlocks.forEach(a, rowBlock: tiling.rowBlock) { rows, keys in
+          executed +=
+            Double(rows)
+            * Double(
+              FlashAttentionIO.loadedKeys(
+                keys, tiling.columnBlock, a.keyLength))
+        }
+        pairs = executed * Double(a.instances)
+      }
+      flops = 4 * Double(a.headDim) * pairs
+      exponentials = pairs
+      footprintBytes =
+        e
+        * Double(
+          2 * a.batch * a.heads * a.queryLength * a.headDim + 2 * a.batch
+            * a.kvHeads * a.keyLength * a.headDim)
+      bytes = try Self.attentionBytes(w, a, sram: sram, device: device)
+      if w.kind == .flashAttention {
+        // Row blocks of one (batch, KV head) re-read its K and V; the
+        // instances in flight at once share the cache between them.
+        let rowBlocks = Double(
+          (a.packedRows + (w.tiling?.rowBlock ?? 128) - 1)
+            / (w.tiling?.rowBlock ?? 128))
+        let workers = Double(w.threads ?? device.compute.unitCount)
+        let inFlight = max(1, min(Double(a.instances), workers / rowBlocks))
+        reuseBytes = max(0, bytes - footprintBytes)
+        reuseWorkingSetBytes =
+          inFlight * 2 * e * Double(a.keyLength * a.headDim)
+      }
+      if w.kind == .standardAttention {
+        // S and P, one row-major N_q × N_k matrix per (batch, head).
+        footprintBytes +=
+          2 * e * Double(a.batch * a.heads * a.queryLength * a.keyLength)
+      }
+    case .linearAttention(let b, let h, let n, let dk, let dv, let chunk):
+      var total = 0.0
+      var start = 0
+      while start < n {
+        let c = Double(min(chunk, n - start))
+        let (k, v) = (Double(dk), Double(dv))
+        // Intra-chunk QKᵀ and (·)V, inter-chunk Q·S and the state Kᵀ·V.
+        total += 2 * c * c * k + 2 * c * c * v + 4 * c * k * v
+        start += chunk
+      }
+      flops = total * Double(b * h)
+      exponentials = 0
+      bytes =
+        LinearAttentionIO.traffic(
+          batch: b, heads: h, tokens: n, keyDim: dk, valueDim: dv,
+          elementBytes: Int(e)
+        ).totalBytes
+      footprintBytes = bytes
+    case .selectiveScan(let b, let l, let d, let s):
+      let steps = Double(b * l * d * s)
+      // Per step, channel and state: Δ·A, ·h, + Δx·B (2), C·h (2), + y.
+      flops = 7 * steps
+      exponentials = steps
+      bytes =
+        SelectiveScanIO.traffic(
+          batch: b, length: l, channels: d, stateSize: s,
+          channelBlock: min(d, 8), elementBytes: Int(e)
+        ).totalBytes
+      footprintBytes = e * Double(b * (3 * l * d + 2 * l * s) + d * s + d)
+    }
+  }
+
+  static func attentionBytes(
+    _ w: KernelWorkload, _ a: AttentionShape, sram: Double, device: DeviceSpec
+  ) throws(PlanError) -> Double {
+    switch w.kind {
+    case .decodeAttention:
+      let fill = max(
+        1, device.compute.unitCount / max(1, a.batch * a.kvHeads))
+      let splits = min(a.keyLength, w.splits ?? fill)
+      return DecodeAttentionIO.traffic(a, splits: splits).totalBytes
+    case .standardAttention:
+      let tiling =
+        w.tiling
+        ?? AttentionTiling(rowBlock: a.packedRows, columnBlock: a.keyLength)
+      return StandardAttentionIO.traffic(a, tiling: tiling).totalBytes
+    default:
+      if let tiling = w.tiling {
+        return FlashAttentionIO.traffic(a, tiling: tiling, order: .queryOuter)
+          .totalBytes
+      }
+      do {
+        return try FlashAttentionIO.bestTiling(
+          a, sramBytes: sram, order: .queryOuter, exhaustive: false
+        ).traffic.totalBytes
+      } catch {
+        throw PlanError(.tiling, "\(device.name): \(error.message)")
+      }
+    }
+  }
+
+  /// Query-key pairs one (batch, head) visits; a causal mask aligns the
+  /// last query with the last key.
+  static func visiblePairs(_ a: AttentionShape) -> Double {
+    let nq = Double(a.queryLength)
+    let nk = Double(a.keyLength)
+    guard a.causal else { return nq * nk }
+    let offset = nk - nq
+    if offset >= 0 { return nq * offset + nq * (nq + 1) / 2 }
+    // More queries than keys: the first −offset rows see nothing.
+    return nk * (nk + 1) / 2
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import PerfIO
+import PerfModel
+import TestSupport
+import Testing
+
+@Suite("Run store: schema, transactions and refusals")
+struct RunStoreTests {
+  static func record(cases: Int = 2) -> RunRecord {
+    let measured = (0..<cases).map { i in
+      MeasuredKernel(
+        workload: KernelWorkload(
+          kind: .gemm, shape: .gemm(m: 64 << i, n: 64, k: 64),
+          dataType: .fp32, threads: 1),
+        backend: "host", device: "host", repetitions: 5,
+        medianSeconds: 1e-3 * Double(i + 1), minSeconds: 9e-4 * Double(i + 1))
+    }
+    let estimate = KernelEstimate(
+      seconds: 1e-3, limiter: .compute, flops: 1, exponentials: 0, bytes: 1,
+      memoryLevel: "L2", idealMatrixSeconds: 1e-3, idealSpecialSeconds: 0,
+      idealMemorySeconds: 0)
+    return RunRecord(
+      startedAt: "2026-11-23T00:00:00Z", finishedAt: "2026-11-23T00:01:00Z",
+      command: "roofline validate", source: "host", machineName: "test host",
+      descriptorName: "host-probed", descriptorYAML: "name: host-probed\n",
+      build: (isa: "x86_64", compiler: "swift", flags: "-c release"),
+      cases: measured.map {
+        RunRecord.Case(
+          measured: $0, heldOut: false,
+          predictions: [("m", "{}", estimate)])
+      },
+      summaries: [])
+  }
+
+  @Test("a run is stored whole and read back, kernels matched across runs")
+  func roundTrip() throws {
+    let path = try Repository.temporaryFolder() + "/runs.sqlite"
+    let store = try RunStore(path: path)
+    let first = try store.record(Self.record())
+    let second = try store.record(Self.record())
+    #expect(second == first + 1)
+    let runs = try store.runs()
+    #expect(runs.map(\.cases) == [2, 2])
+    #expect(runs[0].machine == "test host")
+    let rows = try store.measurements(run: first, model: "m")
+    #expect(rows.map(\.medianSeconds) == [1e-3, 2e-3])
+    #expect(rows[0].predictedSeconds == 1e-3)
+    let previous = try store.previousMedians(
+      machine: "test host", before: second + 1)
+    #expect(previous[rows[1].key]?.run == second)
+    #expect(previous[rows[1].key]?.seconds == 2e-3)
+  }
+
+  @Test("a store from a newer schema is refused and left unchanged")
+  func newerSchema() throws {
+    let path = try Repository.temporaryFolder() + "/newer.sqlite"
+    do {
+      let db = try SQLiteDatabase(path: path)
+      try db.setUserVersion(RunStore.schemaVersion + 1)
+    }
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect {
+      _ = try RunStore(path: path)
+    } throws: { error in
+      "\(error)".contains("newer roofline")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+  }
+
+  @Test("a file that is not a database is refused and left unchanged")
+  func corrupt() throws {
+    let path = try Repository.temporaryFolder() + "/corrupt.sqlite"
+    let garbage = Data("this is not a database, just text\n".utf8)
+    try garbage.write(to: URL(fileURLWithPath: path))
+    #expect {
+      _ = try RunStore(path: path)
+    } throws: { error in
+      "\(error)".contains("not an SQLite database")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+  }
+
+  @Test("a store another connection is writing is refused as busy")
+  func locked() throws {
+    let path = try Repository.temporaryFolder() + "/locked.sqlite"
+    _ = try RunStore(path: path)
+    let holder = try SQLiteDatabase(path: path)
+    try holder.execute("BEGIN EXCLUSIVE")
+    defer { try? holder.execute("ROLLBACK") }
+    #expect {
+      try RunStore(path: path).record(Self.record())
+    } throws: { error in
+      "\(error)".contains("another process holds the database")
+    }
+  }
+
+  @Test(
+    "a read-only store is refused before anything runs",
+    .enabled(if: getuid() != 0, "root writes through file permissions"))
+  func readOnly() throws {
+    let path = try Repository.temporaryFolder() + "/readonly.sqlite"
+    _ = try RunStore(path: path)
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o444], ofItemAtPath: path)
+    #expect {
+      _ = try RunStore(path: path)
+    } throws: { error in
+      "\(error)".contains("read-only")
+    }
+  }
+
+  @Test("a calibrated descriptor loads back with its factors and bands")
+  func calibratedDescriptor() throws {
+    let folder = try Repository.temporaryFolder()
+    let original = try String(
+      contentsOfFile: Repository.root + "/hardware/h100-sxm.yaml",
+      encoding: .utf8)
+    let entry = KernelCalibration.Entry(
+      efficiency: KernelEfficiency(
+        matrix: 0.75, special: nil, memory: 0.85,
+        computeOverheadSeconds: 4e-6, memoryOverheadSeconds: 3e-6),
+      band: ErrorBand(low: -0.05, high: 0.08), trainingCases: 12)
+    let text = CalibratedDescriptor.yaml(
+      original: original, name: "h100-fitted",
+      calibration: KernelCalibration(
+        entries: ["gemm/cublas": entry], source: "test fit"))
+    let path = folder + "/h100-fitted.yaml"
+    try AtomicFile.write(text, to: path)
+    let device = try Catalog(root: Repository.root).device(path)
+    #expect(device.name == "h100-fitted")
+    #expect(device.calibration?.entries["gemm/cublas"] == entry)
+    #expect(device.calibration?.source == "test fit")
+    // Writing it again replaces the section instead of adding a second.
+    let again = CalibratedDescriptor.yaml(
+      original: text, name: "h100-fitted",
+      calibration: KernelCalibration(entries: [:], source: "second"))
+    #expect(again.components(separatedBy: "\ncalibration:").count == 2)
+  }
+}

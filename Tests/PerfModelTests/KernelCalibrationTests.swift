@@ -1,0 +1,98 @@
+import PerfModel
+import TestSupport
+import Testing
+
+@Suite("Calibration: fits, hold-out and residual statistics")
+struct KernelCalibrationTests {
+  static func gemm(_ n: Int) -> KernelWorkload {
+    KernelWorkload(
+      kind: .gemm, shape: .gemm(m: n, n: n, k: n), dataType: .bf16,
+      backend: "cublas")
+  }
+
+  @Test("times made from known factors are fitted back exactly")
+  func recoversFactors() throws {
+    // Measurements generated as 5 µs + ideal / 0.6 for compute-bound
+    // GEMMs: the relative least squares must return e = 0.6 and 5 µs.
+    let device = KernelCostModelTests.h100
+    let samples = try [1024, 2048, 3072, 4096, 6144, 8192].map { n in
+      let ideal = try KernelCostModel.estimate(
+        Self.gemm(n), on: device, efficiency: .ideal)
+      return KernelCalibration.Sample(
+        calibrationClass: "gemm/cublas", ideal: ideal,
+        measuredSeconds: 5e-6 + ideal.idealMatrixSeconds / 0.6)
+    }
+    let fit = KernelCalibration.fit(samples, source: "test")
+    let e = fit.efficiency(for: "gemm/cublas")
+    #expect(e.matrix.isApproximatelyEqual(to: 0.6, relativeTolerance: 1e-9))
+    #expect(
+      e.computeOverheadSeconds.isApproximatelyEqual(
+        to: 5e-6, relativeTolerance: 1e-6))
+    #expect(e.special == nil)  // GEMMs evaluate no exponentials
+    #expect(fit.entries["gemm/cublas"]?.trainingCases == 6)
+  }
+
+  @Test("a class never fitted keeps the uncalibrated factors")
+  func unfittedClass() {
+    let fit = KernelCalibration.fit([], source: "test")
+    #expect(fit.efficiency(for: "gemm") == .uncalibrated)
+  }
+
+  @Test("summary: median, nearest-rank p90 and mean of |error|")
+  func summary() throws {
+    // |errors| sorted: 0.05, 0.1, 0.2, 0.3 → median (0.1 + 0.2)/2 = 0.15;
+    // p90 rank ⌈0.9·4⌉ = 4 → 0.3; mean 0.65/4 = 0.1625.
+    let s = try #require(ResidualSummary(errors: [0.1, -0.2, 0.05, 0.3]))
+    #expect(s.medianAbsoluteError.isApproximatelyEqual(to: 0.15))
+    #expect(s.p90AbsoluteError == 0.3)
+    #expect(s.meanAbsoluteError.isApproximatelyEqual(to: 0.1625))
+    #expect(ResidualSummary(errors: []) == nil)
+    #expect(
+      ResidualSummary.error(predicted: 1.1, measured: 1.0)
+        .isApproximatelyEqual(to: 0.1))
+  }
+
+  @Test("every third case by size, from the second, is held out per class")
+  func holdOut() {
+    let classes = ["a", "a", "a", "a", "a", "a", "b", "b"]
+    let sizes = [6.0, 5, 4, 3, 2, 1, 1, 2]
+    // Class a by size: indices 5, 4, 3, 2, 1, 0 → ranks 1 and 4 are 4, 1;
+    // class b: 6, 7 → rank 1 is 7.
+    #expect(
+      HoldOut.testIndices(classes: classes, sizes: sizes) == [4, 1, 7])
+  }
+
+  @Test("a phase's band weights each operator's band by its time")
+  func phaseBand() throws {
+    let ops = [
+      Operator(
+        name: "qkv", kind: .projection, flops: 1, dataType: .bf16, bytes: 0),
+      Operator(
+        name: "attn", kind: .attention, flops: 1, dataType: .bf16, bytes: 0),
+      Operator(name: "norm", kind: .norm, flops: 0, dataType: .bf16, bytes: 1),
+    ]
+    let time = { (s: Double) in
+      OperatorTime(
+        seconds: s, computeSeconds: s, memorySeconds: 0, linkSeconds: 0,
+        limiter: .compute)
+    }
+    let phase = PhasePrediction(
+      graph: OperatorGraph(phase: .prefill, tokens: 1, operators: ops),
+      times: [time(3), time(1), time(10)])
+    let entry = { (low: Double, high: Double) in
+      KernelCalibration.Entry(
+        efficiency: .uncalibrated, band: ErrorBand(low: low, high: high),
+        trainingCases: 1)
+    }
+    let calibration = KernelCalibration(
+      entries: [
+        "gemm/cublas": entry(-0.04, 0.08),
+        "flash-attention/cudnn": entry(-0.2, 0.4),
+      ], source: "test")
+    // (3·−0.04 + 1·−0.2)/4 = −0.08; (3·0.08 + 1·0.4)/4 = 0.16; the norm
+    // has no kernel class and is left out.
+    let band = try #require(calibration.band(of: phase))
+    #expect(band.low.isApproximatelyEqual(to: -0.08))
+    #expect(band.high.isApproximatelyEqual(to: 0.16))
+  }
+}
