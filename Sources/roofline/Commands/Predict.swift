@@ -27,6 +27,11 @@ extension RooflineCommand {
     var launchMicroseconds = 4.0
     @Flag(help: "Print every operator with its time and limiter.") var ops =
       false
+    @Flag(
+      help:
+        "Ignore the descriptor's fitted factors (calibration:) and its error bands."
+    )
+    var ignoreCalibration = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -58,13 +63,14 @@ extension RooflineCommand {
         cacheFormat: r.scenario.cacheFormat,
         activationDataType: r.scenario.activationDataType,
         sramBytes: device.sramBytesPerUnit ?? 65536)
+      let calibration = ignoreCalibration ? nil : device.calibration
       let prediction: ServingPrediction
       let memory: MemoryEstimate
       do {
         try r.model.checkTensorParallel(graph.plan.tensorParallel)
         prediction = try ServingPrediction.predict(
           r.model, on: device, graph, outputTokens: r.outputTokens,
-          efficiency: efficiency)
+          efficiency: efficiency, calibration: calibration)
         var fit = r.scenario
         fit.contextTokens = r.promptTokens + r.outputTokens
         memory = try MemoryModel.estimate(r.model, on: device, fit)
@@ -73,7 +79,8 @@ extension RooflineCommand {
       }
       let report = PredictionReport(
         model: r.model.name, hardware: r.target.name, plan: graph.plan,
-        promptTokens: r.promptTokens, prediction: prediction, fits: memory.fits)
+        promptTokens: r.promptTokens, prediction: prediction, fits: memory.fits,
+        calibration: calibration)
       try output.emit(
         table: { report.text(operators: ops) },
         csv: { report.table(operators: ops).csv() },

@@ -43,7 +43,11 @@ extension RooflineCommand {
       }
     }
 
-    func run() throws {
+    /// Probes this host: the measurements as a table, and the descriptor
+    /// text that `--descriptor` writes.
+    static func measure(threads: Int?, repetitions: Int, name: String)
+      -> (ReportTable, String)
+    {
       let facts = HostFacts.read()
       let count = threads ?? facts.cpus
       func cache(_ level: Int) -> HostFacts.Cache? {
@@ -75,9 +79,6 @@ extension RooflineCommand {
           HumanUnits.plain(b.allThreadsBytesPerSecond),
         ])
       }
-      try output.emit(
-        table: { table.text() }, csv: { table.csv() }, json: { table.json() })
-      guard let descriptor else { return }
       let levels = zip(
         sets,
         [("sram", true), ("cache", true), ("cache", false), ("main", false)]
@@ -111,6 +112,15 @@ extension RooflineCommand {
         fmaOneThread: probe.fmaFLOPsPerSecondOneThread,
         fmaAllThreads: probe.fmaFLOPsPerSecondAllThreads, levels: levels,
         isa: KernelBuild.isa)
+      return (table, text)
+    }
+
+    func run() throws {
+      let (table, text) = Self.measure(
+        threads: threads, repetitions: repetitions, name: name)
+      try output.emit(
+        table: { table.text() }, csv: { table.csv() }, json: { table.json() })
+      guard let descriptor else { return }
       try AtomicFile.write(text, to: descriptor)
     }
   }

@@ -19,6 +19,7 @@ struct CommandError: Error, CustomStringConvertible {
     case .reserveFraction: flag = "--reserve-fraction"
     case .workspaceTokens: flag = "--workspace-tokens"
     case .dataType: flag = "--kv-dtype"
+    case .tiling: flag = "--hardware"
     }
     var text = "\(flag): \(planError.message)"
     if planError.input == .context { text += " (--force)" }

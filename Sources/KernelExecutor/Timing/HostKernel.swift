@@ -1,0 +1,127 @@
+/// One host kernel call to time, with its inputs' shape and tiling.
+public enum HostKernel: Sendable, Hashable {
+  /// FlashAttention-2 with `rowBlock × columnBlock` tiles.
+  case flash(AttentionProblem, rowBlock: Int, columnBlock: Int)
+  /// Standard attention (S and P materialised per head).
+  case standard(AttentionProblem)
+  /// Split-KV decode attention.
+  case decode(AttentionProblem, splits: Int)
+  /// Chunked linear attention.
+  case linear(LinearAttentionProblem, chunk: Int)
+  /// The selective scan (`channels` a multiple of 8).
+  case scan(SelectiveScanProblem)
+
+  /// Times the kernel on `threads` threads over seeded random inputs,
+  /// after `warmup` untimed calls; inputs stay allocated (and cached, when
+  /// they fit) across repetitions.
+  public func time(threads: Int, warmup: Int, repetitions: Int) -> Timing {
+    var random = DeterministicRandom(seed: 42)
+    switch self {
+    case .flash(let p, _, _), .standard(let p), .decode(let p, _):
+      let q = random.values(p.queryElements)
+      let k = random.values(p.keyElements)
+      let v = random.values(p.keyElements)
+      var o = [Float](repeating: 0, count: p.queryElements)
+      return q.withUnsafeBufferPointer { qb in
+        k.withUnsafeBufferPointer { kb in
+          v.withUnsafeBufferPointer { vb in
+            o.withUnsafeMutableBufferPointer { ob in
+              Timing(
+                Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+                  runAttention(
+                    q: qb, k: kb, v: vb, o: ob, threads: threads)
+                  BlackHole.consume(UnsafeBufferPointer(ob))
+                })
+            }
+          }
+        }
+      }
+    case .linear(let p, let chunk):
+      let q = random.values(p.keyElements)
+      let k = random.values(p.keyElements)
+      let v = random.values(p.valueElements)
+      var o = [Float](repeating: 0, count: p.valueElements)
+      return q.withUnsafeBufferPointer { qb in
+        k.withUnsafeBufferPointer { kb in
+          v.withUnsafeBufferPointer { vb in
+            o.withUnsafeMutableBufferPointer { ob in
+              Timing(
+                Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+                  LinearAttentionKernel.run(
+                    p, q: qb, k: kb, v: vb, o: ob, chunk: chunk,
+                    threads: threads)
+                  BlackHole.consume(UnsafeBufferPointer(ob))
+                })
+            }
+          }
+        }
+      }
+    case .scan(let p):
+      return ScanInputs(p, random: &random).time(
+        threads: threads, warmup: warmup, repetitions: repetitions)
+    }
+  }
+
+  func runAttention(
+    q: UnsafeBufferPointer<Float>, k: UnsafeBufferPointer<Float>,
+    v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
+    threads: Int
+  ) {
+    switch self {
+    case .flash(let p, let rowBlock, let columnBlock):
+      FlashAttentionKernel.run(
+        p, q: q, k: k, v: v, o: o, rowBlock: rowBlock,
+        columnBlock: columnBlock, threads: threads)
+    case .standard(let p):
+      StandardAttentionKernel.run(p, q: q, k: k, v: v, o: o, threads: threads)
+    case .decode(let p, let splits):
+      DecodeAttentionKernel.run(
+        p, q: q, k: k, v: v, o: o, splits: splits, threads: threads)
+    case .linear, .scan:
+      preconditionFailure("not an attention kernel")
+    }
+  }
+}
+
+/// Seeded inputs of a selective scan: a decaying `A`, positive step sizes.
+struct ScanInputs {
+  let p: SelectiveScanProblem
+  let x, delta, a, b, c, skip: [Float]
+
+  init(_ p: SelectiveScanProblem, random: inout DeterministicRandom) {
+    self.p = p
+    x = random.values(p.sequenceElements)
+    delta = random.values(p.sequenceElements).map { ($0 + 1) / 4 }
+    a = random.values(p.channels * p.stateSize).map { -($0 + 1) / 2 - 0.01 }
+    b = random.values(p.inputElements)
+    c = random.values(p.inputElements)
+    skip = random.values(p.channels)
+  }
+
+  func time(threads: Int, warmup: Int, repetitions: Int) -> Timing {
+    var y = [Float](repeating: 0, count: p.sequenceElements)
+    return x.withUnsafeBufferPointer { xb in
+      delta.withUnsafeBufferPointer { db in
+        a.withUnsafeBufferPointer { ab in
+          b.withUnsafeBufferPointer { bb in
+            c.withUnsafeBufferPointer { cb in
+              skip.withUnsafeBufferPointer { sb in
+                y.withUnsafeMutableBufferPointer { yb in
+                  Timing(
+                    Stopwatch.measure(
+                      warmup: warmup, repetitions: repetitions
+                    ) {
+                      SelectiveScanKernel.run(
+                        p, x: xb, delta: db, a: ab, b: bb, c: cb, skip: sb,
+                        y: yb, threads: threads)
+                      BlackHole.consume(UnsafeBufferPointer(yb))
+                    })
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import KernelExecutor
+import PerfIO
+import PerfModel
+
+extension RooflineCommand {
+  /// `roofline validate`: measured kernels against their predictions.
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Time host kernels (or import measurements), predict each, store both, print residuals.",
+      discussion: """
+        Without --measured: probes this host (or reads --hardware), times the executor's \
+        kernels over a grid (flash and standard prefill, decode, linear attention, scan; \
+        sizes, tiles, threads) and predicts each on that descriptor.
+        With --measured FILE --hardware NAME: predicts the CSV's kernels on NAME.
+        Every case is predicted twice: with the descriptor's factors, and with factors \
+        fitted on a training subset (two thirds of each kernel class by size); the fitted \
+        model's error is reported on the held-out third. Runs are stored in --db in one \
+        transaction; a kernel slower than its last stored median by more than \
+        --regression-threshold is flagged.
+        """)
+
+    enum Grid: String, ExpressibleByArgument, CaseIterable {
+      case quick, full
+    }
+
+    @Option(help: "A measured-kernel CSV to import (see the README's schema).")
+    var measured: String?
+    @Option(
+      help:
+        "Descriptor to predict on (name or path); default for host runs: probe now."
+    )
+    var hardware: String?
+    @Option(help: "Host grid: quick (seconds, for tests) or full.")
+    var grid: Grid = .full
+    @Option(
+      help: "Host thread counts, comma-separated (default: 1 and all CPUs).")
+    var threads: String?
+    @Option(help: "Timed repetitions per host kernel.") var repetitions = 5
+    @Option(help: "Untimed warm-up runs per host kernel.") var warmup = 1
+    @Option(
+      help:
+        "The run store (default: $ROOFLINE_DB, else ~/.local/share/roofline/runs.sqlite)."
+    )
+    var db: String?
+    @Option(
+      help:
+        "Flag kernels slower than their last stored median by more than this fraction."
+    )
+    var regressionThreshold = 0.10
+    @Option(
+      help:
+        "Write the descriptor with the fitted factors here (its name is the file's base name)."
+    )
+    var calibratedDescriptor: String?
+    @Flag(help: "Print no progress.") var quiet = false
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+      if measured != nil && hardware == nil {
+        throw ValidationError(
+          "--measured needs --hardware NAME: the descriptor to predict the measurements on"
+        )
+      }
+      if repetitions < 1 || warmup < 0 {
+        throw ValidationError(
+          "--repetitions must be at least 1 and --warmup at least 0")
+      }
+      if !(regressionThreshold > 0) {
+        throw ValidationError("--regression-threshold must be positive")
+      }
+      if let calibratedDescriptor,
+        !calibratedDescriptor.hasSuffix(".yaml")
+      {
+        throw ValidationError(
+          "--calibrated-descriptor must name a .yaml file, got \(calibratedDescriptor)"
+        )
+      }
+      _ = try threadCounts()
+    }
+
+    func threadCounts() throws -> [Int] {
+      guard let threads else {
+        let all = ProcessInfo.processInfo.activeProcessorCount
+        return all > 1 ? [1, all] : [1]
+      }
+      let counts = threads.split(separator: ",").map {
+        Int($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+        throw ValidationError(
+          "--threads takes whole numbers ≥ 1 separated by commas, e.g. 1,2; got \(threads)"
+        )
+      }
+      return counts.compactMap { $0 }
+    }
+
+    func run() throws {
+      let started = Self.timestamp()
+      let store = try RunStore(path: try Self.storePath(db))
+      let (device, descriptorText, descriptorName) = try loadDescriptor()
+      let measurements = try measuredKernels()
+      let validation: KernelValidation
+      do {
+        validation = try KernelValidation(
+          measurements.map { ($0.workload, $0.medianSeconds) }, on: device,
+          source:
+            "roofline validate \(started.prefix(10)) against \(measured ?? "host kernels")"
+        )
+      } catch {
+        throw CommandError(planError: error, defaultedTP: false)
+      }
+      let machine =
+        measured == nil
+        ? "host: \(HostFacts.read().modelName)"
+        : (measurements.first?.device.isEmpty == false
+          ? measurements[0].device : device.name)
+      let record = runRecord(
+        validation, measurements, started: started, machine: machine,
+        device: device, descriptorName: descriptorName,
+        descriptorText: descriptorText)
+      let runs = try store.runs()
+      let previous = try store.previousMedians(
+        machine: machine, before: (runs.last?.id ?? 0) + 1)
+      let runID = try store.record(record) {
+        if let pause = ProcessInfo.processInfo.environment[
+          "ROOFLINE_FAULT_PAUSE_BEFORE_COMMIT"], let seconds = Double(pause)
+        {
+          FileHandle.standardError.write(Data("paused before commit\n".utf8))
+          Thread.sleep(forTimeInterval: seconds)
+        }
+      }
+      if let calibratedDescriptor {
+        let name = URL(fileURLWithPath: calibratedDescriptor)
+          .deletingPathExtension().lastPathComponent
+        try AtomicFile.write(
+          CalibratedDescriptor.yaml(
+            original: descriptorText, name: name,
+            calibration: validation.calibration), to: calibratedDescriptor)
+      }
+      let report = ValidationReport(
+        validation: validation, measurements: measurements,
+        previous: previous, threshold: regressionThreshold)
+      try output.emit(
+        table: {
+          report.text()
+            + "\nrun \(runID) stored in \(store.path)\n"
+        },
+        csv: { report.residualTable().csv() },
+        json: { report.residualTable().json() })
+    }
+  }
+}
