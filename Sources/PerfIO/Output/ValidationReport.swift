@@ -25,7 +25,9 @@ public struct ValidationReport {
 
   /// The key a measurement is matched by across runs.
   public static func key(_ m: MeasuredKernel) -> String {
-    "\(m.workload.kind.rawValue)|\(m.backend)|\(m.workload.shapeKey)|\(m.workload.threads ?? 0)"
+    StoredMeasurement.key(
+      kind: m.workload.kind.rawValue, backend: m.backend,
+      shape: m.workload.shapeKey, threads: m.workload.threads ?? 0)
   }
 
   /// One row per case, SI units: measured, both predictions, errors,

@@ -30,7 +30,16 @@ public struct StoredMeasurement: Sendable, Hashable {
   public var predictedSeconds: Double?
 
   /// What identifies the same kernel across runs.
-  public var key: String { "\(kind)|\(backend)|\(shape)|\(threads)" }
+  public var key: String {
+    Self.key(kind: kind, backend: backend, shape: shape, threads: threads)
+  }
+
+  /// The key of a kernel of `kind` by `backend` at `shape` on `threads`.
+  public static func key(
+    kind: String, backend: String, shape: String, threads: Int
+  ) -> String {
+    "\(kind)|\(backend)|\(shape)|\(threads)"
+  }
 }
 
 extension RunStore {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KernelExecutor
 import PerfIO
+import PerfModel
 
 extension RooflineCommand {
   /// `roofline bench`: times a host kernel.
@@ -204,11 +205,7 @@ extension RooflineCommand {
 
     /// The median of `values`, or `nil` when there are none.
     static func median(_ values: [Double]) -> Double? {
-      guard !values.isEmpty else { return nil }
-      let sorted = values.sorted()
-      let mid = sorted.count / 2
-      return sorted.count % 2 == 1
-        ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+      values.isEmpty ? nil : ResidualSummary.median(sorted: values.sorted())
     }
 
     /// Prints the one-row result every timed kernel reports.
