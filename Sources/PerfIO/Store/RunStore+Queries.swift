@@ -28,6 +28,12 @@ public struct StoredMeasurement: Sendable, Hashable {
   public var medianSeconds: Double
   /// The prediction of the model asked for, if stored.
   public var predictedSeconds: Double?
+  /// FLOPs of one call, from the prediction (0 when none is stored).
+  public var flops = 0.0
+  /// Bytes of one call at the bounding level, from the prediction.
+  public var bytes = 0.0
+  /// Whether the case was held out of calibration.
+  public var heldOut = false
 
   /// What identifies the same kernel across runs.
   public var key: String {
@@ -66,7 +72,7 @@ extension RunStore {
     try query(
       """
       SELECT ms.run_id, k.kind, k.backend, k.shape, ms.threads,
-             ms.median_seconds, p.seconds
+             ms.median_seconds, p.seconds, p.flops, p.bytes, ms.subset
       FROM measurements ms JOIN kernels k ON k.id = ms.kernel_id
       LEFT JOIN predictions p ON p.measurement_id = ms.id AND p.model = ?
       WHERE (?2 IS NULL OR ms.run_id = ?2) AND (?3 IS NULL OR k.kind = ?3)
@@ -80,7 +86,9 @@ extension RunStore {
       StoredMeasurement(
         run: s.int(0), kind: s.text(1) ?? "", backend: s.text(2) ?? "",
         shape: s.text(3) ?? "", threads: s.int(4), medianSeconds: s.double(5),
-        predictedSeconds: s.text(6) == nil ? nil : s.double(6))
+        predictedSeconds: s.text(6) == nil ? nil : s.double(6),
+        flops: s.text(7) == nil ? 0 : s.double(7),
+        bytes: s.text(8) == nil ? 0 : s.double(8), heldOut: s.text(9) == "test")
     }
   }
 

@@ -1,0 +1,145 @@
+import Foundation
+
+/// A report folder: `report.md`, a self-contained `report.html`, the charts
+/// as SVG under `charts/` and the tables behind them as CSV under `data/`.
+public struct ReportDocument: Sendable {
+  /// One piece of a section.
+  public enum Block: Sendable {
+    /// A paragraph of plain text.
+    case paragraph(String)
+    /// A table, also written to `data/<name>.csv`.
+    case table(name: String, ReportTable)
+    /// A chart, written to `charts/<name>.svg` and inlined in the HTML.
+    case chart(name: String, svg: String)
+    /// Monospaced text (a command's table output).
+    case preformatted(String)
+  }
+
+  /// A titled section.
+  public struct Section: Sendable {
+    /// The heading.
+    public var heading: String
+    /// The content, in order.
+    public var blocks: [Block]
+
+    /// Creates a section.
+    public init(_ heading: String, _ blocks: [Block]) {
+      self.heading = heading
+      self.blocks = blocks
+    }
+  }
+
+  /// The report's title.
+  public var title: String
+  /// The command that made it, printed under the title.
+  public var command: String
+  /// The sections.
+  public var sections: [Section]
+
+  /// Creates a document.
+  public init(title: String, command: String, sections: [Section]) {
+    self.title = title
+    self.command = command
+    self.sections = sections
+  }
+
+  /// Every file of the folder, by relative path.
+  public func files() -> [String: String] {
+    var files = ["report.md": markdown(), "report.html": html()]
+    for block in sections.flatMap(\.blocks) {
+      switch block {
+      case .table(let name, let table): files["data/\(name).csv"] = table.csv()
+      case .chart(let name, let svg): files["charts/\(name).svg"] = svg
+      case .paragraph, .preformatted: break
+      }
+    }
+    return files
+  }
+
+  /// The Markdown text, charts linked as images, tables inline.
+  public func markdown() -> String {
+    var out = "# \(title)\n\nMade by `\(command)`.\n"
+    for section in sections {
+      out += "\n## \(section.heading)\n"
+      for block in section.blocks {
+        switch block {
+        case .paragraph(let text): out += "\n\(text)\n"
+        case .preformatted(let text):
+          out += "\n```\n\(text)\(text.hasSuffix("\n") ? "" : "\n")```\n"
+        case .chart(let name, _): out += "\n![\(name)](charts/\(name).svg)\n"
+        case .table(let name, let table):
+          out +=
+            "\n" + Self.markdownTable(table)
+            + "\n[\(name).csv](data/\(name).csv)\n"
+        }
+      }
+    }
+    return out
+  }
+
+  /// The HTML page: styles, charts and tables inline, each CSV also
+  /// embedded as a download link, so the file stands alone.
+  public func html() -> String {
+    var out = """
+      <!DOCTYPE html>
+      <html lang="en"><head><meta charset="utf-8"><title>\(SVG.escape(title))</title>
+      <style>
+      body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#111}
+      table{border-collapse:collapse;margin:.8em 0;font-size:13px}
+      th,td{border:1px solid #bbb;padding:3px 8px;text-align:right}
+      th:first-child,td:first-child{text-align:left}
+      pre{background:#f4f4f4;padding:.8em;overflow-x:auto;font-size:12px}
+      figure{margin:1em 0}
+      svg{max-width:100%;height:auto}
+      code{background:#f4f4f4;padding:1px 4px}
+      </style></head><body>
+      <h1>\(SVG.escape(title))</h1>
+      <p>Made by <code>\(SVG.escape(command))</code>.</p>
+
+      """
+    for section in sections {
+      out += "<h2>\(SVG.escape(section.heading))</h2>\n"
+      for block in section.blocks {
+        switch block {
+        case .paragraph(let text): out += "<p>\(SVG.escape(text))</p>\n"
+        case .preformatted(let text): out += "<pre>\(SVG.escape(text))</pre>\n"
+        case .chart(let name, let svg):
+          out += "<figure id=\"\(name)\">\n\(svg)</figure>\n"
+        case .table(let name, let table):
+          out += Self.htmlTable(table)
+          let encoded =
+            table.csv().addingPercentEncoding(
+              withAllowedCharacters: .alphanumerics)
+            ?? ""
+          out +=
+            "<p><a download=\"\(name).csv\" href=\"data:text/csv;charset=utf-8,\(encoded)\">\(name).csv</a></p>\n"
+        }
+      }
+    }
+    return out + "</body></html>\n"
+  }
+
+  /// `table` as a Markdown pipe table.
+  static func markdownTable(_ table: ReportTable) -> String {
+    func row(_ cells: [String]) -> String {
+      "| "
+        + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }
+        .joined(separator: " | ") + " |"
+    }
+    return
+      ([row(table.columns), row(table.columns.map { _ in "---" })]
+      + table.rows.map(row)).joined(separator: "\n") + "\n"
+  }
+
+  /// `table` as an HTML table.
+  static func htmlTable(_ table: ReportTable) -> String {
+    var out = "<table><thead><tr>"
+    out += table.columns.map { "<th>\(SVG.escape($0))</th>" }.joined()
+    out += "</tr></thead><tbody>\n"
+    for r in table.rows {
+      out +=
+        "<tr>" + r.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n"
+    }
+    return out + "</tbody></table>\n"
+  }
+}
