@@ -55,9 +55,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // zlib, for the tests' PNG decoder (charts rendered by rsvg-convert).
+    .systemLibrary(
+      name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
       name: "TestSupport",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      dependencies: [
+        "CZlib", .product(name: "RealModule", package: "swift-numerics"),
+      ],
       path: "Tests/TestSupport"
     ),
     .testTarget(

@@ -13,8 +13,11 @@ public enum HostKernel: Sendable, Hashable {
 
   /// Times the kernel on `threads` threads over seeded random inputs,
   /// after `warmup` untimed calls; inputs stay allocated (and cached, when
-  /// they fit) across repetitions.
-  public func time(threads: Int, warmup: Int, repetitions: Int) -> Timing {
+  /// they fit) across repetitions; `before` runs ahead of each timed call
+  /// (a probe, a progress tick), outside the time.
+  public func time(
+    threads: Int, warmup: Int, repetitions: Int, before: () -> Void = {}
+  ) -> Timing {
     var random = DeterministicRandom(seed: 42)
     switch self {
     case .flash(let p, _, _), .standard(let p), .decode(let p, _):
@@ -27,7 +30,9 @@ public enum HostKernel: Sendable, Hashable {
           v.withUnsafeBufferPointer { vb in
             o.withUnsafeMutableBufferPointer { ob in
               Timing(
-                Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+                Stopwatch.measure(
+                  warmup: warmup, repetitions: repetitions, before: before
+                ) {
                   runAttention(
                     q: qb, k: kb, v: vb, o: ob, threads: threads)
                   BlackHole.consume(UnsafeBufferPointer(ob))
@@ -46,7 +51,9 @@ public enum HostKernel: Sendable, Hashable {
           v.withUnsafeBufferPointer { vb in
             o.withUnsafeMutableBufferPointer { ob in
               Timing(
-                Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
+                Stopwatch.measure(
+                  warmup: warmup, repetitions: repetitions, before: before
+                ) {
                   LinearAttentionKernel.run(
                     p, q: qb, k: kb, v: vb, o: ob, chunk: chunk,
                     threads: threads)
@@ -58,7 +65,8 @@ public enum HostKernel: Sendable, Hashable {
       }
     case .scan(let p):
       return ScanInputs(p, random: &random).time(
-        threads: threads, warmup: warmup, repetitions: repetitions)
+        threads: threads, warmup: warmup, repetitions: repetitions,
+        before: before)
     }
   }
 
@@ -98,7 +106,9 @@ struct ScanInputs {
     skip = random.values(p.channels)
   }
 
-  func time(threads: Int, warmup: Int, repetitions: Int) -> Timing {
+  func time(
+    threads: Int, warmup: Int, repetitions: Int, before: () -> Void
+  ) -> Timing {
     var y = [Float](repeating: 0, count: p.sequenceElements)
     return x.withUnsafeBufferPointer { xb in
       delta.withUnsafeBufferPointer { db in
@@ -109,7 +119,7 @@ struct ScanInputs {
                 y.withUnsafeMutableBufferPointer { yb in
                   Timing(
                     Stopwatch.measure(
-                      warmup: warmup, repetitions: repetitions
+                      warmup: warmup, repetitions: repetitions, before: before
                     ) {
                       SelectiveScanKernel.run(
                         p, x: xb, delta: db, a: ab, b: bb, c: cb, skip: sb,

@@ -51,7 +51,7 @@ public struct ChartAxis: Sendable, Hashable {
 
   /// The domain widened to whole ticks: decades on a log axis, nice steps
   /// on a linear one.
-  func niceDomain(_ low: Double, _ high: Double) -> ClosedRange<Double> {
+  public func niceDomain(_ low: Double, _ high: Double) -> ClosedRange<Double> {
     if let domain { return domain }
     switch scale {
     case .log(let base):
@@ -69,7 +69,7 @@ public struct ChartAxis: Sendable, Hashable {
   }
 
   /// Tick values inside `domain`.
-  func ticks(in domain: ClosedRange<Double>) -> [Double] {
+  public func ticks(in domain: ClosedRange<Double>) -> [Double] {
     switch scale {
     case .log(let base):
       let first = Int(Foundation.floor(log(domain.lowerBound, base) + 1e-9))
@@ -134,11 +134,11 @@ public struct ChartAxis: Sendable, Hashable {
 
   /// The text of the tick at `value`.
   public func tickLabel(_ value: Double) -> String {
-    Self.label(value, format)
+    Self.text(value, format)
   }
 
   /// `value` written in `format`.
-  static func label(_ value: Double, _ format: TickFormat) -> String {
+  public static func text(_ value: Double, _ format: TickFormat) -> String {
     switch format {
     case .plain(let digits):
       return trimmed(String(format: "%.\(digits)f", value))

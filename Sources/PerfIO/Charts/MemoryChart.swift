@@ -26,7 +26,7 @@ public enum MemoryChart {
       title: "Memory per device against context on \(device)", kind: "memory",
       subtitle: subtitle,
       categories: contexts.map {
-        ChartAxis.label(Double($0), .binary(unit: ""))
+        ChartAxis.text(Double($0), .binary(unit: ""))
       },
       categoryLabel: "context (tokens)",
       y: ChartAxis(

@@ -135,13 +135,13 @@ public enum RooflineChart {
     for (i, c) in peaks.enumerated() {
       lines.append(
         XYChart.Series(
-          name: "\(c.name) \(ChartAxis.label(c.value, .si(unit: "FLOP/s")))",
+          name: "\(c.name) \(ChartAxis.text(c.value, .si(unit: "FLOP/s")))",
           points: [ChartPoint(low, c.value), ChartPoint(high, c.value)],
           style: .line, styleIndex: 6, dashIndex: i))
       let mainBandwidth = device.mainMemory.bandwidthBytesPerSecond
       annotations.append(
         .init(
-          "ridge \(ChartAxis.label(c.value / mainBandwidth, .plain(digits: 0))) FLOP/B",
+          "ridge \(ChartAxis.text(c.value / mainBandwidth, .plain(digits: 0))) FLOP/B",
           at: ChartPoint(c.value / mainBandwidth, c.value)))
     }
     var below = false
@@ -149,13 +149,13 @@ public enum RooflineChart {
       let ridge = top / b.value
       lines.append(
         XYChart.Series(
-          name: "\(b.name) \(ChartAxis.label(b.value, .si(unit: "B/s")))",
+          name: "\(b.name) \(ChartAxis.text(b.value, .si(unit: "B/s")))",
           points: [ChartPoint(low, b.value * low), ChartPoint(ridge, top)],
           style: .line, styleIndex: 3 + i, dashed: true))
       if b.value != device.mainMemory.bandwidthBytesPerSecond {
         annotations.append(
           .init(
-            "ridge \(ChartAxis.label(workPeak / b.value, .plain(digits: 0)))",
+            "ridge \(ChartAxis.text(workPeak / b.value, .plain(digits: 0)))",
             at: ChartPoint(workPeak / b.value, workPeak), below: below))
         below.toggle()
       }

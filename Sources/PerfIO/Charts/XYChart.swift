@@ -137,6 +137,9 @@ public struct XYChart: Sendable {
       (x0, x1) = (min(x0, p.x), max(x1, p.x))
       (y0, y1) = (min(y0, p.y), max(y1, p.y))
     }
+    // A log value axis keeps a margin, so a flat line at a power of the
+    // base does not run along the frame.
+    if case .log = y.scale { (y0, y1) = (y0 / 1.2, y1 * 1.2) }
     return (x.niceDomain(x0, x1), y.niceDomain(y0, y1))
   }
 

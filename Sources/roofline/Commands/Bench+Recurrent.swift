@@ -6,6 +6,7 @@ import PerfIO
 extension RooflineCommand.Bench {
   /// Times chunked linear attention or the selective scan.
   func runRecurrent() throws {
+    let progress = BenchProgress(repetitions: repetitions, quiet: quiet)
     let timing: Timing
     let flops: Double
     let bytes: Double
@@ -13,7 +14,8 @@ extension RooflineCommand.Bench {
       let p = LinearAttentionProblem(
         batch: batch, heads: heads, tokens: n, keyDim: d, valueDim: d)
       timing = HostKernel.linear(p, chunk: chunk).time(
-        threads: threads, warmup: warmup, repetitions: repetitions)
+        threads: threads, warmup: warmup, repetitions: repetitions,
+        before: progress.tick)
       flops = LinearAttentionKernel.flops(p, chunk: chunk)
       bytes = 4 * Double(2 * p.keyElements + 2 * p.valueElements)
     } else {
@@ -24,13 +26,15 @@ extension RooflineCommand.Bench {
       let p = SelectiveScanProblem(
         batch: batch, length: n, channels: d, stateSize: state)
       timing = HostKernel.scan(p).time(
-        threads: threads, warmup: warmup, repetitions: repetitions)
+        threads: threads, warmup: warmup, repetitions: repetitions,
+        before: progress.tick)
       // Per step, channel and state: Δ·A, exp, ·h, + Δx·B, C·h: 7 FLOPs.
       flops = 7 * Double(p.sequenceElements * state)
       let elements: Int =
         3 * p.sequenceElements + 2 * p.inputElements + d * state + d
       bytes = 4 * Double(elements)
     }
+    progress.finish()
     let gflops = flops / timing.medianSeconds / 1e9
     try emit(
       timing, gflops: gflops, gbps: bytes / timing.medianSeconds / 1e9,

@@ -35,6 +35,7 @@ extension RooflineCommand {
     @Option(help: "KV heads (default: heads).") var kvHeads: Int?
     @Option(help: "Sequences.") var batch = 1
     @Flag(help: "Apply a causal mask.") var causal = false
+    @Flag(help: "No progress on standard error.") var quiet = false
     @Option(help: "Worker threads.") var threads = 1
     @Option(help: "Timed repetitions.") var repetitions = 5
     @Option(help: "Untimed warm-up runs.") var warmup = 1
@@ -144,12 +145,14 @@ extension RooflineCommand {
       let v = random.values(p.keyElements)
       var o = [Float](repeating: 0, count: p.queryElements)
       var probes: [Double] = []
+      let progress = BenchProgress(repetitions: repetitions, quiet: quiet)
       let readBuffers =
         probePeaks && kernel == .decode
         ? (0..<threads).map { _ in
           BandwidthProbe.Buffers(bytes: 256 << 20, kind: .read)
         } : []
       let probe = {
+        progress.tick()
         guard probePeaks else { return }
         probes.append(
           kernel == .decode
@@ -184,6 +187,7 @@ extension RooflineCommand {
           }
         }
       }
+      progress.finish()
       let timing = Timing(samples)
       let flops = AttentionWork.flops(p)
       let gflops = flops / timing.medianSeconds / 1e9

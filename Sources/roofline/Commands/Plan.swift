@@ -55,6 +55,7 @@ extension RooflineCommand {
       name: .customLong("weight-dtype"),
       help: "Weight type (default: checkpoint's).")
     var weightDataType: DataType?
+    @Flag(help: "No progress on standard error.") var quiet = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -82,9 +83,13 @@ extension RooflineCommand {
         ?? c.names(.devices)
       // Rental and amortised purchase prices are not comparable: by default
       // only on-demand prices compete.
+      // A calibrated copy of a device (its `calibration:` section) would
+      // compete with the device itself, so only a named one is tried.
       let devices = try names.map { try c.device($0) }.filter {
-        includeAmortized || devicesOf != nil
-          || ($0.price?.basis.lowercased().contains("on-demand") ?? false)
+        devicesOf != nil
+          || ((includeAmortized
+            || ($0.price?.basis.lowercased().contains("on-demand") ?? false))
+            && $0.calibration == nil)
       }
       let request = DeploymentPlanner.Request(
         promptTokens: promptTokens ?? preset?.promptTokens ?? 1024,
@@ -95,10 +100,11 @@ extension RooflineCommand {
         weightDataType ?? preset?.weightDataType ?? model
         .quantizedWeightDataType
         ?? model.weightDataType
+      let progress = Progress(total: devices.count, label: "plan", quiet: quiet)
       let result = DeploymentPlanner.search(
         model, devices: devices, request: request, weightType: weights,
         cacheType: kvDataType ?? preset?.cacheDataType ?? model.weightDataType,
-        efficiency: .defaults)
+        efficiency: .defaults, progress: progress.step)
       guard let best = result.feasible.first else {
         throw CommandError(
           "no configuration meets --ttft-ms \(ttftMilliseconds) and --tpot-ms \(tpotMilliseconds); binding constraint: \(result.binding ?? "unknown")"

@@ -33,6 +33,7 @@ extension RooflineCommand {
     var weightDataType: DataType = .bf16
     @Flag(help: "Print points evaluated per second to standard error.")
     var timing = false
+    @Flag(help: "No progress on standard error.") var quiet = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -63,8 +64,10 @@ extension RooflineCommand {
       ])
       let clock = ContinuousClock()
       var evaluated = 0
+      let names = models.split(separator: ",")
+      let progress = Progress(total: names.count, label: "sweep", quiet: quiet)
       let elapsed = try clock.measure {
-        for name in models.split(separator: ",") {
+        for name in names {
           let model = try c.model(
             String(name).trimmingCharacters(in: .whitespaces))
           let points: [SweepPoint]
@@ -80,6 +83,7 @@ extension RooflineCommand {
             throw CommandError(planError: error, defaultedTP: false)
           }
           evaluated += points.count
+          progress.step(model.name)
           for p in points {
             table.append([
               model.name, device.name, String(p.devices), String(p.batch),

@@ -53,3 +53,26 @@ extension Duration {
     Double(components.seconds) + Double(components.attoseconds) * 1e-18
   }
 }
+
+/// Progress over a bench's timed repetitions: ticked before each one, so a
+/// repetition counts as done when the next begins or the run finishes.
+final class BenchProgress {
+  let progress: Progress
+  var started = 0
+
+  init(repetitions: Int, quiet: Bool) {
+    progress = Progress(total: repetitions, label: "bench", quiet: quiet)
+  }
+
+  /// Runs ahead of each timed repetition.
+  func tick() {
+    if started > 0 { progress.step("repetition \(started)") }
+    started += 1
+  }
+
+  /// Marks the last repetition done.
+  func finish() {
+    if started > 0 { progress.step("repetition \(started)") }
+    started = 0
+  }
+}

@@ -62,17 +62,19 @@ public enum DeploymentPlanner {
     }
   }
 
-  /// Searches `devices` (those with a price and the activation type).
+  /// Searches `devices` (those with a price and the activation type),
+  /// calling `progress` with each device's name once it is searched.
   public static func search(
     _ model: ModelArchitecture, devices: [DeviceSpec], request r: Request,
     weightType: DataType, cacheType: DataType, activationType: DataType = .bf16,
-    efficiency: EfficiencyFactors
+    efficiency: EfficiencyFactors, progress: (String) -> Void = { _ in }
   ) -> Result {
     var feasible: [Candidate] = []
     var bestTTFT: (Double, String)?
     var bestTPOT: (Double, String)?
     var anyFits = false
     for device in devices {
+      defer { progress(device.name) }
       guard let price = device.price,
         device.compute.peakFLOPsPerSecond(activationType) != nil
       else { continue }
