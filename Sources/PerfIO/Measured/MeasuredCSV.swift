@@ -91,7 +91,10 @@ public enum MeasuredCSV {
     return result
   }
 
-  static func checkHeader(_ header: [String], path: String)
+  static func checkHeader(
+    _ header: [String], path: String, columns: [String] = columns,
+    required: [String] = required
+  )
     throws(MeasuredCSVError)
   {
     var names = Set<String>()
@@ -104,7 +107,7 @@ public enum MeasuredCSV {
       guard columns.contains(name) else {
         throw MeasuredCSVError(
           path: path, row: 1, column: name,
-          message: unknownColumnMessage(name))
+          message: unknownColumnMessage(name, columns: columns))
       }
     }
     for name in required where !names.contains(name) {
@@ -115,7 +118,8 @@ public enum MeasuredCSV {
     }
   }
 
-  static func unknownColumnMessage(_ name: String) -> String {
+  static func unknownColumnMessage(_ name: String, columns: [String]) -> String
+  {
     let lower = name.lowercased()
     for (suffix, factor) in [
       ("_ms", "1e3"), ("_us", "1e6"), ("_ns", "1e9"), ("milliseconds", "1e3"),

@@ -144,11 +144,17 @@ public struct ServingReport: Sendable {
       let count =
         (try? m.checkTensorParallel(plan.tensorParallel)) != nil
         ? plan.tensorParallel : 1
+      // The reported model in the scenario's types; the others in their
+      // checkpoints' (Mamba's fp32 would not be Mistral's bf16).
+      let own = m.name == model.name
       let points = try ScenarioSweep.run(
         m, on: device, contexts: contexts, batches: [scenario.batchPerReplica],
         deviceCounts: [count],
-        weightType: scenario.weightFormat.dataType,
-        cacheType: scenario.cacheFormat.dataType, efficiency: efficiency)
+        weightType: own
+          ? scenario.weightFormat.dataType
+          : m.quantizedWeightDataType ?? m.weightDataType,
+        cacheType: own ? scenario.cacheFormat.dataType : m.weightDataType,
+        efficiency: efficiency)
       models.append((count == 1 ? m.name : "\(m.name) (TP \(count))", points))
       for p in points {
         table.append([
@@ -164,7 +170,7 @@ public struct ServingReport: Sendable {
       "Against context",
       [
         .paragraph(
-          "Each point: the prefill of a prompt of the context (TTFT), one decode step at the context (TPOT), and how many requests of that context fit in memory. A transformer's KV cache grows with context while an SSM's state does not, so their concurrency curves cross."
+          "Each point: the prefill of a prompt of the context (TTFT), one decode step at the context (TPOT), and how many requests of that context fit in memory (\(model.name) in the scenario's data types, compared models in their checkpoints'). A transformer's KV cache grows with context while an SSM's state does not, so their concurrency curves cross."
         ),
         .chart(
           name: "ttft",

@@ -39,23 +39,15 @@ public enum RooflineModel {
       op.bytes / (device.mainMemory.bandwidthBytesPerSecond * e.memory)
     var link = 0.0
     if op.allReduceBytes > 0 && tp > 1 {
-      let p = Double(tp)
       let bandwidth =
         device.interconnect.scaleUp?.bandwidthBytesPerSecondPerDirection
         ?? device.interconnect.hostLink?.bandwidthBytesPerSecondPerDirection
         ?? 1e9
       let alpha =
         device.interconnect.scaleUp?.latencySeconds ?? e.linkLatencySeconds
-      let b = bandwidth * e.link
-      let ring = 2 * (p - 1) * alpha + 2 * (p - 1) / p * op.allReduceBytes / b
-      var steps = 0.0
-      var span = 1
-      while span < tp {
-        span *= 2
-        steps += 1
-      }
-      let tree = 2 * steps * alpha + 2 * op.allReduceBytes / b
-      link = min(ring, tree)
+      link = CollectiveModel.allReduceSeconds(
+        bytes: op.allReduceBytes, ranks: tp, alpha: alpha,
+        bandwidth: bandwidth * e.link)
     }
     let slowest = max(compute, memory, link)
     let limiter: Limiter
