@@ -165,7 +165,8 @@ def worker(rank, world, port, args, queue):
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     if cuda:
         torch.cuda.set_device(rank)
-    dist.init_process_group(args.backend, rank=rank, world_size=world)
+    extra = {"device_id": torch.device("cuda", rank)} if cuda else {}
+    dist.init_process_group(args.backend, rank=rank, world_size=world, **extra)
     device = torch.device("cuda", rank) if cuda else torch.device("cpu")
     dtype = torch.bfloat16 if cuda else torch.float32
     dname = torch.cuda.get_device_name(rank) if cuda else "cpu"
