@@ -32,6 +32,31 @@ struct KernelCalibrationTests {
     #expect(fit.entries["gemm/cublas"]?.trainingCases == 6)
   }
 
+  @Test("collinear matrix and exponential terms still fit the matrix term")
+  func collinearTerms() {
+    // Square attention of one head size: FLOPs and exponentials both grow
+    // as N², so the two terms are proportional. Times of 4 × the ideal
+    // matrix time must come back as e_matrix = 0.25 with the exponentials
+    // folded in, not as a zero matrix coefficient that leaves the
+    // uncalibrated 0.7 in the prediction (36% too slow before the fix).
+    let samples = [256.0, 1024, 2048].map { n in
+      KernelCalibration.Sample(
+        calibrationClass: "standard-attention/1t",
+        ideal: KernelEstimate(
+          seconds: 0, limiter: .compute, flops: 0, exponentials: 0, bytes: 0,
+          memoryLevel: "L3", idealMatrixSeconds: 2.5e-9 * n * n,
+          idealSpecialSeconds: 8e-11 * n * n, idealMemorySeconds: 3e-10 * n * n),
+        measuredSeconds: 4 * 2.5e-9 * n * n)
+    }
+    let fit = KernelCalibration.fit(samples, source: "test")
+    for s in samples {
+      let (t, _) = s.ideal.seconds(
+        with: fit.efficiency(for: "standard-attention/1t"))
+      #expect(
+        t.isApproximatelyEqual(to: s.measuredSeconds, relativeTolerance: 1e-6))
+    }
+  }
+
   @Test("a class never fitted keeps the uncalibrated factors")
   func unfittedClass() {
     let fit = KernelCalibration.fit([], source: "test")

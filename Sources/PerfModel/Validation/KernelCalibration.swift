@@ -6,9 +6,9 @@
 /// `t = o_c + a·matrix + b·special`, memory-bound ones `t = o_m + c·memory`,
 /// each by non-negative least squares on relative error; then
 /// `e_matrix = 1/a`, `e_special = 1/b` (absent when `b = 0`),
-/// `e_memory = 1/c`. A group with fewer cases than its features drops the
-/// overhead, then the special term; a group with no case keeps the
-/// uncalibrated factors.
+/// `e_memory = 1/c`. A group with fewer cases than its features, or whose
+/// fit zeroes `a` (or `c`), drops the overhead, then the special term; a
+/// group with no case keeps the uncalibrated factors.
 public struct KernelCalibration: Sendable, Hashable, Codable {
   /// One class's fitted factors.
   public struct Entry: Sendable, Hashable, Codable {
@@ -106,8 +106,11 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
     ]
     for mask in masks where mask.filter({ $0 }).count <= cases.count {
       let rows = full.map { row in row.enumerated().map { mask[$0] ? $1 : 0 } }
+      // The first term (matrix, or memory) cannot be switched off in the
+      // prediction, so a fit that zeroes it (collinear terms: attention's
+      // exponentials grow with its FLOPs) is refused for the next mask.
       if let c = LeastSquares.fitRelative(features: rows, targets: targets),
-        c.dropFirst().contains(where: { $0 > 0 })
+        c[1] > 0
       {
         return c
       }
