@@ -7,8 +7,8 @@
 /// each by non-negative least squares on relative error; then
 /// `e_matrix = 1/a`, `e_special = 1/b` (absent when `b = 0`),
 /// `e_memory = 1/c`. A group with fewer cases than its features, or whose
-/// fit zeroes `a` (or `c`), drops the overhead, then the special term; a
-/// group with no case keeps the uncalibrated factors.
+/// fit zeroes `a` (or `c`), drops the special term, then the overhead,
+/// then both; a group with no case keeps the uncalibrated factors.
 public struct KernelCalibration: Sendable, Hashable, Codable {
   /// One class's fitted factors.
   public struct Entry: Sendable, Hashable, Codable {
@@ -99,9 +99,13 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
     guard !cases.isEmpty else { return nil }
     let targets = cases.map(\.measuredSeconds)
     let full = cases.map { s in [1] + terms.map { s.ideal[keyPath: $0] } }
-    // Most features first; then without the overhead; then the first term.
+    // Most features first; then the overhead and the first term (a line
+    // through two sizes); then every term without the overhead; then the
+    // first term alone.
     let masks: [[Bool]] = [
-      [true] + terms.map { _ in true }, [false] + terms.map { _ in true },
+      [true] + terms.map { _ in true },
+      [true, true] + terms.dropFirst().map { _ in false },
+      [false] + terms.map { _ in true },
       [false, true] + terms.dropFirst().map { _ in false },
     ]
     for mask in masks where mask.filter({ $0 }).count <= cases.count {
