@@ -97,4 +97,31 @@ struct ReportCommandTests {
     ])
     #expect(missing.status != 0 && missing.error.contains("has no run 7"))
   }
+
+  @Test(
+    "a device without bf16 asks for --activation-dtype, then reports in fp32")
+  func activationType() throws {
+    let host = Repository.root + "/reports/host-probed.yaml"
+    let out = try Repository.temporaryFolder() + "/host"
+    let refused = try CommandRunner.run([
+      "report", "--model", "mamba-2.8b", "--hardware", host, "--contexts",
+      "1024",
+      "--out", out, "--quiet",
+    ])
+    #expect(refused.status != 0)
+    #expect(
+      refused.error.contains("--activation-dtype")
+        && refused.error.contains("fp32"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+    let fp32 = try CommandRunner.run([
+      "report", "--model", "mamba-2.8b", "--hardware", host, "--contexts",
+      "1024",
+      "--activation-dtype", "fp32", "--weight-dtype", "fp32", "--out", out,
+      "--quiet",
+    ])
+    #expect(fp32.status == 0, "\(fp32.error)")
+    let roofline = try String(
+      contentsOfFile: out + "/charts/roofline.svg", encoding: .utf8)
+    #expect(roofline.contains("fp32 vector"))
+  }
 }

@@ -49,3 +49,14 @@ $bin report --quiet --model llama-3-8b --hardware h100-sxm \
   --prompt-tokens 4096 --output-tokens 256 --db "$store" \
   --out "$out/h100-validation"
 rm -f "$store" "$store-wal" "$store-shm"
+
+# This host's kernels (roofline validate's full grid, timed now) beside
+# their predictions on the probed descriptor, with Mamba-2.8B in fp32.
+store=/tmp/roofline-example-host.sqlite
+rm -f "$store" "$store-wal" "$store-shm"
+$bin validate --quiet --db "$store" >/dev/null
+$bin report --quiet --model mamba-2.8b --hardware reports/host-probed.yaml \
+  --activation-dtype fp32 --weight-dtype fp32 --kv-dtype fp32 \
+  --prompt-tokens 1024 --output-tokens 128 --contexts 1024,4096,16384,65536 \
+  --db "$store" --out "$out/host-validation"
+rm -f "$store" "$store-wal" "$store-shm"

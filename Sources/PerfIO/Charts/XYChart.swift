@@ -257,8 +257,10 @@ public struct XYChart: Sendable {
     let shape = ChartStyle.marker(s.styleIndex)
     let color = ChartStyle.color(s.styleIndex)
     let open = !s.filled || ChartStyle.isOpenShape(shape)
+    // A cross or plus cannot be hollow: unfilled ones are drawn faint.
+    let faint = !s.filled && ChartStyle.isOpenShape(shape)
     return
-      "<path class=\"marker\" d=\"\(ChartStyle.path(shape, x: p.x, y: p.y, r: size))\" fill=\"\(open ? "#ffffff" : color)\" fill-opacity=\"\(open ? "0" : "0.9")\" stroke=\"\(open ? color : "#222222")\" stroke-width=\"\(open ? "1.6" : "0.6")\"/>"
+      "<path class=\"marker\" d=\"\(ChartStyle.path(shape, x: p.x, y: p.y, r: size))\" fill=\"\(open ? "#ffffff" : color)\" fill-opacity=\"\(open ? "0" : "0.9")\" stroke=\"\(open ? color : "#222222")\" stroke-width=\"\(open ? "1.6" : "0.6")\"\(faint ? " stroke-opacity=\"0.5\"" : "")/>"
   }
 
   /// The legend: one entry per named series, with its line, band or marker.

@@ -154,7 +154,7 @@ public struct ServingReport: Sendable {
           ? scenario.weightFormat.dataType
           : m.quantizedWeightDataType ?? m.weightDataType,
         cacheType: own ? scenario.cacheFormat.dataType : m.weightDataType,
-        efficiency: efficiency)
+        activationType: scenario.activationDataType, efficiency: efficiency)
       models.append((count == 1 ? m.name : "\(m.name) (TP \(count))", points))
       for p in points {
         table.append([
@@ -234,7 +234,8 @@ public struct ServingReport: Sendable {
         promptTokens: promptTokens, outputTokens: outputTokens,
         ttftSeconds: ttftSeconds, tpotSeconds: tpotSeconds),
       weightType: scenario.weightFormat.dataType,
-      cacheType: scenario.cacheFormat.dataType, efficiency: efficiency)
+      cacheType: scenario.cacheFormat.dataType,
+      activationType: scenario.activationDataType, efficiency: efficiency)
     var table = ReportTable(columns: [
       "device", "devices", "batch", "ttft_seconds", "tpot_seconds",
       "output_tokens_per_second", "usd_per_hour",

@@ -18,7 +18,7 @@ struct CommandError: Error, CustomStringConvertible {
     case .batch: flag = "--batch"
     case .reserveFraction: flag = "--reserve-fraction"
     case .workspaceTokens: flag = "--workspace-tokens"
-    case .dataType: flag = "--kv-dtype"
+    case .dataType: flag = "--activation-dtype"
     case .tiling: flag = "--hardware"
     }
     var text = "\(flag): \(planError.message)"

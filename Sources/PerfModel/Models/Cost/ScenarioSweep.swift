@@ -24,7 +24,7 @@ public enum ScenarioSweep {
     _ model: ModelArchitecture, on device: DeviceSpec, contexts: [Int],
     batches: [Int],
     deviceCounts: [Int], weightType: DataType, cacheType: DataType,
-    efficiency: EfficiencyFactors
+    activationType: DataType = .bf16, efficiency: EfficiencyFactors
   ) throws(PlanError) -> [SweepPoint] {
     var points: [SweepPoint] = []
     for count in deviceCounts {
@@ -37,12 +37,14 @@ public enum ScenarioSweep {
             MemoryScenario(
               contextTokens: context, batch: batch,
               weightFormat: .weights(weightType),
-              cacheFormat: .cache(cacheType), plan: plan,
-              allowBeyondModelContext: true))
+              cacheFormat: .cache(cacheType),
+              activationDataType: activationType,
+              plan: plan, allowBeyondModelContext: true))
           let graph = GraphScenario(
             batch: batch, promptTokens: context, contextTokens: context,
             plan: plan,
             weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
+            activationDataType: activationType,
             sramBytes: device.sramBytesPerUnit ?? 65536)
           let prefill = try PhasePrediction.predict(
             OperatorGraphBuilder.prefill(model, graph), on: device,

@@ -30,7 +30,7 @@ public enum RooflineModel {
       guard let peak = device.compute.peakFLOPsPerSecond(op.dataType) else {
         throw PlanError(
           .dataType,
-          "\(device.name) has no \(op.dataType.rawValue) peak; choose an activation type it lists (\(device.compute.matrixFLOPsPerSecond.keys.sorted().map(\.rawValue).joined(separator: ", ")))"
+          "\(device.name) has no \(op.dataType.rawValue) peak; choose an activation type it lists (\(Set(device.compute.matrixFLOPsPerSecond.keys).union(device.compute.vectorFLOPsPerSecond.keys).sorted().map(\.rawValue).joined(separator: ", ")))"
         )
       }
       compute = op.flops / (peak * e.compute)
