@@ -105,4 +105,28 @@ enum SVG {
     \(text(title, x: width / 2, y: 22, anchor: "middle", size: 15, className: "chart-title", extra: " font-weight=\"bold\""))
     """
   }
+
+  /// The vertical axis of a plot spanning `left…left + width` and
+  /// `top…top + height`: grid lines and labels at `axis`'s ticks in
+  /// `domain` (placed by `position`), and the rotated axis title.
+  static func yAxis(
+    _ axis: ChartAxis, domain: ClosedRange<Double>, left: Double, top: Double,
+    width: Double, height: Double, position: (Double) -> Double
+  ) -> String {
+    var out = "<g class=\"axis y\" data-scale=\"\(axis.scaleName)\">\n"
+    for t in axis.ticks(in: domain) {
+      let p = position(t)
+      out +=
+        "<line class=\"grid\" x1=\"\(number(left))\" y1=\"\(number(p))\" x2=\"\(number(left + width))\" y2=\"\(number(p))\" stroke=\"#e3e3e3\"/>"
+        + text(
+          axis.tickLabel(t), x: left - 6, y: p + 4, anchor: "end", size: 11,
+          className: "tick") + "\n"
+    }
+    let cy = top + height / 2
+    return out
+      + text(
+        axis.label, x: 18, y: cy, anchor: "middle", size: 13,
+        className: "axis-label",
+        extra: " transform=\"rotate(-90 18 \(number(cy)))\"") + "\n</g>\n"
+  }
 }

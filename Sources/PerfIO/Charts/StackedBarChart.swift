@@ -93,23 +93,11 @@ public struct StackedBarChart: Sendable {
     out += """
       <defs><pattern id="hatch-\(kind)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#F4B183"/><line x1="0" y1="0" x2="0" y2="6" stroke="#7A3000" stroke-width="2"/></pattern></defs>
       <rect class="plot-area" x="\(n(left))" y="\(n(top))" width="\(n(plotWidth))" height="\(n(plotHeight))" fill="none" stroke="#888888"/>
-      <g class="axis y" data-scale="linear">
 
       """
-    for t in y.ticks(in: domain) {
-      let p = py(t)
-      out +=
-        "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(p))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(p))\" stroke=\"#e3e3e3\"/>"
-        + SVG.text(
-          y.tickLabel(t), x: left - 6, y: p + 4, anchor: "end", size: 11,
-          className: "tick") + "\n"
-    }
-    let cy = top + plotHeight / 2
-    out +=
-      SVG.text(
-        y.label, x: 18, y: cy, anchor: "middle", size: 13,
-        className: "axis-label", extra: " transform=\"rotate(-90 18 \(n(cy)))\""
-      ) + "\n</g>\n"
+    out += SVG.yAxis(
+      y, domain: domain, left: left, top: top, width: plotWidth,
+      height: plotHeight, position: py)
     let slot = plotWidth / Double(max(1, categories.count))
     let barWidth = slot * 0.62
     out += "<g class=\"axis x\" data-scale=\"band\">\n"

@@ -190,21 +190,9 @@ public struct XYChart: Sendable {
       SVG.text(
         x.label, x: left + plotWidth / 2, y: top + plotHeight + 40,
         anchor: "middle", size: 13, className: "axis-label") + "\n</g>\n"
-    out += "<g class=\"axis y\" data-scale=\"\(y.scaleName)\">\n"
-    for t in y.ticks(in: yd) {
-      let p = py(t)
-      out +=
-        "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(p))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(p))\" stroke=\"#e3e3e3\"/>"
-        + SVG.text(
-          y.tickLabel(t), x: left - 6, y: p + 4, anchor: "end", size: 11,
-          className: "tick") + "\n"
-    }
-    let cy = top + plotHeight / 2
-    out +=
-      SVG.text(
-        y.label, x: 18, y: cy, anchor: "middle", size: 13,
-        className: "axis-label",
-        extra: " transform=\"rotate(-90 18 \(n(cy)))\"") + "\n</g>\n"
+    out += SVG.yAxis(
+      y, domain: yd, left: left, top: top, width: plotWidth,
+      height: plotHeight, position: py)
     // Series.
     for s in series {
       let points = plotted(s.points).map { ChartPoint(px($0.x), py($0.y)) }

@@ -57,13 +57,7 @@ public enum CollectiveCSV {
   public static func load(_ path: String) throws(MeasuredCSVError)
     -> [MeasuredCollective]
   {
-    guard let data = FileManager.default.contents(atPath: path),
-      let text = String(data: data, encoding: .utf8)
-    else {
-      throw MeasuredCSVError(
-        path: path, row: nil, column: nil,
-        message: "cannot read the file; check the path and its permissions")
-    }
+    let text = try MeasuredCSV.text(path)
     let records: [[String]]
     do { records = try CSVReader.records(text) } catch {
       throw MeasuredCSVError(

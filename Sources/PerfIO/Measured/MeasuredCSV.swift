@@ -38,6 +38,11 @@ public enum MeasuredCSV {
   public static func load(_ path: String) throws(MeasuredCSVError)
     -> [MeasuredKernel]
   {
+    try parse(text(path), path: path)
+  }
+
+  /// The UTF-8 text of the file at `path`.
+  static func text(_ path: String) throws(MeasuredCSVError) -> String {
     guard let data = FileManager.default.contents(atPath: path),
       let text = String(data: data, encoding: .utf8)
     else {
@@ -45,7 +50,7 @@ public enum MeasuredCSV {
         path: path, row: nil, column: nil,
         message: "cannot read the file; check the path and its permissions")
     }
-    return try parse(text, path: path)
+    return text
   }
 
   /// Reads and checks CSV `text`, naming `path` in errors.
