@@ -21,52 +21,54 @@ public enum HostKernel: Sendable, Hashable {
     var random = DeterministicRandom(seed: 42)
     switch self {
     case .flash(let p, _, _), .standard(let p), .decode(let p, _):
-      let q = random.values(p.queryElements)
-      let k = random.values(p.keyElements)
-      let v = random.values(p.keyElements)
-      var o = [Float](repeating: 0, count: p.queryElements)
-      return q.withUnsafeBufferPointer { qb in
-        k.withUnsafeBufferPointer { kb in
-          v.withUnsafeBufferPointer { vb in
-            o.withUnsafeMutableBufferPointer { ob in
-              Timing(
-                Stopwatch.measure(
-                  warmup: warmup, repetitions: repetitions, before: before
-                ) {
-                  runAttention(
-                    q: qb, k: kb, v: vb, o: ob, threads: threads)
-                  BlackHole.consume(UnsafeBufferPointer(ob))
-                })
-            }
-          }
-        }
+      return Self.time(
+        q: random.values(p.queryElements), k: random.values(p.keyElements),
+        v: random.values(p.keyElements), outputs: p.queryElements,
+        warmup: warmup, repetitions: repetitions, before: before
+      ) { q, k, v, o in
+        runAttention(q: q, k: k, v: v, o: o, threads: threads)
       }
     case .linear(let p, let chunk):
-      let q = random.values(p.keyElements)
-      let k = random.values(p.keyElements)
-      let v = random.values(p.valueElements)
-      var o = [Float](repeating: 0, count: p.valueElements)
-      return q.withUnsafeBufferPointer { qb in
-        k.withUnsafeBufferPointer { kb in
-          v.withUnsafeBufferPointer { vb in
-            o.withUnsafeMutableBufferPointer { ob in
-              Timing(
-                Stopwatch.measure(
-                  warmup: warmup, repetitions: repetitions, before: before
-                ) {
-                  LinearAttentionKernel.run(
-                    p, q: qb, k: kb, v: vb, o: ob, chunk: chunk,
-                    threads: threads)
-                  BlackHole.consume(UnsafeBufferPointer(ob))
-                })
-            }
-          }
-        }
+      return Self.time(
+        q: random.values(p.keyElements), k: random.values(p.keyElements),
+        v: random.values(p.valueElements), outputs: p.valueElements,
+        warmup: warmup, repetitions: repetitions, before: before
+      ) { q, k, v, o in
+        LinearAttentionKernel.run(
+          p, q: q, k: k, v: v, o: o, chunk: chunk, threads: threads)
       }
     case .scan(let p):
       return ScanInputs(p, random: &random).time(
         threads: threads, warmup: warmup, repetitions: repetitions,
         before: before)
+    }
+  }
+
+  /// Times `run` over `q`, `k`, `v` and an output of `outputs` elements,
+  /// which it consumes after each call so the work is not elided.
+  static func time(
+    q: [Float], k: [Float], v: [Float], outputs: Int, warmup: Int,
+    repetitions: Int, before: () -> Void,
+    _ run: (
+      UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>,
+      UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>
+    ) -> Void
+  ) -> Timing {
+    var o = [Float](repeating: 0, count: outputs)
+    return q.withUnsafeBufferPointer { qb in
+      k.withUnsafeBufferPointer { kb in
+        v.withUnsafeBufferPointer { vb in
+          o.withUnsafeMutableBufferPointer { ob in
+            Timing(
+              Stopwatch.measure(
+                warmup: warmup, repetitions: repetitions, before: before
+              ) {
+                run(qb, kb, vb, ob)
+                BlackHole.consume(UnsafeBufferPointer(ob))
+              })
+          }
+        }
+      }
     }
   }
 

@@ -139,11 +139,14 @@ extension RooflineCommand {
           "the buffers would take \(HumanUnits.bytes(bytes)), over 80% of this machine's \(HumanUnits.bytes(physical)); lower --n, --heads or --batch"
         )
       }
-      var random = DeterministicRandom(seed: 42)
-      let q = random.values(p.queryElements)
-      let k = random.values(p.keyElements)
-      let v = random.values(p.keyElements)
-      var o = [Float](repeating: 0, count: p.queryElements)
+      let host: HostKernel
+      switch kernel {
+      case .flash:
+        host = .flash(p, rowBlock: rowBlock, columnBlock: columnBlock)
+      case .decode: host = .decode(p, splits: splits)
+      case .standard: host = .standard(p)
+      case .fma, .linear, .scan, .gemm: return  // timed above
+      }
       var probes: [Double] = []
       let progress = BenchProgress(repetitions: repetitions, quiet: quiet)
       let readBuffers =
@@ -159,36 +162,10 @@ extension RooflineCommand {
             ? BandwidthProbe.measureRead(readBuffers)
             : FMAProbe.measure(threads: threads))
       }
-      let samples = q.withUnsafeBufferPointer { qb in
-        k.withUnsafeBufferPointer { kb in
-          v.withUnsafeBufferPointer { vb in
-            o.withUnsafeMutableBufferPointer { ob in
-              Stopwatch.measure(
-                warmup: warmup, repetitions: repetitions, before: probe
-              ) {
-                switch kernel {
-                case .flash:
-                  FlashAttentionKernel.run(
-                    p, q: qb, k: kb, v: vb, o: ob, rowBlock: rowBlock,
-                    columnBlock: columnBlock, threads: threads)
-                case .decode:
-                  DecodeAttentionKernel.run(
-                    p, q: qb, k: kb, v: vb, o: ob, splits: splits,
-                    threads: threads)
-                case .standard:
-                  StandardAttentionKernel.run(
-                    p, q: qb, k: kb, v: vb, o: ob, threads: threads)
-                case .fma, .linear, .scan, .gemm:
-                  break  // returned above
-                }
-                BlackHole.consume(UnsafeBufferPointer(ob))
-              }
-            }
-          }
-        }
-      }
+      let timing = host.time(
+        threads: threads, warmup: warmup, repetitions: repetitions,
+        before: probe)
       progress.finish()
-      let timing = Timing(samples)
       let flops = AttentionWork.flops(p)
       let gflops = flops / timing.medianSeconds / 1e9
       let gbps =
