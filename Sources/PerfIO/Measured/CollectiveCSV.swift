@@ -9,8 +9,9 @@ public struct MeasuredCollective: Sendable {
     /// A collective over `bytes` among `ranks`.
     case collective(CollectiveWorkload)
     /// A Megatron layer at one phase (`prefill`, `decode`), with the
-    /// backend of its GEMMs.
-    case layer(TensorParallelLayer, phase: String, backend: String)
+    /// library of its GEMMs and of its all-reduces.
+    case layer(
+      TensorParallelLayer, phase: String, gemmBackend: String, backend: String)
   }
 
   /// What was timed.
@@ -128,7 +129,8 @@ public enum CollectiveCSV {
         throw row.error("ranks", "\(ranks) must divide kv_heads and ffn")
       }
       workload = .layer(
-        layer, phase: phase, backend: row.text("gemm_backend") ?? "")
+        layer, phase: phase, gemmBackend: row.text("gemm_backend") ?? "",
+        backend: backend)
     } else {
       guard let kind = CollectiveModel.Kind(rawValue: kindText) else {
         throw row.error(

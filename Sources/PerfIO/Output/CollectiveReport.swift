@@ -6,25 +6,45 @@ import PerfModel
 /// messages of at least a size, and tensor-parallel layers predicted from
 /// the fit.
 public struct CollectiveReport {
+  /// A measured tensor-parallel layer and its prediction.
+  public struct Layer: Sendable {
+    /// The measured row.
+    public var measured: MeasuredCollective
+    /// The layer's shape.
+    public var layer: TensorParallelLayer
+    /// `prefill` or `decode`.
+    public var phase: String
+    /// The prediction.
+    public var predicted: TensorParallelLayer.Time
+
+    /// Creates a layer row.
+    public init(
+      measured: MeasuredCollective, layer: TensorParallelLayer, phase: String,
+      predicted: TensorParallelLayer.Time
+    ) {
+      self.measured = measured
+      self.layer = layer
+      self.phase = phase
+      self.predicted = predicted
+    }
+
+    /// `(measured − predicted) / predicted`.
+    var error: Double {
+      ResidualSummary.error(
+        predicted: predicted.total, measured: measured.medianSeconds)
+    }
+  }
+
   /// The collectives' validation.
   public var validation: CollectiveValidation
-  /// Layers: measured row, predicted seconds and its parts.
-  public var layers:
-    [(
-      MeasuredCollective, TensorParallelLayer, String,
-      (total: Double, gemm: Double, allReduce: Double)
-    )]
+  /// The layers.
+  public var layers: [Layer]
   /// The smallest message the summaries count.
   public var minimumBytes: Double
 
   /// Creates a report.
   public init(
-    validation: CollectiveValidation,
-    layers: [(
-      MeasuredCollective, TensorParallelLayer, String,
-      (total: Double, gemm: Double, allReduce: Double)
-    )],
-    minimumBytes: Double
+    validation: CollectiveValidation, layers: [Layer], minimumBytes: Double
   ) {
     self.validation = validation
     self.layers = layers
@@ -58,56 +78,11 @@ public struct CollectiveReport {
     return t
   }
 
-  /// The fitted α and bandwidth fraction per class.
-  public func fitTable() -> ReportTable {
-    var t = ReportTable(columns: [
-      "class", "alpha_seconds", "bandwidth_fraction",
-      "bandwidth_bytes_per_second",
-      "training_sizes",
-    ])
-    let b = validation.link.bandwidthBytesPerSecondPerDirection
-    for (name, e) in validation.calibration.entries.sorted(by: {
-      $0.key < $1.key
-    }) {
-      t.append([
-        name, "\(e.alphaSeconds)", "\(e.bandwidthFraction)",
-        "\(e.bandwidthFraction * b)", String(e.trainingCases),
-      ])
-    }
-    return t
-  }
-
   /// Median, p90 and mean |error| per collective and overall.
   public func summaryTable() -> ReportTable {
-    var t = ReportTable(columns: [
-      "model", "subset", "collective", "cases", "median_abs_error",
-      "p90_abs_error", "mape",
-    ])
-    for r in validation.summaries(minimumBytes: minimumBytes) {
-      t.append([
-        r.model, r.subset, r.kernel, String(r.residuals.count),
-        ValidationReport.percent(r.residuals.medianAbsoluteError),
-        ValidationReport.percent(r.residuals.p90AbsoluteError),
-        ValidationReport.percent(r.residuals.meanAbsoluteError),
-      ])
-    }
-    return t
-  }
-
-  /// Layers measured against predicted.
-  public func layerTable() -> ReportTable {
-    var t = ReportTable(columns: [
-      "phase", "tokens", "ranks", "measured_seconds", "predicted_seconds",
-      "gemm_seconds", "all_reduce_seconds", "error",
-    ])
-    for (m, layer, phase, p) in layers {
-      t.append([
-        phase, String(layer.tokens), String(layer.ranks), "\(m.medianSeconds)",
-        "\(p.total)", "\(p.gemm)", "\(p.allReduce)",
-        "\(ResidualSummary.error(predicted: p.total, measured: m.medianSeconds))",
-      ])
-    }
-    return t
+    ValidationReport.summaryTable(
+      validation.summaries(minimumBytes: minimumBytes),
+      classColumn: "collective")
   }
 
   /// The readable report.
@@ -139,11 +114,14 @@ public struct CollectiveReport {
     var fits = ReportTable(columns: [
       "class", "alpha", "bandwidth", "fraction", "sizes",
     ])
-    for row in fitTable().rows {
+    let bandwidth = validation.link.bandwidthBytesPerSecondPerDirection
+    for (name, e) in validation.calibration.entries.sorted(by: {
+      $0.key < $1.key
+    }) {
       fits.append([
-        row[0], HumanUnits.seconds(Double(row[1]) ?? 0),
-        HumanUnits.rate(Double(row[3]) ?? 0, "B/s"),
-        ValidationReport.percent(Double(row[2]) ?? 0), row[4],
+        name, HumanUnits.seconds(e.alphaSeconds),
+        HumanUnits.rate(e.bandwidthFraction * bandwidth, "B/s"),
+        ValidationReport.percent(e.bandwidthFraction), String(e.trainingCases),
       ])
     }
     out += fits.text()
@@ -155,20 +133,17 @@ public struct CollectiveReport {
         "phase", "tokens", "tp", "measured", "predicted", "gemms",
         "all-reduces", "error",
       ])
-      for (m, layer, phase, p) in layers {
+      for r in layers {
         l.append([
-          phase, String(layer.tokens), String(layer.ranks),
-          HumanUnits.seconds(m.medianSeconds), HumanUnits.seconds(p.total),
-          HumanUnits.seconds(p.gemm), HumanUnits.seconds(p.allReduce),
-          ValidationReport.signedPercent(
-            ResidualSummary.error(predicted: p.total, measured: m.medianSeconds)
-          ),
+          r.phase, String(r.layer.tokens), String(r.layer.ranks),
+          HumanUnits.seconds(r.measured.medianSeconds),
+          HumanUnits.seconds(r.predicted.total),
+          HumanUnits.seconds(r.predicted.gemm),
+          HumanUnits.seconds(r.predicted.allReduce),
+          ValidationReport.signedPercent(r.error),
         ])
       }
-      let errors = layers.map {
-        ResidualSummary.error(
-          predicted: $0.3.total, measured: $0.0.medianSeconds)
-      }
+      let errors = layers.map(\.error)
       out +=
         "\ntensor-parallel layers, predicted from the fitted all-reduce and the descriptor's GEMM factors:\n"
         + l.text()

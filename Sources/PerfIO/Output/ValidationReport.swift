@@ -68,16 +68,23 @@ public struct ValidationReport {
   /// The summary rows: median, p90 and mean |error| per model, subset and
   /// kernel class.
   public func summaryTable() -> ReportTable {
+    Self.summaryTable(validation.summaries, classColumn: "kernel")
+  }
+
+  /// `rows` as a table whose class column is named `classColumn`.
+  static func summaryTable(
+    _ rows: [KernelValidation.SummaryRow], classColumn: String
+  ) -> ReportTable {
     var table = ReportTable(columns: [
-      "model", "subset", "kernel", "cases", "median_abs_error",
+      "model", "subset", classColumn, "cases", "median_abs_error",
       "p90_abs_error", "mape",
     ])
-    for s in validation.summaries {
+    for s in rows {
       table.append([
         s.model, s.subset, s.kernel, String(s.residuals.count),
-        Self.percent(s.residuals.medianAbsoluteError),
-        Self.percent(s.residuals.p90AbsoluteError),
-        Self.percent(s.residuals.meanAbsoluteError),
+        percent(s.residuals.medianAbsoluteError),
+        percent(s.residuals.p90AbsoluteError),
+        percent(s.residuals.meanAbsoluteError),
       ])
     }
     return table

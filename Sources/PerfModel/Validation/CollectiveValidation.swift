@@ -142,13 +142,12 @@ public struct CollectiveValidation: Sendable {
       measured.indices.filter { !test.contains($0) }.map { measured[$0] },
       link: link)
     self.calibration = calibration
-    let alpha = link.latencySeconds ?? efficiency.linkLatencySeconds
     cases = measured.enumerated().map { i, m in
       Case(
         workload: m.0, measuredSeconds: m.1,
         descriptorSeconds: CollectiveModel.seconds(
-          m.0.kind, bytes: m.0.bytes, ranks: m.0.ranks, alpha: alpha,
-          bandwidth: link.bandwidthBytesPerSecondPerDirection * efficiency.link),
+          m.0.kind, bytes: m.0.bytes, ranks: m.0.ranks, on: link,
+          efficiency: efficiency),
         fittedSeconds: calibration.seconds(m.0, link: link),
         heldOut: test.contains(i))
     }

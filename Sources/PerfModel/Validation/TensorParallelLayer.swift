@@ -59,18 +59,28 @@ public struct TensorParallelLayer: Sendable, Hashable {
     Double(tokens * hidden) * dataType.bytesPerElement
   }
 
+  /// A layer's predicted seconds and their parts.
+  public struct Time: Sendable, Hashable {
+    /// The GEMMs.
+    public var gemm: Double
+    /// The two all-reduces.
+    public var allReduce: Double
+    /// The layer: GEMMs then all-reduces, in sequence.
+    public var total: Double { gemm + allReduce }
+  }
+
   /// Seconds of the layer on `device`: the GEMMs with the device's fitted
   /// factors for `gemmBackend` (else the uncalibrated ones), plus two
   /// all-reduces with `collectives`' fit for this rank count (else the
   /// descriptor's link at `efficiency`).
   ///
-  /// - Returns: the layer's seconds and its GEMM and all-reduce parts.
+  /// - Returns: the layer's time and its GEMM and all-reduce parts.
   /// - Throws: ``PlanError`` when a GEMM cannot be predicted.
   public func seconds(
     on device: DeviceSpec, gemmBackend: String?,
     collectives: CollectiveCalibration?, backend: String,
     efficiency: EfficiencyFactors = .defaults
-  ) throws(PlanError) -> (total: Double, gemm: Double, allReduce: Double) {
+  ) throws(PlanError) -> Time {
     var gemm = 0.0
     for w in gemms(backend: gemmBackend) {
       let factors =
@@ -86,11 +96,9 @@ public struct TensorParallelLayer: Sendable, Hashable {
         2
         * (collectives?.seconds(w, link: link)
           ?? CollectiveModel.seconds(
-            .allReduce, bytes: allReduceBytes, ranks: ranks,
-            alpha: link.latencySeconds ?? efficiency.linkLatencySeconds,
-            bandwidth: link.bandwidthBytesPerSecondPerDirection
-              * efficiency.link))
+            .allReduce, bytes: allReduceBytes, ranks: ranks, on: link,
+            efficiency: efficiency))
     }
-    return (gemm + reduce, gemm, reduce)
+    return Time(gemm: gemm, allReduce: reduce)
   }
 }

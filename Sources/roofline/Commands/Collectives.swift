@@ -42,25 +42,19 @@ extension RooflineCommand {
       }
       do {
         let validation = try CollectiveValidation(collectives, on: device)
-        var layers:
-          [(
-            MeasuredCollective, TensorParallelLayer, String,
-            (total: Double, gemm: Double, allReduce: Double)
-          )] = []
+        var layers: [CollectiveReport.Layer] = []
         for row in rows {
           guard
-            case .layer(let layer, let phase, let gemmBackend) = row.workload
+            case .layer(let layer, let phase, let gemmBackend, let backend) =
+              row.workload
           else { continue }
-          let backend =
-            collectives.first { $0.0.kind == .allReduce }?.0.backend ?? "nccl"
           layers.append(
-            (
-              row, layer, phase,
-              try layer.seconds(
+            CollectiveReport.Layer(
+              measured: row, layer: layer, phase: phase,
+              predicted: try layer.seconds(
                 on: device,
                 gemmBackend: gemmBackend.isEmpty ? nil : gemmBackend,
-                collectives: validation.calibration, backend: backend)
-            ))
+                collectives: validation.calibration, backend: backend)))
         }
         let report = CollectiveReport(
           validation: validation, layers: layers, minimumBytes: Double(minBytes)

@@ -53,6 +53,19 @@ public enum CollectiveModel {
     return t.steps * alpha + t.wireBytes / bandwidth
   }
 
+  /// Seconds of `kind` on `link` before calibration: the link's latency a
+  /// step (else `efficiency`'s default), its bandwidth at `efficiency`'s
+  /// link fraction.
+  public static func seconds(
+    _ kind: Kind, bytes: Double, ranks: Int, on link: LinkSpec,
+    efficiency: EfficiencyFactors
+  ) -> Double {
+    seconds(
+      kind, bytes: bytes, ranks: ranks,
+      alpha: link.latencySeconds ?? efficiency.linkLatencySeconds,
+      bandwidth: link.bandwidthBytesPerSecondPerDirection * efficiency.link)
+  }
+
   /// The all-reduce the operator graph charges: the faster of the ring and
   /// the double binary tree.
   public static func allReduceSeconds(
