@@ -21,15 +21,10 @@ public enum ValidationSection {
         predictedSeconds: predicted, measuredSeconds: m.medianSeconds,
         heldOut: m.heldOut)
     }
-    let heldOut = points.filter(\.heldOut).map {
-      ($0.measuredSeconds - $0.predictedSeconds) / $0.predictedSeconds
-    }.sorted()
-    let band =
-      heldOut.isEmpty
-      ? nil
-      : ErrorBand(
-        low: min(0, ResidualSummary.percentile(0.1, sorted: heldOut)),
-        high: max(0, ResidualSummary.percentile(0.9, sorted: heldOut)))
+    let band = ErrorBand(
+      heldOut: points.filter(\.heldOut).map {
+        ($0.measuredSeconds - $0.predictedSeconds) / $0.predictedSeconds
+      })
     var summary = ReportTable(columns: [
       "kernel", "subset", "cases", "median_abs_error", "p90_abs_error",
     ])

@@ -126,11 +126,10 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
   /// where the error is `(measured − predicted) / predicted`.
   public mutating func setBands(heldOut: [(String, Double)]) {
     for (name, pairs) in Dictionary(grouping: heldOut, by: \.0) {
-      let sorted = pairs.map(\.1).sorted()
-      guard var entry = entries[name], !sorted.isEmpty else { continue }
-      entry.band = ErrorBand(
-        low: min(0, ResidualSummary.percentile(0.1, sorted: sorted)),
-        high: max(0, ResidualSummary.percentile(0.9, sorted: sorted)))
+      guard var entry = entries[name],
+        let band = ErrorBand(heldOut: pairs.map(\.1))
+      else { continue }
+      entry.band = band
       entries[name] = entry
     }
   }

@@ -71,4 +71,15 @@ public struct ErrorBand: Sendable, Hashable, Codable {
     self.low = low
     self.high = high
   }
+
+  /// The band of held-out relative errors `(measured − predicted) /
+  /// predicted`: their 10th and 90th percentiles, widened to include 0;
+  /// `nil` when there are none.
+  public init?(heldOut errors: [Double]) {
+    let sorted = errors.sorted()
+    guard !sorted.isEmpty else { return nil }
+    self.init(
+      low: min(0, ResidualSummary.percentile(0.1, sorted: sorted)),
+      high: max(0, ResidualSummary.percentile(0.9, sorted: sorted)))
+  }
 }
