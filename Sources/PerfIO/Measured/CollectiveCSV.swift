@@ -104,13 +104,7 @@ public enum CollectiveCSV {
         nil, "has \(row.fields.count) fields, the header \(row.header.count)")
     }
     let kindText = row.text("kernel") ?? ""
-    let typeText = row.text("dtype") ?? ""
-    guard let type = DataType(rawValue: typeText) else {
-      throw row.error(
-        "dtype",
-        "unknown data type \"\(typeText)\"; use one of \(DataType.allCases.map(\.rawValue).joined(separator: ", "))"
-      )
-    }
+    let type = try row.dataType()
     let backend = row.text("backend") ?? ""
     let ranks = try row.int("ranks")
     let workload: MeasuredCollective.Workload
@@ -143,13 +137,7 @@ public enum CollectiveCSV {
           kind: kind, bytes: Double(try row.int("bytes")), ranks: ranks,
           backend: backend))
     }
-    let median = try row.seconds("median_seconds")
-    let minimum = try row.seconds("min_seconds")
-    guard minimum <= median else {
-      throw row.error(
-        "min_seconds",
-        "\(minimum) is above median_seconds \(median); swap the columns?")
-    }
+    let (median, minimum) = try row.times()
     return MeasuredCollective(
       workload: workload, device: row.text("device") ?? "",
       repetitions: try row.int("repetitions"), medianSeconds: median,

@@ -51,6 +51,30 @@ struct MeasuredRow {
     return v
   }
 
+  /// The `dtype` column.
+  func dataType() throws(MeasuredCSVError) -> DataType {
+    let typeText = text("dtype") ?? ""
+    guard let type = DataType(rawValue: typeText) else {
+      throw error(
+        "dtype",
+        "unknown data type \"\(typeText)\"; use one of \(DataType.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
+    }
+    return type
+  }
+
+  /// `median_seconds` and `min_seconds`, the minimum not above the median.
+  func times() throws(MeasuredCSVError) -> (median: Double, minimum: Double) {
+    let median = try seconds("median_seconds")
+    let minimum = try seconds("min_seconds")
+    guard minimum <= median else {
+      throw error(
+        "min_seconds",
+        "\(minimum) is above median_seconds \(median); swap the columns?")
+    }
+    return (median, minimum)
+  }
+
   func kernel() throws(MeasuredCSVError) -> MeasuredKernel {
     guard fields.count == header.count else {
       throw error(
@@ -63,20 +87,8 @@ struct MeasuredRow {
         "unknown kernel \"\(kindText)\"; use one of \(KernelWorkload.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
       )
     }
-    let typeText = text("dtype") ?? ""
-    guard let type = DataType(rawValue: typeText) else {
-      throw error(
-        "dtype",
-        "unknown data type \"\(typeText)\"; use one of \(DataType.allCases.map(\.rawValue).joined(separator: ", "))"
-      )
-    }
-    let median = try seconds("median_seconds")
-    let minimum = try seconds("min_seconds")
-    guard minimum <= median else {
-      throw error(
-        "min_seconds",
-        "\(minimum) is above median_seconds \(median); swap the columns?")
-    }
+    let type = try dataType()
+    let (median, minimum) = try times()
     var tiling: AttentionTiling?
     if let r = try optionalInt("row_block"),
       let c = try optionalInt("column_block")
