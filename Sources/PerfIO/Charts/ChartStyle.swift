@@ -94,16 +94,31 @@ enum SVG {
     "<text class=\"\(className)\" x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(number(size))\"\(extra)>\(escape(content))</text>"
   }
 
-  /// The opening of a document of `width` × `height` with a white ground.
-  static func open(width: Double, height: Double, title: String, kind: String)
-    -> String
-  {
-    """
-    <svg xmlns="http://www.w3.org/2000/svg" class="chart" data-kind="\(kind)" width="\(number(width))" height="\(number(height))" viewBox="0 0 \(number(width)) \(number(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
-    <title>\(escape(title))</title>
-    <rect class="background" x="0" y="0" width="\(number(width))" height="\(number(height))" fill="#ffffff"/>
-    \(text(title, x: width / 2, y: 22, anchor: "middle", size: 15, className: "chart-title", extra: " font-weight=\"bold\""))
-    """
+  /// The opening of a document of `width` × `height` with a white ground,
+  /// its title and, when not empty, a subtitle under it.
+  static func open(
+    width: Double, height: Double, title: String, subtitle: String,
+    kind: String
+  ) -> String {
+    var out = """
+      <svg xmlns="http://www.w3.org/2000/svg" class="chart" data-kind="\(kind)" width="\(number(width))" height="\(number(height))" viewBox="0 0 \(number(width)) \(number(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+      <title>\(escape(title))</title>
+      <rect class="background" x="0" y="0" width="\(number(width))" height="\(number(height))" fill="#ffffff"/>
+      \(text(title, x: width / 2, y: 22, anchor: "middle", size: 15, className: "chart-title", extra: " font-weight=\"bold\""))
+
+      """
+    if !subtitle.isEmpty {
+      out +=
+        text(
+          subtitle, x: width / 2, y: 40, anchor: "middle", size: 11,
+          className: "subtitle", extra: " fill=\"#444444\"") + "\n"
+    }
+    return out
+  }
+
+  /// The top of the plot area under the title (and subtitle).
+  static func plotTop(subtitle: String) -> Double {
+    subtitle.isEmpty ? 40 : 56
   }
 
   /// The vertical axis of a plot spanning `left…left + width` and

@@ -146,18 +146,13 @@ public struct XYChart: Sendable {
   /// The chart as an SVG document.
   public func svg() -> String {
     let left = 86.0
-    let top = subtitle.isEmpty ? 40.0 : 56.0
+    let top = SVG.plotTop(subtitle: subtitle)
     let legendWidth = series.contains(where: \.inLegend) ? 250.0 : 16.0
     let plotWidth = width - left - legendWidth
     let plotHeight = height - top - 58
-    var out = SVG.open(width: width, height: height, title: title, kind: kind)
-    out += "\n"
-    if !subtitle.isEmpty {
-      out +=
-        SVG.text(
-          subtitle, x: width / 2, y: 40, anchor: "middle", size: 11,
-          className: "subtitle", extra: " fill=\"#444444\"") + "\n"
-    }
+    var out = SVG.open(
+      width: width, height: height, title: title, subtitle: subtitle,
+      kind: kind)
     guard let (xd, yd) = domains() else {
       out +=
         SVG.text(
