@@ -64,11 +64,8 @@ public struct ServingReport: Sendable {
   ) {
     try model.checkTensorParallel(plan.tensorParallel)
     let graph = GraphScenario(
-      batch: scenario.batchPerReplica, promptTokens: promptTokens,
-      contextTokens: promptTokens + outputTokens, plan: plan,
-      weightFormat: scenario.weightFormat, cacheFormat: scenario.cacheFormat,
-      activationDataType: scenario.activationDataType,
-      sramBytes: device.sramBytesPerUnit ?? 65536)
+      serving: scenario, promptTokens: promptTokens,
+      outputTokens: outputTokens, on: device)
     let prediction = try ServingPrediction.predict(
       model, on: device, graph, outputTokens: outputTokens,
       efficiency: efficiency, calibration: device.calibration)

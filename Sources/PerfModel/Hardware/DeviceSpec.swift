@@ -94,6 +94,10 @@ public struct PriceSpec: Sendable, Hashable, Codable {
   /// When the price was read (ISO 8601 date or month).
   public var date: String
 
+  /// Whether the basis is an on-demand rental price (rental and amortised
+  /// purchase prices are not comparable).
+  public var isOnDemand: Bool { basis.lowercased().contains("on-demand") }
+
   /// Creates a price.
   public init(usdPerHour: Double, basis: String, date: String) {
     self.usdPerHour = usdPerHour

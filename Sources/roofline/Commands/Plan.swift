@@ -87,8 +87,7 @@ extension RooflineCommand {
       // compete with the device itself, so only a named one is tried.
       let devices = try names.map { try c.device($0) }.filter {
         devicesOf != nil
-          || ((includeAmortized
-            || ($0.price?.basis.lowercased().contains("on-demand") ?? false))
+          || ((includeAmortized || ($0.price?.isOnDemand ?? false))
             && $0.calibration == nil)
       }
       let request = DeploymentPlanner.Request(

@@ -57,12 +57,8 @@ extension RooflineCommand {
         launchSeconds: launchMicroseconds * 1e-6,
         linkLatencySeconds: EfficiencyFactors.defaults.linkLatencySeconds)
       let graph = GraphScenario(
-        batch: r.scenario.batchPerReplica, promptTokens: r.promptTokens,
-        contextTokens: r.promptTokens + r.outputTokens, plan: r.scenario.plan,
-        weightFormat: r.scenario.weightFormat,
-        cacheFormat: r.scenario.cacheFormat,
-        activationDataType: r.scenario.activationDataType,
-        sramBytes: device.sramBytesPerUnit ?? 65536)
+        serving: r.scenario, promptTokens: r.promptTokens,
+        outputTokens: r.outputTokens, on: device)
       let calibration = ignoreCalibration ? nil : device.calibration
       let prediction: ServingPrediction
       let memory: MemoryEstimate

@@ -61,8 +61,7 @@ extension RooflineCommand {
       // On-demand prices only (amortised purchase is not comparable), and
       // not a calibrated copy of a device already in the list.
       let priced = try c.names(.devices).map { try c.device($0) }.filter {
-        ($0.price?.basis.lowercased().contains("on-demand") ?? false)
-          && $0.calibration == nil
+        ($0.price?.isOnDemand ?? false) && $0.calibration == nil
       }
       let builder = ServingReport(
         model: r.model, hardwareName: r.target.name, device: r.target.device,

@@ -39,3 +39,20 @@ public struct GraphScenario: Sendable, Hashable, Codable {
     self.sramBytes = sramBytes
   }
 }
+
+extension GraphScenario {
+  /// The graph of serving `scenario`'s batch (per replica) with prompts of
+  /// `promptTokens` that generate `outputTokens` each, on `device`'s SRAM
+  /// (64 KiB where the descriptor lists none).
+  public init(
+    serving scenario: MemoryScenario, promptTokens: Int, outputTokens: Int,
+    on device: DeviceSpec
+  ) {
+    self.init(
+      batch: scenario.batchPerReplica, promptTokens: promptTokens,
+      contextTokens: promptTokens + outputTokens, plan: scenario.plan,
+      weightFormat: scenario.weightFormat, cacheFormat: scenario.cacheFormat,
+      activationDataType: scenario.activationDataType,
+      sramBytes: device.sramBytesPerUnit ?? 65536)
+  }
+}
