@@ -29,7 +29,8 @@ public struct CollectiveWorkload: Sendable, Hashable {
 /// Per-class α and bandwidth fraction of collectives, fitted on a training
 /// subset of message sizes and checked on the held-out rest.
 ///
-/// Fitting: `t = a + c · wire / B` by non-negative least squares on
+/// Fitting: `t = a + c · wire / B` by the kernel calibration's non-negative
+/// least squares (``KernelCalibration``) on
 /// relative error over a class's training sizes, where `wire` is the bytes
 /// one rank sends (``CollectiveModel/terms(_:bytes:ranks:)``) and `B` the
 /// link's per-direction bandwidth; then `α = a / steps` and the bandwidth
@@ -57,31 +58,28 @@ public struct CollectiveCalibration: Sendable, Hashable {
     for (name, cases) in Dictionary(
       grouping: training, by: \.0.calibrationClass)
     {
-      let rows = cases.map { w, _ -> [Double] in
-        [
-          1,
-          CollectiveModel.terms(w.kind, bytes: w.bytes, ranks: w.ranks)
-            .wireBytes / b,
-        ]
+      // The kernel fit with one term: the wire time at the full link.
+      let samples = cases.map { w, seconds in
+        let wire = CollectiveModel.terms(w.kind, bytes: w.bytes, ranks: w.ranks)
+          .wireBytes
+        return KernelCalibration.Sample(
+          calibrationClass: name,
+          ideal: KernelEstimate(
+            seconds: wire / b, limiter: .link, flops: 0, exponentials: 0,
+            bytes: wire, memoryLevel: link.name, idealMatrixSeconds: 0,
+            idealSpecialSeconds: 0, idealMemorySeconds: wire / b),
+          measuredSeconds: seconds)
       }
-      let masks: [[Bool]] = [[true, true], [false, true]]
-      for mask in masks where mask.filter({ $0 }).count <= cases.count {
-        let features = rows.map { r in r.enumerated().map { mask[$0] ? $1 : 0 }
-        }
-        guard
-          let c = LeastSquares.fitRelative(
-            features: features, targets: cases.map(\.1)), c[1] > 0
-        else { continue }
-        let w = cases[0].0
-        let steps = CollectiveModel.terms(
-          w.kind, bytes: w.bytes, ranks: w.ranks
-        )
+      guard
+        let c = KernelCalibration.fitGroup(
+          samples, terms: [\.idealMemorySeconds])
+      else { continue }
+      let w = cases[0].0
+      let steps = CollectiveModel.terms(w.kind, bytes: w.bytes, ranks: w.ranks)
         .steps
-        entries[name] = Entry(
-          alphaSeconds: steps > 0 ? c[0] / steps : 0,
-          bandwidthFraction: 1 / c[1], trainingCases: cases.count)
-        break
-      }
+      entries[name] = Entry(
+        alphaSeconds: steps > 0 ? c[0] / steps : 0,
+        bandwidthFraction: 1 / c[1], trainingCases: cases.count)
     }
     return CollectiveCalibration(entries: entries)
   }
