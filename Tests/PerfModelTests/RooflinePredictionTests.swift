@@ -44,8 +44,7 @@ struct RooflinePredictionTests {
   func prefill34B() throws {
     let p = try PhasePrediction.predict(
       OperatorGraphBuilder.prefill(Self.yi34B, Self.scenario(prompt: 4096)),
-      on: Self.a100,
-      tensorParallel: 1, efficiency: .ideal)
+      on: Self.a100, efficiency: .ideal)
     // Matrices per layer: q, o 7168², k, v 7168·1024, MLP 3·7168·20480 =
     // 557,842,432; 60 layers: 2·4096·60·557,842,432 / 312e12 = 0.8788 s (the
     // issue's 2·34e9·4096/312e12 ≈ 0.89 s). Attention: 4·128·(4096·4097/2)
@@ -67,7 +66,6 @@ struct RooflinePredictionTests {
     let s = Self.scenario(prompt: 1, context: 1024)
     let p = try PhasePrediction.predict(
       OperatorGraphBuilder.decode(Fixtures.llama3With8B, s), on: Self.a100,
-      tensorParallel: 1,
       efficiency: .ideal)
     // Llama-3-8B: 8,030,261,248 parameters, less the 128256·4096 embedding
     // table of which a step reads one row, · 2 bytes / 2.039e12 = 7.362 ms;
@@ -120,9 +118,9 @@ struct RooflinePredictionTests {
       latencySeconds: 0)
     let op = Operator(
       name: "ar", kind: .allReduce, flops: 0, dataType: .bf16, bytes: 0,
-      allReduceBytes: 8e6)
+      collective: CollectiveDemand(.allReduce, bytes: 8e6, ranks: 8))
     let t = try RooflineModel.time(
-      op, on: device, tensorParallel: 8, efficiency: .ideal)
+      op, on: device, efficiency: .ideal)
     // 2·7/8 · 8e6 / 300e9 = 46.67 µs.
     #expect(
       approximately(
@@ -141,9 +139,9 @@ struct RooflinePredictionTests {
     func time(_ bytes: Double) throws -> Double {
       let op = Operator(
         name: "ar", kind: .allReduce, flops: 0, dataType: .bf16, bytes: 0,
-        allReduceBytes: bytes)
+        collective: CollectiveDemand(.allReduce, bytes: bytes, ranks: 8))
       return try RooflineModel.time(
-        op, on: device, tensorParallel: 8, efficiency: .ideal
+        op, on: device, efficiency: .ideal
       ).seconds
     }
     // 1 KB: tree 2·3·5 µs + 2·1e3/300e9 beats ring 14·5 µs + 1.75·1e3/300e9.
@@ -164,7 +162,7 @@ struct RooflinePredictionTests {
       name: "x", kind: .projection, flops: 1e9, dataType: .fp8, bytes: 1e6)
     #expect(throws: PlanError.self) {
       try RooflineModel.time(
-        op, on: Self.a100, tensorParallel: 1, efficiency: .ideal)
+        op, on: Self.a100, efficiency: .ideal)
     }
   }
 }

@@ -7,12 +7,33 @@ public enum HardwareTarget: Sendable, Hashable {
   case node(NodeSpec)
   case cluster(ClusterSpec)
 
-  /// The device every part of the target is built of.
+  /// The device every part of the target is built of; in a cluster whose
+  /// device descriptor lists no scale-out link, the cluster's network
+  /// shared by the node's devices stands in for one.
   public var device: DeviceSpec {
     switch self {
-    case .device(let d): d
-    case .node(let n): n.device
-    case .cluster(let c): c.node.device
+    case .device(let d): return d
+    case .node(let n): return n.device
+    case .cluster(let c):
+      var d = c.node.device
+      if d.interconnect.scaleOut == nil {
+        d.interconnect.scaleOut = LinkSpec(
+          name: "\(c.network.name) (1/\(c.node.deviceCount) of a node's)",
+          bandwidthBytesPerSecondPerDirection: c.network
+            .bandwidthBytesPerSecondPerDirection / Double(c.node.deviceCount),
+          latencySeconds: c.network.latencySeconds)
+      }
+      return d
+    }
+  }
+
+  /// Devices one scale-up fabric joins: a node's, a cluster node's, or, for
+  /// a bare device, every device the plan asks for (one fabric assumed).
+  public var devicesPerNode: Int {
+    switch self {
+    case .device: .max
+    case .node(let n): n.deviceCount
+    case .cluster(let c): c.node.deviceCount
     }
   }
 

@@ -16,6 +16,13 @@ public struct PredictionReport: Sendable, Encodable {
   public var fits: Bool
   /// The calibration the prediction used, if the descriptor has one.
   public var calibrationSource: String?
+  /// Leading prompt tokens reused from an earlier request's cache.
+  public var cachedPrefixTokens: Int = 0
+  /// TTFT without the reused prefix, seconds (when one is reused).
+  public var ttftWithoutReuseSeconds: Double?
+  /// Swapping one request's cache to the host and back, against
+  /// recomputing it.
+  public var contextSwitch: OffloadModel.ContextSwitch?
   /// TTFT's error band from the calibration's held-out residuals.
   public var ttftBand: ErrorBand?
   /// TPOT's error band.
@@ -43,33 +50,48 @@ public struct PredictionReport: Sendable, Encodable {
     let p = prediction
     guard operators else {
       var t = ReportTable(columns: [
-        "model", "hardware", "tp", "pp", "dp", "batch", "prompt_tokens",
-        "output_tokens",
+        "model", "hardware", "tp", "pp", "cp", "ep", "dp", "micro_batches",
+        "batch", "prompt_tokens", "cached_prefix_tokens", "output_tokens",
+        "prefill_passes",
         "ttft_seconds", "tpot_seconds", "end_to_end_seconds",
-        "output_tokens_per_second", "fits",
+        "output_tokens_per_second", "prefill_bubble_fraction",
+        "decode_bubble_fraction", "prefix_load_seconds",
+        "swap_seconds", "recompute_seconds", "fits",
       ])
       t.append([
         model, hardware, String(plan.tensorParallel),
-        String(plan.pipelineParallel),
-        String(plan.dataParallel), String(p.batch), String(promptTokens),
-        String(p.outputTokens),
+        String(plan.pipelineParallel), String(plan.contextParallel),
+        String(plan.expertParallel),
+        String(plan.dataParallel), String(plan.microBatches), String(p.batch),
+        String(promptTokens), String(cachedPrefixTokens),
+        String(p.outputTokens), String(1 + p.laterChunks.count),
         "\(p.ttftSeconds)", "\(p.tpotSeconds)", "\(p.endToEndSeconds)",
-        "\(p.outputTokensPerSecond)", fits ? "true" : "false",
+        "\(p.outputTokensPerSecond)", "\(p.prefillBubbleFraction)",
+        "\(p.decodeBubbleFraction)", "\(p.prefixLoadSeconds)",
+        contextSwitch.map { "\($0.swapSeconds)" } ?? "",
+        contextSwitch.map { "\($0.recomputeSeconds)" } ?? "",
+        fits ? "true" : "false",
       ])
       return t
     }
     var t = ReportTable(columns: [
       "phase", "operator", "kind", "count", "flops", "bytes",
-      "all_reduce_bytes",
+      "collective", "collective_bytes", "collective_ranks",
+      "collective_crosses_nodes",
       "seconds_each", "seconds_total", "limiter",
     ])
     for phase in [p.prefill, p.decode] {
       for (op, time) in zip(phase.graph.operators, phase.times) {
+        let c = op.collective
         t.append([
           phase.graph.phase.rawValue, op.name, op.kind.rawValue,
           String(op.count),
           HumanUnits.plain(op.flops), HumanUnits.plain(op.bytes),
-          HumanUnits.plain(op.allReduceBytes), "\(time.seconds)",
+          c?.kind.rawValue ?? "",
+          c.map { HumanUnits.plain($0.bytes * Double($0.repeats)) } ?? "",
+          c.map { String($0.ranks) } ?? "",
+          c.map { $0.crossesNodes ? "true" : "false" } ?? "",
+          "\(time.seconds)",
           "\(Double(op.count) * time.seconds)", time.limiter.rawValue,
         ])
       }
@@ -81,8 +103,17 @@ public struct PredictionReport: Sendable, Encodable {
   public func text(operators: Bool) -> String {
     let p = prediction
     let e = p.efficiency
+    var split = "TP \(plan.tensorParallel), PP \(plan.pipelineParallel)"
+    if plan.contextParallel > 1 {
+      split += ", CP \(plan.contextParallel) (\(plan.contextStrategy.rawValue))"
+    }
+    if plan.expertParallel > 1 { split += ", EP \(plan.expertParallel)" }
+    split += ", DP \(plan.dataParallel)"
+    if plan.microBatches > 1 {
+      split += ", \(plan.microBatches) micro-batches"
+    }
     var out =
-      "\(model) on \(hardware) (TP \(plan.tensorParallel), PP \(plan.pipelineParallel), DP \(plan.dataParallel)): prompt \(promptTokens), output \(p.outputTokens), batch \(p.batch) per replica\n"
+      "\(model) on \(hardware) (\(split)): prompt \(promptTokens), output \(p.outputTokens), batch \(p.batch) per replica\n"
     out +=
       "efficiency: compute \(e.compute), memory \(e.memory), link \(e.link), launch \(HumanUnits.seconds(e.launchSeconds))\n\n"
     if let calibrationSource {
@@ -103,6 +134,7 @@ public struct PredictionReport: Sendable, Encodable {
     summary.append([
       "end-to-end", HumanUnits.seconds(p.endToEndSeconds), "", "",
     ])
+    for row in extraRows() { summary.append(row) }
     summary.append([
       "output tokens/s (deployment)",
       String(format: "%.1f", p.outputTokensPerSecond), "", "",
@@ -129,6 +161,57 @@ public struct PredictionReport: Sendable, Encodable {
       out += "\n" + t.text()
     }
     return out
+  }
+
+  /// Rows for the pipeline, chunking, prefix reuse and the context switch,
+  /// where they apply.
+  func extraRows() -> [[String]] {
+    let p = prediction
+    var rows: [[String]] = []
+    if p.pipelineStages > 1 {
+      rows.append([
+        "pipeline bubble (prefill, decode)",
+        "\(Self.percent(p.prefillBubbleFraction)), \(Self.percent(p.decodeBubbleFraction))",
+        "", "(pp − 1)/(m + pp − 1); (pp − m)/pp",
+      ])
+    }
+    if !p.laterChunks.isEmpty {
+      rows.append([
+        "prefill passes (chunked)", String(1 + p.laterChunks.count), "", "",
+      ])
+    }
+    if cachedPrefixTokens > 0 {
+      var value = "\(cachedPrefixTokens) tokens"
+      if p.prefixLoadSeconds > 0 {
+        value +=
+          ", \(HumanUnits.seconds(p.prefixLoadSeconds)) to load from host"
+      }
+      rows.append(["reused prefix", value, "", ""])
+      if let without = ttftWithoutReuseSeconds {
+        rows.append([
+          "TTFT without reuse", HumanUnits.seconds(without), "",
+          "saves \(HumanUnits.seconds(without - p.ttftSeconds))",
+        ])
+      }
+    }
+    if let s = contextSwitch {
+      rows.append([
+        "context switch (swap out + in)", HumanUnits.seconds(s.swapSeconds),
+        "",
+        "host link, \(HumanUnits.bytes(s.bytesPerDevice)) a device each way",
+      ])
+      rows.append([
+        "recompute instead (prefill)", HumanUnits.seconds(s.recomputeSeconds),
+        "",
+        s.recomputeIsCheaper
+          ? "cheaper than swapping in" : "dearer than swapping in",
+      ])
+    }
+    return rows
+  }
+
+  static func percent(_ fraction: Double) -> String {
+    String(format: "%.1f%%", 100 * fraction)
   }
 
   /// `low–high` seconds of a band around `seconds`, or empty.

@@ -12,7 +12,7 @@ extension KernelCalibration {
     case .attention: phase == .prefill ? .flashAttention : .decodeAttention
     case .linearAttention: .linearAttention
     case .scan: .selectiveScan
-    case .embedding, .norm, .convolution, .allReduce: nil
+    case .embedding, .norm, .convolution, .allReduce, .communication: nil
     }
   }
 

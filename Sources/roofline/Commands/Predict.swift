@@ -12,7 +12,12 @@ extension RooflineCommand {
         TTFT is the prefill of every prompt in the batch at once; TPOT is one decode step
         at the mean context of generation (prompt + output/2); end-to-end is TTFT plus
         output × TPOT. Each operator takes max(compute, memory, link) plus a launch
-        overhead, scaled by the efficiency factors printed with the answer.
+        overhead, scaled by the efficiency factors printed with the answer. With --pp,
+        micro-batches run the GPipe schedule and the bubbles are printed; --cp splits
+        the prompt (ring attention or Ulysses); --ep gives ranks whole experts reached
+        by all-to-all; --chunk-tokens and --cached-prefix-tokens model chunked prefill
+        and prefix caching. The context switch row is Fu's: one request's KV cache
+        swapped to host memory and back over the host link, against its recompute.
         """)
 
     @OptionGroup var serving: ScenarioOptions
@@ -25,6 +30,19 @@ extension RooflineCommand {
     @Option(
       name: .customLong("launch-us"), help: "Microseconds per operator launch.")
     var launchMicroseconds = 4.0
+    @Option(
+      name: .customLong("chunk-tokens"),
+      help:
+        "Prefill the prompt in chunks of this many tokens (chunked prefill).")
+    var chunkTokens: Int?
+    @Option(
+      name: .customLong("cached-prefix-tokens"),
+      help: "Leading prompt tokens whose KV cache is reused (prefix caching).")
+    var cachedPrefixTokens = 0
+    @Option(
+      name: .customLong("prefix-on"),
+      help: "Where the reused prefix waits: device or host (default device).")
+    var prefixOn: PrefillOptions.PrefixLocation = .device
     @Flag(help: "Print every operator with its time and limiter.") var ops =
       false
     @Flag(
@@ -46,6 +64,12 @@ extension RooflineCommand {
       if !(launchMicroseconds >= 0) {
         throw ValidationError("--launch-us must be 0 or more")
       }
+      if let chunkTokens, chunkTokens < 1 {
+        throw ValidationError("--chunk-tokens must be at least 1")
+      }
+      if cachedPrefixTokens < 0 {
+        throw ValidationError("--cached-prefix-tokens must be 0 or more")
+      }
     }
 
     func run() throws {
@@ -58,25 +82,55 @@ extension RooflineCommand {
         linkLatencySeconds: EfficiencyFactors.defaults.linkLatencySeconds)
       let graph = GraphScenario(
         serving: r.scenario, promptTokens: r.promptTokens,
-        outputTokens: r.outputTokens, on: device)
+        outputTokens: r.outputTokens, on: device,
+        devicesPerNode: r.target.devicesPerNode)
       let calibration = ignoreCalibration ? nil : device.calibration
+      let options = PrefillOptions(
+        chunkTokens: chunkTokens, cachedPrefixTokens: cachedPrefixTokens,
+        prefixLocation: prefixOn)
       let prediction: ServingPrediction
       let memory: MemoryEstimate
+      var withoutReuse: Double?
+      let contextSwitch: OffloadModel.ContextSwitch
       do {
-        try r.model.checkTensorParallel(graph.plan.tensorParallel)
-        prediction = try ServingPrediction.predict(
-          r.model, on: device, graph, outputTokens: r.outputTokens,
-          efficiency: efficiency, calibration: calibration)
+        func predict(_ g: GraphScenario, _ o: PrefillOptions) throws(PlanError)
+          -> ServingPrediction
+        {
+          try ServingPrediction.predict(
+            r.model, on: device, g, outputTokens: r.outputTokens,
+            efficiency: efficiency, calibration: calibration, prefill: o)
+        }
+        prediction = try predict(graph, options)
+        if cachedPrefixTokens > 0 {
+          var whole = options
+          whole.cachedPrefixTokens = 0
+          withoutReuse = try predict(graph, whole).ttftSeconds
+        }
         var fit = r.scenario
         fit.contextTokens = r.promptTokens + r.outputTokens
         memory = try MemoryModel.estimate(r.model, on: device, fit)
+        // Rebuilding one evicted request: a prefill of its whole context,
+        // alone, in the same split.
+        var one = graph
+        one.batch = 1
+        one.promptTokens = fit.contextTokens
+        one.plan.microBatches = 1
+        let rebuild = try predict(one, PrefillOptions(chunkTokens: chunkTokens))
+        contextSwitch = OffloadModel.contextSwitch(
+          bytesPerDevice: memory.stages[memory.bindingStage]
+            .cacheBytesPerRequest,
+          recomputeSeconds: rebuild.ttftSeconds, on: device,
+          efficiency: efficiency)
       } catch {
         throw CommandError(planError: error, defaultedTP: r.defaultedTP)
       }
-      let report = PredictionReport(
+      var report = PredictionReport(
         model: r.model.name, hardware: r.target.name, plan: graph.plan,
         promptTokens: r.promptTokens, prediction: prediction, fits: memory.fits,
         calibration: calibration)
+      report.cachedPrefixTokens = cachedPrefixTokens
+      report.ttftWithoutReuseSeconds = withoutReuse
+      report.contextSwitch = contextSwitch
       try output.emit(
         table: { report.text(operators: ops) },
         csv: { report.table(operators: ops).csv() },

@@ -13,6 +13,11 @@ struct CommandError: Error, CustomStringConvertible {
     case .tensorParallel:
       flag = defaultedTP ? "--tp (defaulted to devices / pp)" : "--tp"
     case .pipelineParallel: flag = "--pp"
+    case .contextParallel: flag = "--cp"
+    case .expertParallel: flag = "--ep"
+    case .microBatches: flag = "--micro-batches"
+    case .prefix: flag = "--cached-prefix-tokens"
+    case .chunk: flag = "--chunk-tokens"
     case .devices: flag = "--devices"
     case .context: flag = "--context"
     case .batch: flag = "--batch"

@@ -20,8 +20,27 @@ struct ScenarioOptions: ParsableArguments {
     help: "Devices (default: a node's or cluster's count; tp × pp of a device)."
   )
   var devices: Int?
-  @Option(help: "Tensor-parallel degree (default: devices / pp).") var tp: Int?
+  @Option(help: "Tensor-parallel degree (default: devices / (pp · cp)).")
+  var tp: Int?
   @Option(help: "Pipeline-parallel degree (default 1).") var pp: Int?
+  @Option(
+    help:
+      "Context-parallel degree: the prompt and KV cache split by position (default 1)."
+  )
+  var cp: Int = 1
+  @Option(
+    name: .customLong("cp-strategy"),
+    help: "How context-parallel ranks attend: ring or ulysses (default ring).")
+  var cpStrategy: ParallelPlan.ContextStrategy = .ring
+  @Option(
+    help:
+      "Expert-parallel degree: 1, or --tp to give each rank whole experts (default 1)."
+  )
+  var ep: Int = 1
+  @Option(
+    name: .customLong("micro-batches"),
+    help: "Micro-batches per replica for the pipeline (default 1).")
+  var microBatches: Int = 1
   @Option(help: "Tokens per request (default: prompt + output, else 8192).")
   var context: Int?
   @Option(help: "Prompt tokens per request.") var promptTokens: Int?
@@ -54,7 +73,8 @@ struct ScenarioOptions: ParsableArguments {
 
   func validate() throws {
     for (flag, value) in [
-      ("--devices", devices), ("--tp", tp), ("--pp", pp),
+      ("--devices", devices), ("--tp", tp), ("--pp", pp), ("--cp", cp),
+      ("--ep", ep), ("--micro-batches", microBatches),
       ("--context", context),
       ("--prompt-tokens", promptTokens), ("--batch", batch),
     ] {
@@ -119,16 +139,16 @@ struct ScenarioOptions: ParsableArguments {
     // cluster offers its own count.
     var count = devices ?? target.deviceCount
     if case .device = target {
-      count = devices ?? (tp ?? 1) * pp
+      count = devices ?? (tp ?? 1) * pp * cp
     } else if count > target.deviceCount {
       throw CommandError(
         "--devices \(count) exceeds the \(target.deviceCount) devices of \(target.name)"
       )
     }
-    let tensor = tp ?? max(count / pp, 1)
-    guard count % (tensor * pp) == 0 else {
+    let tensor = tp ?? max(count / (pp * cp), 1)
+    guard count % (tensor * pp * cp) == 0 else {
       throw CommandError(
-        "--devices \(count) is not a multiple of --tp \(tensor) × --pp \(pp); the remainder would idle"
+        "--devices \(count) is not a multiple of --tp \(tensor) × --pp \(pp) × --cp \(cp); the remainder would idle"
       )
     }
     let weights =
@@ -143,7 +163,9 @@ struct ScenarioOptions: ParsableArguments {
         ?? .bf16,
       plan: ParallelPlan(
         tensorParallel: tensor, pipelineParallel: pp,
-        dataParallel: count / (tensor * pp)),
+        dataParallel: count / (tensor * pp * cp), contextParallel: cp,
+        contextStrategy: cpStrategy, expertParallel: ep,
+        microBatches: microBatches),
       reserveFraction: reserveFraction, workspaceTokens: workspaceTokens,
       logitRows: logitRows, allowBeyondModelContext: force)
     return Resolved(

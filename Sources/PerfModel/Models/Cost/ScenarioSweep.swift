@@ -48,11 +48,9 @@ public enum ScenarioSweep {
             sramBytes: device.sramBytesPerUnit ?? 65536)
           let prefill = try PhasePrediction.predict(
             OperatorGraphBuilder.prefill(model, graph), on: device,
-            tensorParallel: count,
             efficiency: efficiency)
           let decode = try PhasePrediction.predict(
             OperatorGraphBuilder.decode(model, graph), on: device,
-            tensorParallel: count,
             efficiency: efficiency)
           points.append(
             SweepPoint(

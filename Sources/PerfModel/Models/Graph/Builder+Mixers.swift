@@ -10,15 +10,63 @@ extension Builder {
     }
   }
 
-  /// Query-key pairs one sequence's attention visits: causal prefill over
-  /// the prompt, or one query over the context; both capped by a window.
+  /// Query-key pairs one sequence's attention visits over all
+  /// context-parallel ranks: causal prefill of the pass's `n` tokens after
+  /// `P` cached ones (row `i` sees `P + i` keys), or one query over the
+  /// context; both capped by a window.
   func pairs(window: Int?) -> Double {
     let w = Double(window ?? Int.max)
     if phase == .decode { return min(Double(scenario.contextTokens), w) }
     let n = Double(scenario.promptTokens)
-    guard w < n else { return n * (n + 1) / 2 }
-    // Rows past the window each see w keys; the first w rows a triangle.
-    return w * (w + 1) / 2 + (n - w) * w
+    let p = Double(scenario.cachedTokens)
+    // Rows below the window see P + i keys; the rest see w each.
+    let k = max(0, min(n, w - p))
+    return k * p + k * (k + 1) / 2 + (n - k) * w
+  }
+
+  /// The context-parallel group's layout: `cp` ranks a tensor-parallel
+  /// group apart.
+  var contextCrossesNodes: Bool {
+    scenario.crossesNodes(ranks: cp, stride: tp)
+  }
+
+  /// Ulysses' all-to-alls around attention: Q, K and V of this rank's
+  /// tokens to a head split, and the output back (not overlapped).
+  func ulysses(
+    _ label: String, count: Int, input: Double, output: Double
+  ) -> (before: Operator, after: Operator) {
+    (
+      communication(
+        "\(label) Ulysses all-to-all (Q, K, V)", count: count, .allToAll,
+        bytes: a * tokens * input, ranks: cp, stride: tp),
+      communication(
+        "\(label) Ulysses all-to-all (O)", count: count, .allToAll,
+        bytes: a * tokens * output, ranks: cp, stride: tp)
+    )
+  }
+
+  /// Ring attention's key/value passes: `cp − 1` hand-offs of this rank's
+  /// block of `bytesPerToken` keys, overlapped with its attention.
+  func ringPasses(bytesPerToken: Double) -> CollectiveDemand? {
+    guard cp > 1, scenario.plan.contextStrategy == .ring else { return nil }
+    let keys =
+      Double(scenario.batch)
+      * Double(scenario.cachedTokens + scenario.promptTokens) / Double(cp)
+    return CollectiveDemand(
+      .sendRecv, bytes: keys * bytesPerToken, ranks: 2, repeats: cp - 1,
+      crossesNodes: contextCrossesNodes)
+  }
+
+  /// Context-parallel decode's merge: each rank's partial output and
+  /// log-sum-exp per query head, fp32, all-gathered.
+  func decodeMerge(_ label: String, count: Int, heads: Double, width: Double)
+    -> Operator?
+  {
+    guard cp > 1, phase == .decode else { return nil }
+    return communication(
+      "\(label) attention merge (context-parallel)", count: count, .allGather,
+      bytes: Double(cp) * Double(scenario.batch) * heads * (width + 1) * 4,
+      ranks: cp, stride: tp)
   }
 
   func attention(_ at: AttentionSpec, count: Int, label: String) -> [Operator] {
@@ -48,7 +96,8 @@ extension Builder {
       ops.append(
         projection(
           "\(label) kv_a_proj", count: count, input: h, output: kvr + rope))
-      let visits = pairs(window: at.slidingWindow) * batch
+      let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
+      var after: Operator?
       if phase == .prefill {
         // Keys and values expanded per head, then attention of head dims
         // (d_nope + d_rope) for scores and d_v for values.
@@ -57,11 +106,18 @@ extension Builder {
           projection(
             "\(label) kv_b_proj", count: count, input: kvr,
             output: q * Double(m.qkNopeHeadDim + m.vHeadDim)))
+        if cp > 1, scenario.plan.contextStrategy == .ulysses {
+          let exchange = ulysses(
+            label, count: count, input: q * (2 * qk + v), output: q * v)
+          ops.append(exchange.before)
+          after = exchange.after
+        }
         core = Operator(
           name: "\(label) attention (MLA, prefill)", kind: .attention,
           count: count,
           flops: 2 * visits * q * (qk + v), dataType: type,
-          bytes: a * tokens * q * (2 * qk + 2 * v) + tokens * cachePerToken)
+          bytes: a * tokens * q * (2 * qk + 2 * v) + tokens * cachePerToken,
+          collective: ringPasses(bytesPerToken: a * q * (qk + v)))
       } else {
         // Absorbed form: scores and outputs against the cached latent.
         core = Operator(
@@ -69,10 +125,13 @@ extension Builder {
           count: count,
           flops: 2 * visits * q * (kvr + rope) + 2 * visits * q * kvr,
           dataType: type,
-          bytes: batch * pairs(window: at.slidingWindow) * cachePerToken
+          bytes: batch * pairs(window: at.slidingWindow) / Double(cp)
+            * cachePerToken
             + a * batch * q * (kvr + rope + kvr) + cachePerToken * batch)
+        after = decodeMerge(label, count: count, heads: q, width: kvr)
       }
       ops.append(core)
+      if let after { ops.append(after) }
       ops.append(
         projection(
           "\(label) o_proj", count: count, input: q * Double(m.vHeadDim),
@@ -84,34 +143,55 @@ extension Builder {
     ops.append(
       projection(
         "\(label) qkv_proj", count: count, input: h, output: (q + 2 * kv) * d))
-    let visits = pairs(window: at.slidingWindow) * batch
+    let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
+    var after: Operator?
     if phase == .prefill {
+      let isUlysses = cp > 1 && scenario.plan.contextStrategy == .ulysses
+      // Ulysses gives each rank q/cp heads (K/V heads split too, or
+      // replicated when fewer than cp) over the whole sequence; ring
+      // attention keeps the heads and does 1/cp of the work.
+      let heads = isUlysses ? q / Double(cp) : q
+      let kvHeads =
+        isUlysses ? (Int(kv) % cp == 0 ? kv / Double(cp) : 1) : kv
+      let share = isUlysses ? 1 : 1 / Double(cp)
+      let n = Double(scenario.promptTokens)
+      let keys = Double(scenario.cachedTokens) + n
       // Q, K, V read and O written, at least.
-      var traffic = a * tokens * 2 * (q + kv) * d
+      var traffic = a * batch * (2 * n * heads + 2 * keys * kvHeads) * d
       let shape = AttentionShape(
-        batch: scenario.batch, heads: Int(q), kvHeads: Int(kv),
-        queryLength: scenario.promptTokens, headDim: at.headDim, causal: true,
-        elementBytes: max(1, Int(a)))
+        batch: scenario.batch, heads: Int(heads), kvHeads: Int(kvHeads),
+        queryLength: scenario.promptTokens, keyLength: Int(keys),
+        headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)))
       if let best = try? FlashAttentionIO.bestTiling(
         shape, sramBytes: scenario.sramBytes, order: .queryOuter,
         exhaustive: false)
       {
         traffic = max(traffic, best.traffic.totalBytes)
       }
+      if isUlysses {
+        let exchange = ulysses(
+          label, count: count, input: (q + 2 * kv) * d, output: q * d)
+        ops.append(exchange.before)
+        after = exchange.after
+      }
       core = Operator(
         name: "\(label) attention (FlashAttention-2)", kind: .attention,
         count: count,
         flops: 4 * d * visits * q, dataType: type,
-        bytes: traffic + tokens * cachePerToken)
+        bytes: share * traffic + tokens * cachePerToken,
+        collective: ringPasses(bytesPerToken: 2 * a * kv * d))
     } else {
       core = Operator(
         name: "\(label) attention (decode, split-KV)", kind: .attention,
         count: count,
         flops: 4 * d * visits * q, dataType: type,
-        bytes: batch * pairs(window: at.slidingWindow) * cachePerToken
+        bytes: batch * pairs(window: at.slidingWindow) / Double(cp)
+          * cachePerToken
           + 2 * a * batch * q * d + batch * cachePerToken)
+      after = decodeMerge(label, count: count, heads: q, width: d)
     }
     ops.append(core)
+    if let after { ops.append(after) }
     ops.append(
       projection("\(label) o_proj", count: count, input: q * d, output: h))
     return ops

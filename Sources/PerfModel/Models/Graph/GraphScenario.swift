@@ -3,8 +3,13 @@
 public struct GraphScenario: Sendable, Hashable, Codable {
   /// Sequences processed together (per data-parallel replica).
   public var batch: Int
-  /// Prompt tokens per sequence (prefill).
+  /// Prompt tokens per sequence a prefill pass processes: the whole prompt,
+  /// one chunk of it, or what follows a reused prefix.
   public var promptTokens: Int
+  /// Tokens each sequence already holds in its cache when the prefill pass
+  /// starts (a reused prefix, or the chunks before this one); the pass's
+  /// tokens attend to these and to each other, causally.
+  public var cachedTokens: Int
   /// Cached tokens per sequence when a token is decoded.
   public var contextTokens: Int
   /// The split over devices (the graph is one tensor-parallel rank's work
@@ -18,6 +23,9 @@ public struct GraphScenario: Sendable, Hashable, Codable {
   public var activationDataType: DataType
   /// On-chip SRAM per compute unit, which sizes FlashAttention's tiles.
   public var sramBytes: Double
+  /// Devices joined by one scale-up fabric; a collective group spanning
+  /// more runs over the scale-out network (``CollectiveDemand``).
+  public var devicesPerNode: Int
 
   /// Creates a graph scenario.
   public init(
@@ -25,12 +33,15 @@ public struct GraphScenario: Sendable, Hashable, Codable {
     plan: ParallelPlan = ParallelPlan(),
     weightFormat: StorageFormat, cacheFormat: StorageFormat,
     activationDataType: DataType = .bf16,
-    sramBytes: Double
+    sramBytes: Double, cachedTokens: Int = 0, devicesPerNode: Int = .max
   ) {
     precondition(
-      batch > 0 && promptTokens > 0 && contextTokens > 0 && sramBytes > 0)
+      batch > 0 && promptTokens > 0 && contextTokens > 0 && sramBytes > 0
+        && cachedTokens >= 0 && devicesPerNode > 0)
     self.batch = batch
     self.promptTokens = promptTokens
+    self.cachedTokens = cachedTokens
+    self.devicesPerNode = devicesPerNode
     self.contextTokens = contextTokens
     self.plan = plan
     self.weightFormat = weightFormat
@@ -38,21 +49,28 @@ public struct GraphScenario: Sendable, Hashable, Codable {
     self.activationDataType = activationDataType
     self.sramBytes = sramBytes
   }
+
+  /// Whether a group of `ranks` with `stride` spans more than one node.
+  public func crossesNodes(ranks: Int, stride: Int) -> Bool {
+    ranks > 1 && ranks * stride > devicesPerNode
+  }
 }
 
 extension GraphScenario {
   /// The graph of serving `scenario`'s batch (per replica) with prompts of
   /// `promptTokens` that generate `outputTokens` each, on `device`'s SRAM
-  /// (64 KiB where the descriptor lists none).
+  /// (64 KiB where the descriptor lists none), in nodes of
+  /// `devicesPerNode`.
   public init(
     serving scenario: MemoryScenario, promptTokens: Int, outputTokens: Int,
-    on device: DeviceSpec
+    on device: DeviceSpec, devicesPerNode: Int = .max
   ) {
     self.init(
       batch: scenario.batchPerReplica, promptTokens: promptTokens,
       contextTokens: promptTokens + outputTokens, plan: scenario.plan,
       weightFormat: scenario.weightFormat, cacheFormat: scenario.cacheFormat,
       activationDataType: scenario.activationDataType,
-      sramBytes: device.sramBytesPerUnit ?? 65536)
+      sramBytes: device.sramBytesPerUnit ?? 65536,
+      devicesPerNode: devicesPerNode)
   }
 }

@@ -5,6 +5,9 @@ public struct Operator: Sendable, Hashable, Codable {
   public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
     case embedding, norm, projection, attention, mlp, router, experts
     case convolution, scan, linearAttention, lmHead, allReduce
+    /// A collective other than the tensor-parallel all-reduce: expert
+    /// dispatch and combine, Ulysses' head exchange, a pipeline hand-off.
+    case communication
   }
 
   /// A readable name (`layers 0–31 qkv_proj`).
@@ -19,14 +22,15 @@ public struct Operator: Sendable, Hashable, Codable {
   public var dataType: DataType
   /// Main-memory bytes one instance moves (reads plus writes).
   public var bytes: Double
-  /// Bytes one instance sends through an all-reduce across the
-  /// tensor-parallel group (0 for local operators).
-  public var allReduceBytes: Double
+  /// The collective one instance needs, if any. An operator with FLOPs or
+  /// bytes as well overlaps its collective with them (ring attention's
+  /// key/value passes); one without is a step of its own.
+  public var collective: CollectiveDemand?
 
   /// Creates an operator.
   public init(
     name: String, kind: Kind, count: Int = 1, flops: Double, dataType: DataType,
-    bytes: Double, allReduceBytes: Double = 0
+    bytes: Double, collective: CollectiveDemand? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -34,7 +38,13 @@ public struct Operator: Sendable, Hashable, Codable {
     self.flops = flops
     self.dataType = dataType
     self.bytes = bytes
-    self.allReduceBytes = allReduceBytes
+    self.collective = collective
+  }
+
+  /// Bytes one instance all-reduces (0 when its collective is another kind
+  /// or it has none).
+  public var allReduceBytes: Double {
+    collective?.kind == .allReduce ? collective?.bytes ?? 0 : 0
   }
 
   /// Arithmetic intensity, FLOPs per byte of main-memory traffic.

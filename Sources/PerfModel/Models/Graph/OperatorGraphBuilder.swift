@@ -6,7 +6,8 @@
 ///
 ///     projection  h_in → h_out:  FLOPs 2·T·h_in·h_out;  bytes weights + a·T·(h_in + h_out)
 ///     norm:                      FLOPs 4·T·h;           bytes 2·a·T·h
-///     prefill attention:         FLOPs 4·d·pairs·heads (causal pairs, window-capped);
+///     prefill attention:         FLOPs 4·d·pairs·heads (causal pairs over the cached
+///                                tokens and the pass's own, window-capped);
 ///                                bytes: FlashAttention-2 traffic for the SRAM (FlashAttentionIO)
 ///                                + the KV cache written
 ///     decode attention:          FLOPs 4·d·L·heads;     bytes: the KV cache read + Q, O
@@ -16,10 +17,33 @@
 ///     recurrent decode:          the state read and written once per token
 ///     all-reduce (TP > 1):       after the attention output and the MLP, T·h·a bytes
 ///
+/// Parallelism beyond tensor parallelism (``ParallelPlan``):
+///
+///     pipeline (pp > 1):     a send-recv of T·h·a bytes at each of the pp − 1 stage
+///                            boundaries
+///     context, prefill:      T = batch·⌈n/cp⌉ per rank; ring attention does 1/cp of the
+///                            pairs and of the FlashAttention traffic, overlapped with
+///                            cp − 1 passes of its key/value block (sendRecv);
+///                            Ulysses runs full-length attention on heads/cp after an
+///                            all-to-all of Q, K, V (a·T·(q + 2kv)·d per rank) and
+///                            before one of O (a·T·q·d), neither overlapped
+///     context, decode:       each rank reads L/cp of the cache; the partial outputs and
+///                            log-sum-exps (fp32) are all-gathered; the other operators
+///                            run on every rank
+///     expert (ep = tp):      each rank owns E/ep whole experts and takes its T/ep
+///                            tokens' k copies to their owners and back: two
+///                            all-to-alls of a·(T/ep)·k·h per rank; then an
+///                            all-gather of the T·h·a outputs puts every token back
+///                            on every rank, or, with shared experts (sharded by tp),
+///                            the all-reduce that also sums their partial outputs
+///
 /// Weights are counted as read once per pass: the rows a token touches
 /// are re-read from cache, not from main memory, within one pass.
 ///
 /// [Pope et al. 2022]: https://arxiv.org/abs/2211.05102
+/// [Liu et al. 2023, ring attention]: https://arxiv.org/abs/2310.01889
+/// [Jacobs et al. 2023, DeepSpeed-Ulysses]: https://arxiv.org/abs/2309.14509
+/// [Lepikhin et al. 2020, GShard]: https://arxiv.org/abs/2006.16668
 public enum OperatorGraphBuilder {
   /// The prefill graph: every sequence's whole prompt in one pass.
   public static func prefill(_ model: ModelArchitecture, _ s: GraphScenario)
@@ -43,12 +67,17 @@ struct Builder {
   let phase: OperatorGraph.Phase
 
   var tp: Int { scenario.plan.tensorParallel }
+  var cp: Int { scenario.plan.contextParallel }
+  /// New tokens per sequence this rank processes in the pass.
+  var sequenceTokens: Int {
+    phase == .prefill ? (scenario.promptTokens + cp - 1) / cp : 1
+  }
   var h: Double { Double(model.hiddenSize) }
   var a: Double { scenario.activationDataType.bytesPerElement }
   var type: DataType { scenario.activationDataType }
   /// Tokens in the pass.
   var tokens: Double {
-    Double(scenario.batch * (phase == .prefill ? scenario.promptTokens : 1))
+    Double(scenario.batch * sequenceTokens)
   }
 
   func weightBytes(_ elements: Double) -> Double {
@@ -78,7 +107,45 @@ struct Builder {
     return Operator(
       name: name, kind: .allReduce, count: count, flops: 0, dataType: type,
       bytes: 0,
-      allReduceBytes: a * tokens * h)
+      collective: CollectiveDemand(
+        .allReduce, bytes: a * tokens * h, ranks: tp,
+        crossesNodes: scenario.crossesNodes(ranks: tp, stride: 1)))
+  }
+
+  /// A step that only communicates.
+  func communication(
+    _ name: String, count: Int, _ kind: CollectiveModel.Kind, bytes: Double,
+    ranks: Int, stride: Int
+  ) -> Operator {
+    Operator(
+      name: name, kind: .communication, count: count, flops: 0, dataType: type,
+      bytes: 0,
+      collective: CollectiveDemand(
+        kind, bytes: bytes, ranks: ranks,
+        crossesNodes: scenario.crossesNodes(ranks: ranks, stride: stride)))
+  }
+
+  /// The pipeline's hand-offs: activations to the next stage at each of
+  /// the pp − 1 boundaries, split into those inside a node and across.
+  func pipelineHandOffs() -> [Operator] {
+    let pp = scenario.plan.pipelineParallel
+    guard pp > 1 else { return [] }
+    let block = tp * cp
+    let n = scenario.devicesPerNode
+    let across = (1..<pp).filter { ($0 * block) % n == 0 || block > n }.count
+    var ops: [Operator] = []
+    for (count, crosses) in [(pp - 1 - across, false), (across, true)]
+    where count > 0 {
+      ops.append(
+        Operator(
+          name: "pipeline hand-off\(crosses ? " (across nodes)" : "")",
+          kind: .communication, count: count, flops: 0, dataType: type,
+          bytes: 0,
+          collective: CollectiveDemand(
+            .sendRecv, bytes: a * tokens * h, ranks: 2,
+            crossesNodes: crosses)))
+    }
+    return ops
   }
 
   func build() -> OperatorGraph {
@@ -98,6 +165,7 @@ struct Builder {
       ops += layer(group.layer, count: group.count, label: label)
       first += group.count
     }
+    ops += pipelineHandOffs()
     ops.append(norm("final norm", count: 1))
     // The LM head runs on the last position of each sequence.
     let rows = Double(scenario.batch)
@@ -128,7 +196,17 @@ struct Builder {
     case .moe(let e):
       ops.append(norm("\(label) mlp norm", count: count))
       ops += experts(e, count: count, label: label)
-      if let reduce = allReduce("\(label) experts all-reduce", count: count) {
+      if scenario.plan.expertParallel > 1,
+        e.sharedExpert == nil || e.sharedExperts == 0
+      {
+        // Each rank holds its own tokens' outputs: gather them to all.
+        ops.append(
+          communication(
+            "\(label) experts all-gather", count: count, .allGather,
+            bytes: a * tokens * h, ranks: tp, stride: 1))
+      } else if let reduce = allReduce(
+        "\(label) experts all-reduce", count: count)
+      {
         ops.append(reduce)
       }
     }
@@ -150,21 +228,43 @@ struct Builder {
   {
     let n = Double(e.experts)
     let k = Double(e.expertsPerToken)
-    let i = Double(e.expert.intermediateSize / tp)
+    let ep = scenario.plan.expertParallel
+    // Expert parallelism keeps experts whole, E/ep of them per rank;
+    // otherwise every rank holds a 1/tp slice of every expert.
+    let i = Double(e.expert.intermediateSize / (ep > 1 ? 1 : tp))
     let perExpert = Double(e.expert.matrices) * h * i
-    // Distinct experts a pass touches when T tokens each pick k of E.
-    let touched = n * (1 - Foundationless.power(1 - k / n, tokens))
+    let owned = n / Double(ep)
+    // Tokens (copies) this rank's experts process: all of them on a slice
+    // each, or on average 1/ep of the T·k copies.
+    let copies = tokens * k / Double(ep)
+    // Distinct experts of the rank's own a pass touches when T tokens each
+    // pick k of E.
+    let touched = owned * (1 - Foundationless.power(1 - k / n, tokens))
+    let dispatch = a * tokens / Double(ep) * k * h
     var ops = [
       Operator(
         name: "\(label) router", kind: .router, count: count,
         flops: 2 * tokens * h * n,
-        dataType: type, bytes: weightBytes(h * n) + a * tokens * (h + n)),
+        dataType: type, bytes: weightBytes(h * n) + a * tokens * (h + n))
+    ]
+    if ep > 1 {
+      ops.append(
+        communication(
+          "\(label) expert dispatch (all-to-all)", count: count, .allToAll,
+          bytes: dispatch, ranks: ep, stride: 1))
+    }
+    ops.append(
       Operator(
         name: "\(label) experts (top-\(e.expertsPerToken) of \(e.experts))",
         kind: .experts,
-        count: count, flops: 2 * tokens * k * perExpert, dataType: type,
-        bytes: weightBytes(touched * perExpert) + a * tokens * k * (2 * h + i)),
-    ]
+        count: count, flops: 2 * copies * perExpert, dataType: type,
+        bytes: weightBytes(touched * perExpert) + a * copies * (2 * h + i)))
+    if ep > 1 {
+      ops.append(
+        communication(
+          "\(label) expert combine (all-to-all)", count: count, .allToAll,
+          bytes: dispatch, ranks: ep, stride: 1))
+    }
     if let shared = e.sharedExpert, e.sharedExperts > 0 {
       let si = Double(shared.intermediateSize / tp) * Double(e.sharedExperts)
       ops.append(

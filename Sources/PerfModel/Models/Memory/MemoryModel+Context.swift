@@ -16,9 +16,11 @@ extension MemoryModel {
         let room =
           stage.capacityBytes - stage.reserveBytes - stage.weightBytes
           - stage.workspaceBytes
-        let perRequest = model.cacheBytes(
-          context: Double(context), layers: stage.firstLayer..<stage.endLayer,
-          tensorParallel: tp, format: s.cacheFormat)
+        let perRequest =
+          model.cacheBytes(
+            context: Double(context), layers: stage.firstLayer..<stage.endLayer,
+            tensorParallel: tp, format: s.cacheFormat)
+          / Double(s.plan.contextParallel)
         return requests * perRequest <= room
       }
     }

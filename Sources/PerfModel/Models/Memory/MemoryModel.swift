@@ -7,7 +7,7 @@
 ///     workspace = workspace tokens · max layer activation width · act bytes
 ///                 + logit rows · ⌈V/tp⌉ · 4      (last stage only)
 ///     reserve   = reserve fraction · capacity
-///     cache(L)  = Σ_stage layers (KV per token · min(L, window) + state)
+///     cache(L)  = Σ_stage layers (KV per token · min(L, window) + state) / cp
 ///     max concurrency = ⌊(capacity − reserve − weights − workspace) / cache(L)⌋
 ///
 /// The whole deployment's concurrency is the binding stage's times the
@@ -37,20 +37,23 @@ public enum MemoryModel {
       let layers = model.stageLayers(stage, of: plan.pipelineParallel)
       let weights = stageWeightBytes(model, layers, stage: stage, scenario)
       let workspace = stageWorkspaceBytes(model, layers, stage: stage, scenario)
+      // Context parallelism splits each sequence's cache over its ranks.
+      let cp = Double(plan.contextParallel)
       var perToken = 0.0
       var state = 0.0
       model.forEachLayerGroup(in: layers) { count, layer in
         perToken +=
           Double(count)
           * layer.cacheBytesPerToken(
-            tensorParallel: tp, format: scenario.cacheFormat)
+            tensorParallel: tp, format: scenario.cacheFormat) / cp
         state +=
           Double(count)
           * layer.stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
       }
-      let perRequest = model.cacheBytes(
-        context: context, layers: layers, tensorParallel: tp,
-        format: scenario.cacheFormat)
+      let perRequest =
+        model.cacheBytes(
+          context: context, layers: layers, tensorParallel: tp,
+          format: scenario.cacheFormat) / cp
       let reserve = scenario.reserveFraction * capacity
       let room = capacity - reserve - weights - workspace
       let batchCache = Double(perReplica) * perRequest
@@ -96,8 +99,7 @@ public enum MemoryModel {
   static func check(_ model: ModelArchitecture, _ s: MemoryScenario)
     throws(PlanError)
   {
-    try model.checkTensorParallel(s.plan.tensorParallel)
-    try model.checkPipelineParallel(s.plan.pipelineParallel)
+    try model.checkPlan(s.plan)
     guard s.contextTokens >= 1 else {
       throw PlanError(
         .context, "context must be at least 1 token, got \(s.contextTokens)")

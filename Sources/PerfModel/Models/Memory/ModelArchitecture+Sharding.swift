@@ -17,6 +17,76 @@ extension ModelArchitecture {
     }
   }
 
+  /// Checks every degree of `plan` against the model: tensor and pipeline
+  /// parallelism as ``checkTensorParallel(_:)`` and
+  /// ``checkPipelineParallel(_:)``; context parallelism only over attention
+  /// layers (a recurrent state cannot be split by position), with Ulysses
+  /// needing the query heads of a rank to split `cp` ways; expert
+  /// parallelism 1 or the tensor-parallel degree, on a mixture-of-experts
+  /// model whose experts it divides.
+  ///
+  /// - Throws: ``PlanError`` naming the degree at fault and what would work.
+  public func checkPlan(_ plan: ParallelPlan) throws(PlanError) {
+    try checkTensorParallel(plan.tensorParallel)
+    try checkPipelineParallel(plan.pipelineParallel)
+    let tp = plan.tensorParallel
+    let cp = plan.contextParallel
+    for group in layerGroups {
+      if cp > 1 {
+        guard case .attention(let a) = group.layer.mixer else {
+          throw PlanError(
+            .contextParallel,
+            "context parallelism splits attention by position, but \(name) has recurrent (state-space or linear-attention) layers; use --cp 1"
+          )
+        }
+        if plan.contextStrategy == .ulysses, (a.queryHeads / tp) % cp != 0 {
+          throw PlanError(
+            .contextParallel,
+            "Ulysses needs the \(a.queryHeads / tp) query heads of a tensor-parallel rank to split over --cp \(cp); use a divisor of \(a.queryHeads / tp), or the ring strategy"
+          )
+        }
+        let kv = Shard.perRank(a.kvHeads, tp) ?? a.kvHeads
+        if plan.contextStrategy == .ulysses, a.latent == nil,
+          kv % cp != 0 && cp % kv != 0
+        {
+          throw PlanError(
+            .contextParallel,
+            "Ulysses splits (or replicates) the \(kv) KV heads of a tensor-parallel rank over --cp \(cp), which neither divides nor is a multiple of them; use the ring strategy"
+          )
+        }
+      }
+      if plan.expertParallel > 1 {
+        guard case .moe(let e) = group.layer.feedForward else { continue }
+        guard e.experts % plan.expertParallel == 0 else {
+          throw PlanError(
+            .expertParallel,
+            "expert-parallel degree \(plan.expertParallel) does not divide the \(e.experts) experts of \(name); use one of \(Shard.divisors(e.experts).filter { $0 <= tp }.map(String.init).joined(separator: ", "))"
+          )
+        }
+      }
+    }
+    if plan.expertParallel > 1 {
+      guard plan.expertParallel == tp else {
+        throw PlanError(
+          .expertParallel,
+          "expert parallelism runs over the tensor-parallel group: --ep must be 1 or equal --tp (\(tp)), got \(plan.expertParallel)"
+        )
+      }
+      let moe = layerGroups.contains {
+        if case .moe = $0.layer.feedForward {
+          return true
+        } else {
+          return false
+        }
+      }
+      guard moe else {
+        throw PlanError(
+          .expertParallel,
+          "\(name) has no mixture-of-experts layers to split; use --ep 1")
+      }
+    }
+  }
+
   /// Checks that `pp` pipeline stages each get at least one layer.
   ///
   /// - Throws: ``PlanError`` when `pp` is below 1 or above the layer count.

@@ -1,29 +1,32 @@
 /// Time of one operator on one device: the slowest of its compute, its
 /// main-memory traffic and its collective, plus a launch overhead.
 ///
-/// Collectives are all-reduces over the tensor-parallel group, costed by
-/// the α-β model of Thakur et al. for a ring and a double binary tree.
+/// Collectives are costed by the α-β model of Thakur et al.
+/// (``CollectiveModel``); an all-reduce takes the faster of a ring and a
+/// double binary tree:
 ///
 ///     compute = FLOPs / (peak(type) · e_compute)
 ///     memory  = bytes / (bandwidth · e_memory)
 ///     ring    = 2(p − 1)·α + 2(p − 1)/p · payload / B
 ///     tree    = 2⌈log₂ p⌉·α + 2 · payload / B        (double binary tree, pipelined)
-///     link    = min(ring, tree),  B = link bandwidth · e_link   (NCCL picks the faster)
+///     link    = repeats · min(ring, tree),  B = link bandwidth · e_link
 ///     time    = max(compute, memory, link) + launch
 ///
-/// The limiter is whichever term is largest. No overlap between operators
-/// is assumed.
+/// The link is the scale-up fabric (NVLink) for a group inside one node
+/// and the device's scale-out NIC for one that crosses nodes
+/// (``CollectiveDemand/crossesNodes``). The limiter is whichever term is
+/// largest: an operator's own collective overlaps its compute (ring
+/// attention), while operators run one after another, with no overlap.
 ///
 /// [Williams et al. 2009]: https://doi.org/10.1145/1498765.1498785
 /// [Thakur et al. 2005]: https://doi.org/10.1177/1094342005051521
 public enum RooflineModel {
-  /// Time of `op` on `device` among `tensorParallel` ranks.
+  /// Time of `op` on `device`.
   ///
   /// - Throws: ``PlanError`` when the device has no peak for the
   ///   operator's data type.
   public static func time(
-    _ op: Operator, on device: DeviceSpec, tensorParallel tp: Int,
-    efficiency e: EfficiencyFactors
+    _ op: Operator, on device: DeviceSpec, efficiency e: EfficiencyFactors
   ) throws(PlanError) -> OperatorTime {
     var compute = 0.0
     if op.flops > 0 {
@@ -37,18 +40,8 @@ public enum RooflineModel {
     }
     let memory =
       op.bytes / (device.mainMemory.bandwidthBytesPerSecond * e.memory)
-    var link = 0.0
-    if op.allReduceBytes > 0 && tp > 1 {
-      let bandwidth =
-        device.interconnect.scaleUp?.bandwidthBytesPerSecondPerDirection
-        ?? device.interconnect.hostLink?.bandwidthBytesPerSecondPerDirection
-        ?? 1e9
-      let alpha =
-        device.interconnect.scaleUp?.latencySeconds ?? e.linkLatencySeconds
-      link = CollectiveModel.allReduceSeconds(
-        bytes: op.allReduceBytes, ranks: tp, alpha: alpha,
-        bandwidth: bandwidth * e.link)
-    }
+    let link =
+      op.collective.map { linkSeconds($0, on: device, efficiency: e) } ?? 0
     let slowest = max(compute, memory, link)
     let limiter: Limiter
     if slowest == 0 {
@@ -64,6 +57,33 @@ public enum RooflineModel {
       seconds: slowest + e.launchSeconds, computeSeconds: compute,
       memorySeconds: memory,
       linkSeconds: link, limiter: e.launchSeconds > slowest ? .launch : limiter)
+  }
+
+  /// Seconds of `demand` on the link it runs over: the scale-up fabric
+  /// inside a node, the scale-out NIC across nodes (each falling back to
+  /// the other, then the host link, then 1 GB/s where a descriptor lists
+  /// none).
+  public static func linkSeconds(
+    _ demand: CollectiveDemand, on device: DeviceSpec,
+    efficiency e: EfficiencyFactors
+  ) -> Double {
+    guard demand.ranks > 1, demand.bytes > 0 else { return 0 }
+    let links = device.interconnect
+    let link =
+      (demand.crossesNodes
+        ? links.scaleOut ?? links.scaleUp : links.scaleUp ?? links.scaleOut)
+      ?? links.hostLink
+    let bandwidth = (link?.bandwidthBytesPerSecondPerDirection ?? 1e9) * e.link
+    let alpha = link?.latencySeconds ?? e.linkLatencySeconds
+    let once =
+      demand.kind == .allReduce
+      ? CollectiveModel.allReduceSeconds(
+        bytes: demand.bytes, ranks: demand.ranks, alpha: alpha,
+        bandwidth: bandwidth)
+      : CollectiveModel.seconds(
+        demand.kind, bytes: demand.bytes, ranks: demand.ranks, alpha: alpha,
+        bandwidth: bandwidth)
+    return Double(demand.repeats) * once
   }
 }
 
