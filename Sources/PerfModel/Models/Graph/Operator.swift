@@ -22,7 +22,9 @@ public struct Operator: Sendable, Hashable, Codable {
   public var dataType: DataType
   /// Main-memory bytes one instance moves (reads plus writes).
   public var bytes: Double
-  /// The collective one instance needs, if any. An operator with FLOPs or
+  /// The collective one instance needs, if any.
+  ///
+  /// An operator with FLOPs or
   /// bytes as well overlaps its collective with them (ring attention's
   /// key/value passes); one without is a step of its own.
   public var collective: CollectiveDemand?
