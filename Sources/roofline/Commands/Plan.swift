@@ -10,10 +10,12 @@ extension RooflineCommand {
       abstract:
         "Search devices, counts and batches for the cheapest deployment meeting SLAs.",
       discussion: """
-        Tries every device with an on-demand price (or --devices-of), 1, 2, 4 and 8 of
-        them as tensor parallelism, and batches from 1 to 256; keeps those that fit in
-        memory at the final context and meet --ttft-ms and --tpot-ms; prints the cheapest
-        per million output tokens and the Pareto front of cost against TPOT.
+        Tries every device with an on-demand price (or --devices-of), --device-counts of
+        them split as tensor parallelism inside each of --pp-degrees pipeline stages
+        (min(pp, batch) micro-batches), and batches from 1 to 256; keeps those that fit
+        in memory at the final context and meet --ttft-ms and --tpot-ms; prints the
+        cheapest per million output tokens and the Pareto front of cost against TPOT.
+        Devices are taken as one scale-up domain.
         """)
 
     @Option(
@@ -55,6 +57,14 @@ extension RooflineCommand {
       name: .customLong("weight-dtype"),
       help: "Weight type (default: checkpoint's).")
     var weightDataType: DataType?
+    @Option(
+      name: .customLong("device-counts"),
+      help: "Comma-separated device counts to try (default 1,2,4,8).")
+    var deviceCounts = "1,2,4,8"
+    @Option(
+      name: .customLong("pp-degrees"),
+      help: "Comma-separated pipeline degrees to try (default 1,2,4).")
+    var pipelineDegrees = "1,2,4"
     @Flag(help: "No progress on standard error.") var quiet = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
@@ -69,6 +79,8 @@ extension RooflineCommand {
       where (value ?? 1) < 1 {
         throw ValidationError("\(flag) must be at least 1")
       }
+      _ = try Sweep.integers(deviceCounts, "--device-counts")
+      _ = try Sweep.integers(pipelineDegrees, "--pp-degrees")
     }
 
     func run() throws {
@@ -94,7 +106,9 @@ extension RooflineCommand {
         promptTokens: promptTokens ?? preset?.promptTokens ?? 1024,
         outputTokens: outputTokens ?? preset?.outputTokens ?? 256,
         ttftSeconds: ttftMilliseconds / 1000,
-        tpotSeconds: tpotMilliseconds / 1000)
+        tpotSeconds: tpotMilliseconds / 1000,
+        deviceCounts: try Sweep.integers(deviceCounts, "--device-counts"),
+        pipelineDegrees: try Sweep.integers(pipelineDegrees, "--pp-degrees"))
       let weights =
         weightDataType ?? preset?.weightDataType ?? model
         .quantizedWeightDataType
@@ -110,14 +124,17 @@ extension RooflineCommand {
         )
       }
       var table = ReportTable(columns: [
-        "device", "devices", "batch", "ttft_seconds", "tpot_seconds",
+        "device", "devices", "tp", "pp", "batch", "ttft_seconds",
+        "tpot_seconds",
         "output_tokens_per_second",
         "usd_per_hour", "usd_per_million_output_tokens",
         "usd_per_million_input_tokens",
       ])
       for candidate in result.pareto {
         table.append([
-          candidate.device, String(candidate.devices), String(candidate.batch),
+          candidate.device, String(candidate.devices),
+          String(candidate.tensorParallel), String(candidate.pipelineParallel),
+          String(candidate.batch),
           String(format: "%.4f", candidate.ttftSeconds),
           String(format: "%.5f", candidate.tpotSeconds),
           String(format: "%.1f", candidate.outputTokensPerSecond),
@@ -128,7 +145,7 @@ extension RooflineCommand {
       }
       try output.emit(
         table: {
-          "cheapest: \(best.devices) × \(best.device), batch \(best.batch): "
+          "cheapest: \(best.devices) × \(best.device) (TP \(best.tensorParallel), PP \(best.pipelineParallel)), batch \(best.batch): "
             + String(
               format: "$%.3f per 1M output tokens, TTFT %.0f ms, TPOT %.1f ms",
               best.cost.usdPerMillionOutputTokens, best.ttftSeconds * 1000,

@@ -1,13 +1,18 @@
-/// Searches device type × device count (as tensor parallelism) × batch for
-/// the cheapest deployment that meets TTFT and TPOT targets and fits in
-/// memory, and the Pareto front of cost against TPOT.
+/// Searches device type × device count × split (tensor parallelism inside
+/// each of `pp` pipeline stages, `min(pp, batch)` micro-batches) × batch
+/// for the cheapest deployment that meets TTFT and TPOT targets and fits
+/// in memory, and the Pareto front of cost against TPOT.
 public enum DeploymentPlanner {
   /// One configuration tried.
   public struct Candidate: Sendable, Hashable, Codable {
     /// The device's catalogue name.
     public var device: String
-    /// Devices, all tensor-parallel.
+    /// Devices: tensor-parallel × pipeline-parallel.
     public var devices: Int
+    /// Tensor-parallel degree.
+    public var tensorParallel: Int = 1
+    /// Pipeline stages.
+    public var pipelineParallel: Int = 1
     /// Concurrent sequences.
     public var batch: Int
     /// Time to first token, seconds.
@@ -45,14 +50,21 @@ public enum DeploymentPlanner {
     public var deviceCounts: [Int]
     /// Batches to try.
     public var batches: [Int]
+    /// Pipeline degrees to try (each dividing the device count).
+    public var pipelineDegrees: [Int]
+    /// Devices one scale-up fabric joins.
+    public var devicesPerNode: Int
 
     /// Creates a request.
     public init(
       promptTokens: Int, outputTokens: Int, ttftSeconds: Double,
       tpotSeconds: Double,
       deviceCounts: [Int] = [1, 2, 4, 8],
-      batches: [Int] = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+      batches: [Int] = [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      pipelineDegrees: [Int] = [1, 2, 4], devicesPerNode: Int = .max
     ) {
+      self.pipelineDegrees = pipelineDegrees
+      self.devicesPerNode = devicesPerNode
       self.promptTokens = promptTokens
       self.outputTokens = outputTokens
       self.ttftSeconds = ttftSeconds
@@ -79,50 +91,63 @@ public enum DeploymentPlanner {
         device.compute.peakFLOPsPerSecond(activationType) != nil
       else { continue }
       for count in r.deviceCounts {
-        guard (try? model.checkTensorParallel(count)) != nil else { continue }
-        for batch in r.batches {
-          let plan = ParallelPlan(tensorParallel: count)
-          let memory = MemoryScenario(
-            contextTokens: r.promptTokens + r.outputTokens, batch: batch,
-            weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
-            activationDataType: activationType, plan: plan,
-            allowBeyondModelContext: true)
-          guard let fit = try? MemoryModel.estimate(model, on: device, memory),
-            fit.fits
-          else {
-            break  // larger batches will not fit either
-          }
-          anyFits = true
-          let graph = GraphScenario(
-            batch: batch, promptTokens: r.promptTokens,
-            contextTokens: r.promptTokens + r.outputTokens, plan: plan,
-            weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
-            activationDataType: activationType,
-            sramBytes: device.sramBytesPerUnit ?? 65536)
-          guard
-            let p = try? ServingPrediction.predict(
-              model, on: device, graph, outputTokens: r.outputTokens,
-              efficiency: efficiency)
+        for pp in r.pipelineDegrees where count % pp == 0 {
+          let tp = count / pp
+          guard (try? model.checkTensorParallel(tp)) != nil,
+            (try? model.checkPipelineParallel(pp)) != nil
           else { continue }
-          let name = "\(count) × \(device.name), batch \(batch)"
-          if bestTTFT == nil || p.ttftSeconds < (bestTTFT?.0 ?? .infinity) {
-            bestTTFT = (p.ttftSeconds, name)
+          for batch in r.batches {
+            let plan = ParallelPlan(
+              tensorParallel: tp, pipelineParallel: pp,
+              microBatches: min(pp, batch))
+            let memory = MemoryScenario(
+              contextTokens: r.promptTokens + r.outputTokens, batch: batch,
+              weightFormat: .weights(weightType),
+              cacheFormat: .cache(cacheType),
+              activationDataType: activationType, plan: plan,
+              allowBeyondModelContext: true)
+            guard
+              let fit = try? MemoryModel.estimate(model, on: device, memory),
+              fit.fits
+            else {
+              break  // larger batches will not fit either
+            }
+            anyFits = true
+            let graph = GraphScenario(
+              batch: batch, promptTokens: r.promptTokens,
+              contextTokens: r.promptTokens + r.outputTokens, plan: plan,
+              weightFormat: .weights(weightType),
+              cacheFormat: .cache(cacheType),
+              activationDataType: activationType,
+              sramBytes: device.sramBytesPerUnit ?? 65536,
+              devicesPerNode: r.devicesPerNode)
+            guard
+              let p = try? ServingPrediction.predict(
+                model, on: device, graph, outputTokens: r.outputTokens,
+                efficiency: efficiency)
+            else { continue }
+            let name =
+              "\(count) × \(device.name) (TP \(tp), PP \(pp)), batch \(batch)"
+            if bestTTFT == nil || p.ttftSeconds < (bestTTFT?.0 ?? .infinity) {
+              bestTTFT = (p.ttftSeconds, name)
+            }
+            if bestTPOT == nil || p.tpotSeconds < (bestTPOT?.0 ?? .infinity) {
+              bestTPOT = (p.tpotSeconds, name)
+            }
+            guard p.ttftSeconds <= r.ttftSeconds, p.tpotSeconds <= r.tpotSeconds
+            else { continue }
+            feasible.append(
+              Candidate(
+                device: device.name, devices: count, tensorParallel: tp,
+                pipelineParallel: pp, batch: batch,
+                ttftSeconds: p.ttftSeconds,
+                tpotSeconds: p.tpotSeconds,
+                outputTokensPerSecond: p.outputTokensPerSecond,
+                cost: DeploymentCost(
+                  p, promptTokens: r.promptTokens, devices: count,
+                  usdPerDeviceHour: price.usdPerHour)
+              ))
           }
-          if bestTPOT == nil || p.tpotSeconds < (bestTPOT?.0 ?? .infinity) {
-            bestTPOT = (p.tpotSeconds, name)
-          }
-          guard p.ttftSeconds <= r.ttftSeconds, p.tpotSeconds <= r.tpotSeconds
-          else { continue }
-          feasible.append(
-            Candidate(
-              device: device.name, devices: count, batch: batch,
-              ttftSeconds: p.ttftSeconds,
-              tpotSeconds: p.tpotSeconds,
-              outputTokensPerSecond: p.outputTokensPerSecond,
-              cost: DeploymentCost(
-                p, promptTokens: r.promptTokens, devices: count,
-                usdPerDeviceHour: price.usdPerHour)
-            ))
         }
       }
     }
