@@ -35,11 +35,72 @@ struct PredictCommandTests {
         "--compute-efficiency must be in (0, 1]"
       ),
       (["--model", "falcon-7b", "--tp", "2"], "use one of 1, 71"),
+      (["--model", "mamba-2.8b", "--cp", "2"], "--cp: context parallelism"),
+      (
+        ["--model", "llama-3-8b", "--cp", "3", "--cp-strategy", "ulysses"],
+        "--cp: Ulysses needs the 32 query heads"
+      ),
+      (
+        ["--model", "mixtral-8x7b", "--tp", "8", "--ep", "4"],
+        "--ep: expert parallelism runs over the tensor-parallel group"
+      ),
+      (["--micro-batches", "4", "--batch", "2"], "--micro-batches: 4"),
+      (
+        ["--prompt-tokens", "1000", "--cached-prefix-tokens", "1000"],
+        "--cached-prefix-tokens: a reused prefix of 1000 tokens"
+      ),
+      (["--chunk-tokens", "0"], "--chunk-tokens must be at least 1"),
+      (["--cp-strategy", "tree"], "--cp-strategy"),
     ])
   func badInput(arguments: [String], message: String) throws {
     let r = try CommandRunner.run(["predict"] + arguments)
     #expect(r.status != 0)
     #expect(r.error.contains(message), "stderr: \(r.error)")
+  }
+}
+
+@Suite("roofline predict's parallelism, run as a binary")
+struct PredictParallelismTests {
+  @Test("a pipeline prints its bubbles; GPipe's (pp − 1)/(m + pp − 1) = 20%")
+  func pipeline() throws {
+    let r = try CommandRunner.run([
+      "predict", "--model", "llama-3-70b", "--hardware", "dgx-h100", "--tp",
+      "4", "--pp", "2", "--micro-batches", "4", "--batch", "16",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    #expect(r.output.contains("PP 2"))
+    #expect(r.output.contains("20.0%, 0.0%"))
+    #expect(r.output.contains("context switch (swap out + in)"))
+  }
+
+  @Test("CSV names each operator's collective: ring passes, all-to-alls")
+  func collectives() throws {
+    let ring = try CommandRunner.run([
+      "predict", "--model", "llama-3-8b", "--hardware", "dgx-h100", "--tp",
+      "1", "--cp", "8", "--ops", "--format", "csv",
+    ])
+    #expect(ring.status == 0, "stderr: \(ring.error)")
+    #expect(ring.output.contains("\"send-recv\""))
+    #expect(ring.output.contains("attention merge (context-parallel)"))
+    let experts = try CommandRunner.run([
+      "predict", "--model", "mixtral-8x7b", "--hardware", "dgx-h100", "--ep",
+      "8", "--ops", "--format", "csv",
+    ])
+    #expect(experts.status == 0, "stderr: \(experts.error)")
+    #expect(experts.output.contains("expert dispatch (all-to-all)"))
+    #expect(experts.output.contains("\"all-to-all\""))
+  }
+
+  @Test("a reused prefix shortens TTFT and says by how much")
+  func prefix() throws {
+    let r = try CommandRunner.run([
+      "predict", "--prompt-tokens", "4096", "--output-tokens", "64",
+      "--cached-prefix-tokens", "3072", "--prefix-on", "host",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    #expect(r.output.contains("3072 tokens"))
+    #expect(r.output.contains("to load from host"))
+    #expect(r.output.contains("TTFT without reuse"))
   }
 }
 
@@ -53,7 +114,8 @@ struct PlanCommandTests {
       "--devices-of", "h100-sxm,a100-sxm-80gb", "--format", "csv",
     ])
     #expect(r.status == 0, "stderr: \(r.error)")
-    #expect(r.line(0).hasPrefix("\"device\",\"devices\",\"batch\""))
+    #expect(
+      r.line(0).hasPrefix("\"device\",\"devices\",\"tp\",\"pp\",\"batch\""))
     #expect(r.output.split(separator: "\n").count >= 2)
   }
 
