@@ -40,12 +40,10 @@ public enum FlashAttentionIO {
     var perInstance = IOTraffic()
     switch order {
     case .queryOuter:
-      var kv = 0.0
-      RowBlocks.forEach(shape, rowBlock: tiling.rowBlock) { _, keys in
-        kv +=
-          2 * Double(loadedKeys(keys, tiling.columnBlock, shape.keyLength)) * d
-      }
-      perInstance = IOTraffic(readBytes: rows * d + kv, writeBytes: rows * d)
+      let keys = RowBlocks.loadedKeySum(
+        shape, rowBlock: tiling.rowBlock, columnBlock: tiling.columnBlock)
+      perInstance = IOTraffic(
+        readBytes: rows * d + 2 * Double(keys) * d, writeBytes: rows * d)
     case .kvOuter:
       var maxKeys = 0
       var rowVisits = 0.0
