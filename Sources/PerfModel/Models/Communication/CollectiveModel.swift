@@ -66,6 +66,21 @@ public enum CollectiveModel {
       bandwidth: link.bandwidthBytesPerSecondPerDirection * efficiency.link)
   }
 
+  /// Latency steps and wire bytes of a pipelined double binary tree
+  /// all-reduce of `bytes` among `ranks`: `2⌈log₂ p⌉` steps, `2·n` bytes.
+  public static func treeTerms(bytes: Double, ranks: Int)
+    -> (steps: Double, wireBytes: Double)
+  {
+    guard ranks > 1 else { return (0, 0) }
+    var steps = 0.0
+    var span = 1
+    while span < ranks {
+      span *= 2
+      steps += 1
+    }
+    return (2 * steps, 2 * bytes)
+  }
+
   /// The all-reduce the operator graph charges: the faster of the ring and
   /// the double binary tree.
   public static func allReduceSeconds(
@@ -75,12 +90,7 @@ public enum CollectiveModel {
     let ring = seconds(
       .allReduce, bytes: bytes, ranks: ranks, alpha: alpha,
       bandwidth: bandwidth)
-    var steps = 0.0
-    var span = 1
-    while span < ranks {
-      span *= 2
-      steps += 1
-    }
-    return min(ring, 2 * steps * alpha + 2 * bytes / bandwidth)
+    let tree = treeTerms(bytes: bytes, ranks: ranks)
+    return min(ring, tree.steps * alpha + tree.wireBytes / bandwidth)
   }
 }

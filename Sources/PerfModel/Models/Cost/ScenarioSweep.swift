@@ -17,6 +17,12 @@ public struct SweepPoint: Sendable, Hashable, Codable {
 }
 
 /// Evaluates a model over a grid of contexts, batches and device counts.
+///
+/// Per device count and context the prefill and decode graphs (of the
+/// model with its repeated layers folded, ``ModelArchitecture/repeatedLayersFolded``)
+/// are built at batches 1 and 2 and lowered to ``CompiledPhase``s, and memory is
+/// sized once (the room a request's cache may take does not depend on the
+/// batch); each batch then costs a pass over the operators' affine terms.
 public enum ScenarioSweep {
   /// The points of the grid, skipping device counts the model cannot split
   /// over; contexts past the model's limit are evaluated as asked.
@@ -26,38 +32,49 @@ public enum ScenarioSweep {
     deviceCounts: [Int], weightType: DataType, cacheType: DataType,
     activationType: DataType = .bf16, efficiency: EfficiencyFactors
   ) throws(PlanError) -> [SweepPoint] {
+    let folded = model.repeatedLayersFolded
     var points: [SweepPoint] = []
+    points.reserveCapacity(deviceCounts.count * contexts.count * batches.count)
     for count in deviceCounts {
       guard (try? model.checkTensorParallel(count)) != nil else { continue }
       let plan = ParallelPlan(tensorParallel: count)
       for context in contexts {
-        for batch in batches {
-          let memory = try MemoryModel.estimate(
-            model, on: device,
-            MemoryScenario(
-              contextTokens: context, batch: batch,
-              weightFormat: .weights(weightType),
-              cacheFormat: .cache(cacheType),
-              activationDataType: activationType,
-              plan: plan, allowBeyondModelContext: true))
-          let graph = GraphScenario(
+        let memory = try MemoryModel.estimate(
+          model, on: device,
+          MemoryScenario(
+            contextTokens: context, batch: 1,
+            weightFormat: .weights(weightType),
+            cacheFormat: .cache(cacheType),
+            activationDataType: activationType,
+            plan: plan, allowBeyondModelContext: true))
+        func graph(_ batch: Int) -> GraphScenario {
+          GraphScenario(
             batch: batch, promptTokens: context, contextTokens: context,
             plan: plan,
             weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
             activationDataType: activationType,
             sramBytes: device.sramBytesPerUnit ?? 65536)
-          let prefill = try PhasePrediction.predict(
-            OperatorGraphBuilder.prefill(model, graph), on: device,
-            efficiency: efficiency)
-          let decode = try PhasePrediction.predict(
-            OperatorGraphBuilder.decode(model, graph), on: device,
-            efficiency: efficiency)
+        }
+        let prefill = try CompiledPhase(
+          one: OperatorGraphBuilder.prefill(folded, graph(1)),
+          two: OperatorGraphBuilder.prefill(folded, graph(2)), on: device,
+          efficiency: efficiency)
+        let decode = try CompiledPhase(
+          one: OperatorGraphBuilder.decode(folded, graph(1)),
+          two: OperatorGraphBuilder.decode(folded, graph(2)), on: device,
+          efficiency: efficiency)
+        for batch in batches {
+          let fits = memory.stages.allSatisfy {
+            $0.freeBytes + $0.batchCacheBytes
+              >= Double(batch) * $0.cacheBytesPerRequest
+          }
           points.append(
             SweepPoint(
               devices: count, batch: batch, contextTokens: context,
-              ttftSeconds: prefill.seconds, tpotSeconds: decode.seconds,
+              ttftSeconds: prefill.seconds(batch: batch),
+              tpotSeconds: decode.seconds(batch: batch),
               maxConcurrentRequests: memory.maxConcurrentRequests,
-              fits: memory.fits))
+              fits: fits))
         }
       }
     }

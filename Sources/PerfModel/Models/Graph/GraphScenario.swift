@@ -74,3 +74,26 @@ extension GraphScenario {
       devicesPerNode: devicesPerNode)
   }
 }
+
+extension ModelArchitecture {
+  /// The model with every kind of layer in one group, counts summed, in
+  /// order of first appearance: a hybrid's interleaved pattern (Jamba's
+  /// attention every eighth layer, MoE every second) becomes a few groups.
+  ///
+  /// A phase graph's time sums its operators, so it is the same for the
+  /// folded model; only the layer labels (and so pipeline stages, which
+  /// take consecutive layers) differ. Sweeps build folded graphs.
+  public var repeatedLayersFolded: ModelArchitecture {
+    var order: [LayerSpec] = []
+    var counts: [LayerSpec: Int] = [:]
+    for group in layerGroups {
+      if counts[group.layer] == nil { order.append(group.layer) }
+      counts[group.layer, default: 0] += group.count
+    }
+    var folded = self
+    folded.layerGroups = order.map {
+      LayerGroup(count: counts[$0] ?? 0, layer: $0)
+    }
+    return folded
+  }
+}

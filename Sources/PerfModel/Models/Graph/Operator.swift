@@ -28,12 +28,17 @@ public struct Operator: Sendable, Hashable, Codable {
   /// bytes as well overlaps its collective with them (ring attention's
   /// key/value passes); one without is a step of its own.
   public var collective: CollectiveDemand?
+  /// For routed experts: which experts the pass touches, whose weights are
+  /// part of ``bytes``.
+  public var routing: ExpertRouting?
 
   /// Creates an operator.
   public init(
     name: String, kind: Kind, count: Int = 1, flops: Double, dataType: DataType,
-    bytes: Double, collective: CollectiveDemand? = nil
+    bytes: Double, collective: CollectiveDemand? = nil,
+    routing: ExpertRouting? = nil
   ) {
+    self.routing = routing
     self.name = name
     self.kind = kind
     self.count = count
@@ -51,6 +56,49 @@ public struct Operator: Sendable, Hashable, Codable {
 
   /// Arithmetic intensity, FLOPs per byte of main-memory traffic.
   public var intensity: Double { bytes > 0 ? flops / bytes : .infinity }
+}
+
+/// The expert weights a pass of routed tokens reads on one rank.
+///
+/// When `T` tokens each pick `k` of `E` experts uniformly, an expert is
+/// untouched with probability `(1 − k/E)^T`, so a rank holding `E_r` of them
+/// reads on average
+///
+///     touched = E_r · (1 − (1 − k/E)^T)
+///
+/// experts' weights: one token reads `k·E_r/E`, a large batch all `E_r`.
+public struct ExpertRouting: Sendable, Hashable, Codable {
+  /// Experts this rank holds.
+  public var ownedExperts: Double
+  /// Routed experts in the layer (E).
+  public var experts: Double
+  /// Experts each token picks (k).
+  public var expertsPerToken: Double
+  /// Tokens routed in the pass (T).
+  public var tokens: Double
+  /// Weight bytes of one expert on this rank.
+  public var weightBytesPerExpert: Double
+
+  /// Creates a routing description.
+  public init(
+    ownedExperts: Double, experts: Double, expertsPerToken: Double,
+    tokens: Double, weightBytesPerExpert: Double
+  ) {
+    self.ownedExperts = ownedExperts
+    self.experts = experts
+    self.expertsPerToken = expertsPerToken
+    self.tokens = tokens
+    self.weightBytesPerExpert = weightBytesPerExpert
+  }
+
+  /// Experts of this rank the pass touches, on average.
+  public var touchedExperts: Double {
+    ownedExperts
+      * (1 - Foundationless.power(1 - expertsPerToken / experts, tokens))
+  }
+
+  /// Weight bytes the pass reads.
+  public var weightBytes: Double { touchedExperts * weightBytesPerExpert }
 }
 
 /// The operators of one phase of serving, on one device.

@@ -237,9 +237,9 @@ struct Builder {
     // Tokens (copies) this rank's experts process: all of them on a slice
     // each, or on average 1/ep of the T·k copies.
     let copies = tokens * k / Double(ep)
-    // Distinct experts of the rank's own a pass touches when T tokens each
-    // pick k of E.
-    let touched = owned * (1 - Foundationless.power(1 - k / n, tokens))
+    let routing = ExpertRouting(
+      ownedExperts: owned, experts: n, expertsPerToken: k, tokens: tokens,
+      weightBytesPerExpert: weightBytes(perExpert))
     let dispatch = a * tokens / Double(ep) * k * h
     var ops = [
       Operator(
@@ -258,7 +258,8 @@ struct Builder {
         name: "\(label) experts (top-\(e.expertsPerToken) of \(e.experts))",
         kind: .experts,
         count: count, flops: 2 * copies * perExpert, dataType: type,
-        bytes: weightBytes(touched * perExpert) + a * copies * (2 * h + i)))
+        bytes: routing.weightBytes + a * copies * (2 * h + i),
+        routing: routing))
     if ep > 1 {
       ops.append(
         communication(

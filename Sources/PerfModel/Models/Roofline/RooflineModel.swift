@@ -68,13 +68,32 @@ public enum RooflineModel {
     efficiency e: EfficiencyFactors
   ) -> Double {
     guard demand.ranks > 1, demand.bytes > 0 else { return 0 }
+    let (alpha, bandwidth) = link(demand, on: device, efficiency: e)
+    return linkSeconds(demand, alpha: alpha, bandwidth: bandwidth)
+  }
+
+  /// Per-step latency and bandwidth (at `e`'s link fraction) of the link
+  /// `demand` runs over.
+  static func link(
+    _ demand: CollectiveDemand, on device: DeviceSpec,
+    efficiency e: EfficiencyFactors
+  ) -> (alpha: Double, bandwidth: Double) {
     let links = device.interconnect
     let link =
       (demand.crossesNodes
         ? links.scaleOut ?? links.scaleUp : links.scaleUp ?? links.scaleOut)
       ?? links.hostLink
-    let bandwidth = (link?.bandwidthBytesPerSecondPerDirection ?? 1e9) * e.link
-    let alpha = link?.latencySeconds ?? e.linkLatencySeconds
+    return (
+      link?.latencySeconds ?? e.linkLatencySeconds,
+      (link?.bandwidthBytesPerSecondPerDirection ?? 1e9) * e.link
+    )
+  }
+
+  /// Seconds of `demand` with per-step latency `alpha` and `bandwidth`.
+  static func linkSeconds(
+    _ demand: CollectiveDemand, alpha: Double, bandwidth: Double
+  ) -> Double {
+    guard demand.ranks > 1, demand.bytes > 0 else { return 0 }
     let once =
       demand.kind == .allReduce
       ? CollectiveModel.allReduceSeconds(
