@@ -72,7 +72,7 @@ public struct MemoryReport: Sendable, Encodable {
     let p = s.plan
     let b = HumanUnits.bytes
     var out =
-      "\(model) on \(hardware) — \(p.devices) × \(device) (TP \(p.tensorParallel), PP \(p.pipelineParallel), DP \(p.dataParallel))\n"
+      "\(model) on \(hardware) — \(p.devices) × \(device) (TP \(p.tensorParallel), PP \(p.pipelineParallel)\(p.contextParallel > 1 ? ", CP \(p.contextParallel)" : ""), DP \(p.dataParallel))\n"
     out +=
       "context \(s.contextTokens) tokens, batch \(s.batch), weights \(s.weightFormat.dataType.rawValue), KV \(s.cacheFormat.dataType.rawValue)\n\n"
     var model = ReportTable(columns: ["model", "value"])

@@ -54,7 +54,8 @@ public struct PredictionReport: Sendable, Encodable {
         "batch", "prompt_tokens", "cached_prefix_tokens", "output_tokens",
         "prefill_passes",
         "ttft_seconds", "tpot_seconds", "end_to_end_seconds",
-        "output_tokens_per_second", "prefill_bubble_fraction",
+        "output_tokens_per_second", "output_tokens_per_second_per_device",
+        "prefill_bubble_fraction",
         "decode_bubble_fraction", "prefix_load_seconds",
         "swap_seconds", "recompute_seconds", "fits",
       ])
@@ -66,7 +67,9 @@ public struct PredictionReport: Sendable, Encodable {
         String(promptTokens), String(cachedPrefixTokens),
         String(p.outputTokens), String(1 + p.laterChunks.count),
         "\(p.ttftSeconds)", "\(p.tpotSeconds)", "\(p.endToEndSeconds)",
-        "\(p.outputTokensPerSecond)", "\(p.prefillBubbleFraction)",
+        "\(p.outputTokensPerSecond)",
+        "\(p.outputTokensPerSecond / Double(plan.devices))",
+        "\(p.prefillBubbleFraction)",
         "\(p.decodeBubbleFraction)", "\(p.prefixLoadSeconds)",
         contextSwitch.map { "\($0.swapSeconds)" } ?? "",
         contextSwitch.map { "\($0.recomputeSeconds)" } ?? "",
@@ -134,11 +137,16 @@ public struct PredictionReport: Sendable, Encodable {
     summary.append([
       "end-to-end", HumanUnits.seconds(p.endToEndSeconds), "", "",
     ])
-    for row in extraRows() { summary.append(row) }
     summary.append([
       "output tokens/s (deployment)",
       String(format: "%.1f", p.outputTokensPerSecond), "", "",
     ])
+    summary.append([
+      "output tokens/s per device",
+      String(format: "%.1f", p.outputTokensPerSecond / Double(plan.devices)),
+      "", "\(plan.devices) devices",
+    ])
+    for row in extraRows() { summary.append(row) }
     out += summary.text()
     out +=
       "fits in memory at the final context: \(fits ? "yes" : "no (see roofline memory)")\n"
