@@ -180,7 +180,7 @@ public struct PredictionReport: Sendable, Encodable {
       rows.append([
         "pipeline bubble (prefill, decode)",
         "\(Self.percent(p.prefillBubbleFraction)), \(Self.percent(p.decodeBubbleFraction))",
-        "", "(pp − 1)/(m + pp − 1); (pp − m)/pp",
+        "", "balanced: (pp − 1)/(m + pp − 1); (pp − m)/pp",
       ])
     }
     if !p.laterChunks.isEmpty {

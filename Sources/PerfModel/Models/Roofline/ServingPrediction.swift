@@ -36,22 +36,26 @@ public struct PrefillOptions: Sendable, Hashable, Codable {
 /// TTFT, TPOT and throughput of one serving scenario.
 ///
 /// A replica's batch of `b` sequences is cut into `m` micro-batches of
-/// `⌈b/m⌉`; with `pp` pipeline stages of equal time (each stage's time is
-/// the pass's over `pp`: layers split evenly, hand-offs included):
+/// `⌈b/m⌉`; with `pp` pipeline stages, the slowest holding `⌈N/pp⌉` of the
+/// `N` layers, its time is taken as the share `s = ⌈N/pp⌉/N` of a pass
+/// (the layers dominate; the embedding and head are not apportioned):
 ///
-///     pass(j)    = one prefill pass of a micro-batch: chunk j of the prompt after
-///                  the reused prefix and the chunks before it
-///     TTFT       = prefix load + (m + pp − 1)/pp · Σ_j pass(j)     (GPipe schedule:
-///                  the last micro-batch leaves the last stage; bubble (pp − 1)/(m + pp − 1))
-///     TPOT       = max(m, pp)/pp · step(⌈b/m⌉, L̄),   L̄ = prompt + output/2
-///                  (a sequence's next token waits for the round of all micro-batches;
-///                  with m < pp stages idle (pp − m)/pp of the round)
+///     pass(j)    = one prefill pass of a micro-batch through every stage: chunk j
+///                  of the prompt after the reused prefix and the chunks before it
+///     TTFT       = prefix load + Σ_j pass(j) · (1 + (m − 1)·s)
+///                  (GPipe: the first micro-batch crosses every stage, the rest
+///                  follow at the slowest stage's pace; balanced, (m + pp − 1)/pp passes)
+///     TPOT       = step(⌈b/m⌉, L̄) · max(m·s, 1),   L̄ = prompt + output/2
+///                  (a sequence's next token waits for the round of all micro-batches
+///                  at the slowest stage, or for its own trip; balanced, max(m, pp)/pp)
 ///     end-to-end = TTFT + output · TPOT
 ///     throughput = b · replicas / TPOT output tokens per second
 ///
-/// Decode time is linear in context, so the step at L̄ is the mean over
-/// the output. A prefix on the host comes back over the host link before
-/// the pass, not overlapped with it.
+/// A stage idles `1 − (m/pp)/(1 + (m − 1)·s)` of the prefill schedule
+/// (balanced: (pp − 1)/(m + pp − 1)) and `1 − (m/pp)/max(m·s, 1)` of a
+/// decode round (balanced: (pp − m)/pp when m < pp). Decode time is linear
+/// in context, so the step at L̄ is the mean over the output. A prefix on
+/// the host comes back over the host link before the pass, not overlapped.
 ///
 /// [Huang et al. 2019, GPipe]: https://arxiv.org/abs/1811.06965
 /// [Agrawal et al. 2024, Sarathi-Serve]: https://arxiv.org/abs/2403.02310
@@ -73,6 +77,8 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
   public var pipelineStages: Int
   /// Micro-batches per replica.
   public var microBatches: Int
+  /// The slowest stage's share of a pass: ⌈layers/pp⌉ / layers.
+  public var slowestStageShare: Double
   /// Seconds to bring a host-resident prefix back before the prefill.
   public var prefixLoadSeconds: Double
   /// The efficiency factors used.
@@ -84,22 +90,21 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
   }
   /// Time to first token, seconds.
   public var ttftSeconds: Double {
-    let pp = Double(pipelineStages)
-    return prefixLoadSeconds + (Double(microBatches) + pp - 1) / pp
-      * prefillPassSeconds
+    prefixLoadSeconds + prefillPassSeconds * prefillSpan
   }
   /// Time per output token, seconds.
-  public var tpotSeconds: Double {
-    let pp = Double(pipelineStages)
-    return Double(max(microBatches, pipelineStages)) / pp * decode.seconds
-  }
-  /// Fraction of the prefill schedule a stage idles: (pp − 1)/(m + pp − 1).
+  public var tpotSeconds: Double { decode.seconds * decodeRound }
+  /// The prefill schedule in passes: 1 + (m − 1)·s.
+  var prefillSpan: Double { 1 + Double(microBatches - 1) * slowestStageShare }
+  /// A decode round in steps: max(m·s, 1).
+  var decodeRound: Double { max(Double(microBatches) * slowestStageShare, 1) }
+  /// Fraction of the prefill schedule a stage idles.
   public var prefillBubbleFraction: Double {
-    Double(pipelineStages - 1) / Double(microBatches + pipelineStages - 1)
+    1 - Double(microBatches) / Double(pipelineStages) / prefillSpan
   }
-  /// Fraction of a decode round a stage idles: (pp − m)/pp when m < pp.
+  /// Fraction of a decode round a stage idles.
   public var decodeBubbleFraction: Double {
-    Double(max(0, pipelineStages - microBatches)) / Double(pipelineStages)
+    1 - Double(microBatches) / Double(pipelineStages) / decodeRound
   }
   /// Latency of one request from arrival to its last token, seconds.
   public var endToEndSeconds: Double {
@@ -171,7 +176,11 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
         efficiency: efficiency, calibration: calibration),
       outputTokens: outputTokens, replicas: plan.dataParallel,
       batch: scenario.batch, pipelineStages: plan.pipelineParallel,
-      microBatches: plan.microBatches, prefixLoadSeconds: load,
+      microBatches: plan.microBatches,
+      slowestStageShare: Double(
+        (model.layerCount + plan.pipelineParallel - 1) / plan.pipelineParallel)
+        / Double(model.layerCount),
+      prefixLoadSeconds: load,
       efficiency: efficiency)
   }
 }
