@@ -114,12 +114,8 @@ public enum DeploymentPlanner {
             }
             anyFits = true
             let graph = GraphScenario(
-              batch: batch, promptTokens: r.promptTokens,
-              contextTokens: r.promptTokens + r.outputTokens, plan: plan,
-              weightFormat: .weights(weightType),
-              cacheFormat: .cache(cacheType),
-              activationDataType: activationType,
-              sramBytes: device.sramBytesPerUnit ?? 65536,
+              serving: memory, promptTokens: r.promptTokens,
+              outputTokens: r.outputTokens, on: device,
               devicesPerNode: r.devicesPerNode)
             guard
               let p = try? ServingPrediction.predict(

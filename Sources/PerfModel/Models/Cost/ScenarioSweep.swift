@@ -39,21 +39,17 @@ public enum ScenarioSweep {
       guard (try? model.checkTensorParallel(count)) != nil else { continue }
       let plan = ParallelPlan(tensorParallel: count)
       for context in contexts {
-        let memory = try MemoryModel.estimate(
-          model, on: device,
-          MemoryScenario(
-            contextTokens: context, batch: 1,
-            weightFormat: .weights(weightType),
-            cacheFormat: .cache(cacheType),
-            activationDataType: activationType,
-            plan: plan, allowBeyondModelContext: true))
+        let scenario = MemoryScenario(
+          contextTokens: context, batch: 1,
+          weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
+          activationDataType: activationType,
+          plan: plan, allowBeyondModelContext: true)
+        let memory = try MemoryModel.estimate(model, on: device, scenario)
         func graph(_ batch: Int) -> GraphScenario {
-          GraphScenario(
-            batch: batch, promptTokens: context, contextTokens: context,
-            plan: plan,
-            weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
-            activationDataType: activationType,
-            sramBytes: device.sramBytesPerUnit ?? 65536)
+          var s = scenario
+          s.batch = batch
+          return GraphScenario(
+            serving: s, promptTokens: context, outputTokens: 0, on: device)
         }
         let prefill = try CompiledPhase(
           one: OperatorGraphBuilder.prefill(folded, graph(1)),

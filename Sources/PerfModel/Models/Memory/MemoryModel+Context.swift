@@ -10,17 +10,14 @@ extension MemoryModel {
   ) -> (Int, MemoryEstimate.ContextLimit) {
     let cap = s.allowBeyondModelContext ? 1 << 40 : model.maxContextTokens
     let requests = Double(s.batchPerReplica)
-    let tp = s.plan.tensorParallel
     func fits(_ context: Int) -> Bool {
       stages.allSatisfy { stage in
         let room =
           stage.capacityBytes - stage.reserveBytes - stage.weightBytes
           - stage.workspaceBytes
-        let perRequest =
-          model.cacheBytes(
-            context: Double(context), layers: stage.firstLayer..<stage.endLayer,
-            tensorParallel: tp, format: s.cacheFormat)
-          / Double(s.plan.contextParallel)
+        let perRequest = model.cacheBytes(
+          context: Double(context), layers: stage.firstLayer..<stage.endLayer,
+          plan: s.plan, format: s.cacheFormat)
         return requests * perRequest <= room
       }
     }

@@ -50,10 +50,9 @@ public enum MemoryModel {
           Double(count)
           * layer.stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
       }
-      let perRequest =
-        model.cacheBytes(
-          context: context, layers: layers, tensorParallel: tp,
-          format: scenario.cacheFormat) / cp
+      let perRequest = model.cacheBytes(
+        context: context, layers: layers, plan: plan,
+        format: scenario.cacheFormat)
       let reserve = scenario.reserveFraction * capacity
       let room = capacity - reserve - weights - workspace
       let batchCache = Double(perReplica) * perRequest

@@ -105,4 +105,16 @@ extension ModelArchitecture {
     }
     return total
   }
+
+  /// Cache bytes of one request in the layers `range` on one device of
+  /// `plan`: heads split over its tensor-parallel ranks, positions over its
+  /// context-parallel ranks.
+  public func cacheBytes(
+    context: Double, layers range: Range<Int>, plan: ParallelPlan,
+    format: StorageFormat
+  ) -> Double {
+    cacheBytes(
+      context: context, layers: range, tensorParallel: plan.tensorParallel,
+      format: format) / Double(plan.contextParallel)
+  }
 }

@@ -67,7 +67,6 @@ public enum RooflineModel {
     _ demand: CollectiveDemand, on device: DeviceSpec,
     efficiency e: EfficiencyFactors
   ) -> Double {
-    guard demand.ranks > 1, demand.bytes > 0 else { return 0 }
     let (alpha, bandwidth) = link(demand, on: device, efficiency: e)
     return linkSeconds(demand, alpha: alpha, bandwidth: bandwidth)
   }

@@ -160,11 +160,11 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
     step.contextTokens = prompt + outputTokens / 2
     var load = 0.0
     if options.prefixLocation == .host, prefix > 0 {
+      // Each device's layers and heads of the prefix, on average over stages.
       let bytes =
         model.cacheBytes(
-          context: Double(prefix), layers: 0..<model.layerCount,
-          tensorParallel: plan.tensorParallel, format: scenario.cacheFormat)
-        / Double(plan.pipelineParallel * plan.contextParallel)
+          context: Double(prefix), layers: 0..<model.layerCount, plan: plan,
+          format: scenario.cacheFormat) / Double(plan.pipelineParallel)
       load = OffloadModel.transferSeconds(
         bytes: Double(scenario.batch) * bytes, on: device,
         efficiency: efficiency)
