@@ -29,8 +29,8 @@ enum PackedGEMM {
     ldc: Int, accumulate: Bool, columnMax: UnsafeMutablePointer<Float>? = nil
   ) {
     precondition(m % 6 == 0 && n % 16 == 0, "pad m to 6 and n to 16")
-    for p in 0..<m / 6 {
-      for q in 0..<n / 16 {
+    for q in 0..<n / 16 {
+      for p in 0..<m / 6 {
         kernel(
           k: k, a: a + p * aPanelStride, b: b + q * bPanelStride, bStep: bStep,
           c: c + p * 6 * ldc + q * 16, ldc: ldc, accumulate: accumulate,

@@ -77,11 +77,10 @@ enum OnlineSoftmaxColumns {
       // Columns with no visible key yet keep a max of −∞; shift them by 0.
       let shift = best.replacing(with: 0, where: best .== minusInfinity)
       var sum = Vector()
-      for j in 0..<cols {
-        let at = st + j * ldc + group
-        let x = MicroGEMM.load(at) - shift
+      var at = st + group
+      for _ in 0..<cols {
         // x ≤ 0 after subtracting the max: only the lower clamp is needed.
-        let clamped = x.replacing(with: low, where: x .< low)
+        let clamped = VectorMath.maximum(MicroGEMM.load(at) - shift, low)
         let shifted = clamped + magic
         let f = clamped - (shifted - magic)
         var poly = c4.addingProduct(c5, f)
@@ -89,14 +88,18 @@ enum OnlineSoftmaxColumns {
         poly = c2.addingProduct(poly, f)
         poly = c1.addingProduct(poly, f)
         poly = c0.addingProduct(poly, f)
-        let integer =
-          unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
-        // A masked score (−∞) is clamped to −126 and weighs 2^−126 ≈ 1e-38
-        // instead of 0: below fp32 resolution against any visible key.
-        let e = poly * scale
+        // 2^n enters as n added to the exponent field of 2^f ∈ [2^−½, 2^½]:
+        // the low bits of `shifted` hold n, and the magic number's own bits
+        // leave the field when shifted by 23. A masked score (−∞) is clamped
+        // to −126 and weighs below 2^−125 instead of 0: under fp32
+        // resolution against any visible key.
+        let e = unsafeBitCast(
+          unsafeBitCast(poly, to: SIMD8<Int32>.self)
+            &+ (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &<< 23),
+          to: Vector.self)
         MicroGEMM.store(e, at)
         sum += e
+        at += ldc
       }
       if old != best {
         var alpha = Vector()
