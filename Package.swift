@@ -31,7 +31,11 @@ let package = Package(
     // Always optimized, with AVX2 and FMA: kernels are measured, and the
     // default x86-64 target (SSE2) turns each fused multiply-add into a libm
     // call. Documented in the README; `roofline bench` reports the ISA.
-    .target(name: "KernelExecutor", swiftSettings: kernelFlags),
+    .target(
+      name: "KernelExecutor", dependencies: ["CPrefetch"],
+      swiftSettings: kernelFlags),
+    // A header of one inline function (the prefetch instruction); no library.
+    .systemLibrary(name: "CPrefetch"),
     .systemLibrary(
       name: "CSQLite",
       pkgConfig: "sqlite3",
