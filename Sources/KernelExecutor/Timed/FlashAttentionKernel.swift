@@ -57,17 +57,29 @@ public enum FlashAttentionKernel {
       v: SharedInput(base: vb),
       o: SharedOutput(base: ob), packedK: SharedOutput(base: packedK),
       packedV: SharedOutput(base: packedV))
-    Parallel.run(threads: workers, items: instances) { _, item in
+    // Packing is split by key range too, so that one head's packing does
+    // not run on one thread while the others wait.
+    let packChunk = 384
+    let chunks = (layout.paddedKeys + packChunk - 1) / packChunk
+    Parallel.run(threads: workers, items: instances * chunks) { _, item in
+      let instance = item / chunks
+      let first = item % chunks * packChunk
       let stride = p.keyLength * p.headDim
       layout.pack(
-        k: shared.k.base + item * stride, v: shared.v.base + item * stride,
-        into: shared.packedK.base + item * layout.kSize,
-        shared.packedV.base + item * layout.vSize)
+        k: shared.k.base + instance * stride,
+        v: shared.v.base + instance * stride,
+        into: shared.packedK.base + instance * layout.kSize,
+        shared.packedV.base + instance * layout.vSize,
+        keys: first..<min(layout.paddedKeys, first + packChunk))
     }
     let boxes = ScratchBoxes((0..<workers).map { _ in Scratch(layout) })
+    // Last row blocks first: under a causal mask they see the most keys,
+    // and the cheap early blocks then fill the gaps between threads.
+    let heads = p.batch * p.heads
     Parallel.run(threads: workers, items: items) { worker, item in
       rowBlockForward(
-        p, head: item / rowBlocks, block: item % rowBlocks, layout: layout,
+        p, head: item % heads, block: rowBlocks - 1 - item / heads,
+        layout: layout,
         buffers: shared,
         s: boxes.items[worker])
     }
@@ -110,20 +122,22 @@ public enum FlashAttentionKernel {
     /// Vᵀ in 6-dimension panels, `[d/6][N][6]`.
     var vSize: Int { paddedDim * keys }
 
+    /// Packs the keys in `range` (of `0..<paddedKeys`; panels of 6 start
+    /// at multiples of 6) of K and V.
     func pack(
       k: UnsafePointer<Float>, v: UnsafePointer<Float>,
       into kp: UnsafeMutablePointer<Float>,
-      _ vp: UnsafeMutablePointer<Float>
+      _ vp: UnsafeMutablePointer<Float>, keys range: Range<Int>
     ) {
       let d = headDim
-      for key in 0..<paddedKeys {
+      for key in range {
         let panel = kp + key / 6 * 6 * d + key % 6
         for x in 0..<d { panel[x * 6] = key < keys ? k[key * d + x] : 0 }
       }
       // Key by key, so that V is read in order (a dimension-major walk
       // strides through all of V once per dimension: 3–4% of the run at
       // N = 2048, d = 64).
-      for key in 0..<keys {
+      for key in range.clamped(to: 0..<keys) {
         let row = v + key * d
         let slot = vp + key * 6
         for x in 0..<d { slot[x / 6 * 6 * keys + x % 6] = row[x] }

@@ -14,9 +14,9 @@ public enum KernelBuild {
 
 /// A base pointer shared by worker threads that write disjoint ranges.
 ///
-/// Each worker of ``Parallel/run(threads:items:_:)`` handles the items
-/// `worker, worker + threads, …`; kernels map each item to its own output
-/// rows, so no two threads write the same element.
+/// Each item of ``Parallel/run(threads:items:_:)`` runs on one worker;
+/// kernels map each item to its own output rows, so no two threads write
+/// the same element.
 struct SharedOutput: @unchecked Sendable {
   let base: UnsafeMutablePointer<Float>
 }
