@@ -208,25 +208,33 @@ public enum FlashAttentionKernel {
     while key0 < keyEnd {
       let cols = min(layout.columnBlock, keyEnd - key0)
       let crossesDiagonal = p.causal && key0 + cols - 1 > row0 + offset
+      // Under the mask, query panels whose every query precedes `key0` see
+      // nothing in this block: both products and the softmax skip them.
+      let skipped =
+        p.causal ? min(rp, max(0, key0 - row0 - offset) / 16 * 16) : 0
+      let queries = rp - skipped
       // The max can ride on the score product when every padded row is a
       // real, unmasked key.
       let fuseMax = !crossesDiagonal && cols % 6 == 0
       if fuseMax { s.blockMax.initialize(repeating: -.infinity, count: rp) }
       PackedGEMM.multiply(
-        m: (cols + 5) / 6 * 6, n: rp, k: d, a: kp + key0 * d,
-        aPanelStride: 6 * d, b: s.qt,
-        bPanelStride: 16 * d, bStep: 16, c: s.st, ldc: rp, accumulate: false,
-        columnMax: fuseMax ? s.blockMax : nil)
+        m: (cols + 5) / 6 * 6, n: queries, k: d, a: kp + key0 * d,
+        aPanelStride: 6 * d, b: s.qt + skipped * d,
+        bPanelStride: 16 * d, bStep: 16, c: s.st + skipped, ldc: rp,
+        accumulate: false,
+        columnMax: fuseMax ? s.blockMax + skipped : nil)
       OnlineSoftmaxColumns.update(
-        s.st, ldc: rp, cols: cols, m: s.m, l: s.l, ot: s.ot,
+        s.st + skipped, ldc: rp, queries: queries, cols: cols,
+        m: s.m + skipped, l: s.l + skipped, ot: s.ot + skipped,
         dRows: layout.paddedDim,
         maskFrom: crossesDiagonal
-          ? (key0: key0, firstLimit: row0 + offset) : nil,
-        blockMax: fuseMax ? UnsafePointer(s.blockMax) : nil)
+          ? (key0: key0, firstLimit: row0 + offset + skipped) : nil,
+        blockMax: fuseMax ? UnsafePointer(s.blockMax + skipped) : nil)
       PackedGEMM.multiply(
-        m: layout.paddedDim, n: rp, k: cols, a: vp + key0 * 6,
+        m: layout.paddedDim, n: queries, k: cols, a: vp + key0 * 6,
         aPanelStride: 6 * p.keyLength,
-        b: s.st, bPanelStride: 16, bStep: rp, c: s.ot, ldc: rp, accumulate: true
+        b: s.st + skipped, bPanelStride: 16, bStep: rp, c: s.ot + skipped,
+        ldc: rp, accumulate: true
       )
       key0 += cols
     }

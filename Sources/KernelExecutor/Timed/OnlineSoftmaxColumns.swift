@@ -9,7 +9,8 @@ import Darwin
 enum OnlineSoftmaxColumns {
   typealias Vector = SIMD8<Float>
 
-  /// Folds `cols` keys into every query column of `Sᵀ`.
+  /// Folds `cols` keys into the first `queries` (a multiple of 8) query
+  /// columns of `Sᵀ`, whose rows are `ldc` apart.
   ///
   /// Updates the running max `m` and sum `l`, rescales the columns of `Oᵀ`
   /// (`dRows` rows) when the max moves, and leaves `2^(s − m)` in `Sᵀ` for
@@ -26,7 +27,7 @@ enum OnlineSoftmaxColumns {
   /// (`roofline bench`, N = 2048, d = 64: 67 against 40–50 GFLOP/s).
   @inline(never)
   static func update(
-    _ st: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
+    _ st: UnsafeMutablePointer<Float>, ldc: Int, queries: Int, cols: Int,
     m: UnsafeMutablePointer<Float>,
     l: UnsafeMutablePointer<Float>, ot: UnsafeMutablePointer<Float>, dRows: Int,
     maskFrom: (key0: Int, firstLimit: Int)?, blockMax: UnsafePointer<Float>?
@@ -43,7 +44,7 @@ enum OnlineSoftmaxColumns {
     let c0 = Vector(repeating: 1.000_000_071_654_656_7)
     let minusInfinity = Vector(repeating: -.infinity)
     let lanes = Vector(0, 1, 2, 3, 4, 5, 6, 7)
-    for group in stride(from: 0, to: ldc, by: 8) {
+    for group in stride(from: 0, to: queries, by: 8) {
       let old = MicroGEMM.load(m + group)
       var best0 = old
       var best1 = minusInfinity
