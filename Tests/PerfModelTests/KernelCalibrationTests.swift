@@ -57,6 +57,38 @@ struct KernelCalibrationTests {
     }
   }
 
+  @Test("an overhead never exceeds the cheapest call of its class")
+  func overheadBound() {
+    // Host decode on one thread (validation run of 2026-11-24): a 0.868 ms
+    // compute-bound call and two memory-bound ones. A line through the
+    // two memory points has an intercept of 14.3 − 6.51·(33.1/19.39) ≈
+    // 3.2 ms, a fixed cost longer than the 0.868 ms call itself, which
+    // predicted that call at 3.3 ms. The fit must drop the overhead: the
+    // relative least squares of t ≈ c·x then gives c = Σr/Σr², r = x/t.
+    let sample = { (matrix: Double, memory: Double, measured: Double) in
+      KernelCalibration.Sample(
+        calibrationClass: "decode-attention/1t",
+        ideal: KernelEstimate(
+          seconds: 0, limiter: .compute, flops: 0, exponentials: 0, bytes: 0,
+          memoryLevel: "DRAM", idealMatrixSeconds: matrix,
+          idealSpecialSeconds: 0, idealMemorySeconds: memory),
+        measuredSeconds: measured)
+    }
+    let samples = [
+      sample(0.30e-3, 0.243e-3, 0.868e-3),
+      sample(1.0e-3, 6.51e-3, 14.3e-3),
+      sample(4.0e-3, 25.9e-3, 47.4e-3),
+    ]
+    let e = KernelCalibration.fit(samples, source: "test").efficiency(
+      for: "decode-attention/1t")
+    let r: [Double] = [6.51 / 14.3, 25.9 / 47.4]
+    let sum: Double = r[0] + r[1]
+    let squares: Double = r[0] * r[0] + r[1] * r[1]
+    #expect(e.memoryOverheadSeconds == 0)
+    #expect(e.memory.isApproximatelyEqual(to: squares / sum))
+    #expect(e.memory.isApproximatelyEqual(to: 0.505, absoluteTolerance: 1e-3))
+  }
+
   @Test("a class never fitted keeps the uncalibrated factors")
   func unfittedClass() {
     let fit = KernelCalibration.fit([], source: "test")

@@ -72,16 +72,23 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
     for (name, cases) in Dictionary(grouping: training, by: \.calibrationClass)
     {
       var e = KernelEfficiency.uncalibrated
+      // An overhead is a fixed cost per call: no fit may make it longer
+      // than the cheapest call the class measured.
+      let cheapest = cases.map(\.measuredSeconds).min() ?? 0
       let compute = cases.filter { $0.ideal.idealLimiter == .compute }
       let memory = cases.filter { $0.ideal.idealLimiter != .compute }
       if let c = fitGroup(
-        compute, terms: [\.idealMatrixSeconds, \.idealSpecialSeconds])
+        compute, terms: [\.idealMatrixSeconds, \.idealSpecialSeconds],
+        overheadAtMost: cheapest)
       {
         e.computeOverheadSeconds = c[0]
         if c[1] > 0 { e.matrix = 1 / c[1] }
         e.special = c[2] > 0 ? 1 / c[2] : nil
       }
-      if let c = fitGroup(memory, terms: [\.idealMemorySeconds]), c[1] > 0 {
+      if let c = fitGroup(
+        memory, terms: [\.idealMemorySeconds], overheadAtMost: cheapest),
+        c[1] > 0
+      {
         e.memoryOverheadSeconds = c[0]
         e.memory = 1 / c[1]
       }
@@ -92,9 +99,11 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
   }
 
   /// Coefficients `[overhead, term…]`, trying fewer features when the
-  /// cases cannot determine them all.
+  /// cases cannot determine them all, or when they give an overhead above
+  /// `overheadAtMost` (the class's cheapest measured call).
   static func fitGroup(
-    _ cases: [Sample], terms: [KeyPath<KernelEstimate, Double>]
+    _ cases: [Sample], terms: [KeyPath<KernelEstimate, Double>],
+    overheadAtMost: Double = .infinity
   ) -> [Double]? {
     guard !cases.isEmpty else { return nil }
     let targets = cases.map(\.measuredSeconds)
@@ -113,8 +122,10 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       // The first term (matrix, or memory) cannot be switched off in the
       // prediction, so a fit that zeroes it (collinear terms: attention's
       // exponentials grow with its FLOPs) is refused for the next mask.
+      // An overhead above `overheadAtMost` (two noisy sizes extrapolated
+      // to a large intercept: 3.2 ms for a 0.87 ms call) is refused too.
       if let c = LeastSquares.fitRelative(features: rows, targets: targets),
-        c[1] > 0
+        c[1] > 0, c[0] <= overheadAtMost
       {
         return c
       }
