@@ -156,16 +156,29 @@ public enum FlashAttentionKernel {
     let blockMax: UnsafeMutablePointer<Float>
 
     init(_ layout: Layout) {
-      qt = .allocate(capacity: layout.paddedRows * layout.headDim)
-      st = .allocate(capacity: layout.columnBlock * layout.paddedRows)
-      ot = .allocate(capacity: layout.paddedDim * layout.paddedRows)
-      m = .allocate(capacity: layout.paddedRows)
-      l = .allocate(capacity: layout.paddedRows)
-      blockMax = .allocate(capacity: layout.paddedRows)
+      qt = Self.lineAligned(layout.paddedRows * layout.headDim)
+      st = Self.lineAligned(layout.columnBlock * layout.paddedRows)
+      ot = Self.lineAligned(layout.paddedDim * layout.paddedRows)
+      m = Self.lineAligned(layout.paddedRows)
+      l = Self.lineAligned(layout.paddedRows)
+      blockMax = Self.lineAligned(layout.paddedRows)
+    }
+
+    /// Allocates `count` floats starting on a 64-byte cache line.
+    ///
+    /// Rows of Sᵀ and Oᵀ are a multiple of 16 floats long, so each 16-query
+    /// panel row is one whole line and no vector load or store splits
+    /// across two.
+    static func lineAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
+      UnsafeMutableRawPointer.allocate(
+        byteCount: count * MemoryLayout<Float>.stride, alignment: 64
+      ).bindMemory(to: Float.self, capacity: count)
     }
 
     deinit {
-      for pointer in [qt, st, ot, m, l, blockMax] { pointer.deallocate() }
+      for pointer in [qt, st, ot, m, l, blockMax] {
+        UnsafeMutableRawPointer(pointer).deallocate()
+      }
     }
   }
 
