@@ -30,7 +30,7 @@ for n in 2048 4096 8192; do
   for d in 64 128; do
     for causal in "" "--causal"; do
       for threads in 1 2; do
-        run --kernel flash --n $n --d $d $causal --threads $threads --repetitions 3 \
+        run --kernel flash --n $n --d $d $causal --threads $threads --repetitions 5 \
           --probe-peaks
       done
     done
