@@ -142,12 +142,12 @@ public enum DecodeAttentionKernel {
   ///
   /// Meanwhile it prefetches `ahead.lines` 64-byte lines of the next
   /// block's K and V, spread over the steps, so that the misses overlap
-  /// this block's arithmetic. On this kernel's
-  /// 2-core KVM host the hardware prefetcher alone left it at half the
-  /// probed DRAM read bandwidth; demand loads used as touches did little
-  /// better, since a load that misses to DRAM holds retirement and the
-  /// reorder buffer fills. (Prefetching a fixed distance ahead row by row,
-  /// past the split's end, measured 4–8% slower.)
+  /// this block's arithmetic. On the 2-core KVM host this was tuned on, the
+  /// hardware prefetcher alone left it at half the probed DRAM read
+  /// bandwidth; demand loads used as touches did little better, since a
+  /// load that misses to DRAM holds retirement and the reorder buffer
+  /// fills. (Prefetching a fixed distance ahead row by row, past the
+  /// split's end, measured 4–8% slower.)
   @inline(__always)
   static func scores(
     qs: UnsafePointer<Float>, rows: Int, d: Int, keys: UnsafePointer<Float>,
