@@ -80,6 +80,14 @@ struct ValidateCommandTests {
     #expect(
       result.error.contains(
         "bad.csv: row 2: column median_seconds: a time must be positive"))
+    for (flags, message) in [
+      (["--rounds", "0"], "--rounds must be at least 1, got 0"),
+      (["--min-time=-1"], "--min-time must be a number of seconds ≥ 0"),
+    ] {
+      let refused = try CommandRunner.run(["validate"] + flags)
+      #expect(refused.status != 0)
+      #expect(refused.error.contains(message), "stderr: \(refused.error)")
+    }
   }
 
   @Test("the host grid times every executor kernel and predicts each")
@@ -87,7 +95,8 @@ struct ValidateCommandTests {
     let db = try Repository.temporaryFolder() + "/runs.sqlite"
     let result = try CommandRunner.run([
       "validate", "--grid", "quick", "--threads", "1", "--repetitions", "1",
-      "--warmup", "0", "--hardware", "reports/host-probed.yaml", "--db", db,
+      "--warmup", "0", "--min-time", "0", "--rounds", "2",
+      "--hardware", "reports/host-probed.yaml", "--db", db,
       "--format", "csv", "--quiet",
     ])
     #expect(result.status == 0, "\(result.error)")

@@ -12,11 +12,14 @@ public enum HostKernel: Sendable, Hashable {
   case scan(SelectiveScanProblem)
 
   /// Times the kernel on `threads` threads over seeded random inputs,
-  /// after `warmup` untimed calls; inputs stay allocated (and cached, when
-  /// they fit) across repetitions; `before` runs ahead of each timed call
-  /// (a probe, a progress tick), outside the time.
+  /// after `warmup` untimed calls, `repetitions` times and more while the
+  /// timed total is under `minimumSeconds` (see ``Stopwatch``); inputs stay
+  /// allocated (and cached, when they fit) across repetitions; `before`
+  /// runs ahead of each timed call (a probe, a progress tick), outside the
+  /// time.
   public func time(
-    threads: Int, warmup: Int, repetitions: Int, before: () -> Void = {}
+    threads: Int, warmup: Int, repetitions: Int, minimumSeconds: Double = 0,
+    before: () -> Void = {}
   ) -> Timing {
     var random = DeterministicRandom(seed: 42)
     switch self {
@@ -24,7 +27,8 @@ public enum HostKernel: Sendable, Hashable {
       return Self.time(
         q: random.values(p.queryElements), k: random.values(p.keyElements),
         v: random.values(p.keyElements), outputs: p.queryElements,
-        warmup: warmup, repetitions: repetitions, before: before
+        warmup: warmup, repetitions: repetitions,
+        minimumSeconds: minimumSeconds, before: before
       ) { q, k, v, o in
         runAttention(q: q, k: k, v: v, o: o, threads: threads)
       }
@@ -32,7 +36,8 @@ public enum HostKernel: Sendable, Hashable {
       return Self.time(
         q: random.values(p.keyElements), k: random.values(p.keyElements),
         v: random.values(p.valueElements), outputs: p.valueElements,
-        warmup: warmup, repetitions: repetitions, before: before
+        warmup: warmup, repetitions: repetitions,
+        minimumSeconds: minimumSeconds, before: before
       ) { q, k, v, o in
         LinearAttentionKernel.run(
           p, q: q, k: k, v: v, o: o, chunk: chunk, threads: threads)
@@ -40,7 +45,7 @@ public enum HostKernel: Sendable, Hashable {
     case .scan(let p):
       return ScanInputs(p, random: &random).time(
         threads: threads, warmup: warmup, repetitions: repetitions,
-        before: before)
+        minimumSeconds: minimumSeconds, before: before)
     }
   }
 
@@ -48,7 +53,7 @@ public enum HostKernel: Sendable, Hashable {
   /// which it consumes after each call so the work is not elided.
   static func time(
     q: [Float], k: [Float], v: [Float], outputs: Int, warmup: Int,
-    repetitions: Int, before: () -> Void,
+    repetitions: Int, minimumSeconds: Double, before: () -> Void,
     _ run: (
       UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>,
       UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>
@@ -61,7 +66,8 @@ public enum HostKernel: Sendable, Hashable {
           o.withUnsafeMutableBufferPointer { ob in
             Timing(
               Stopwatch.measure(
-                warmup: warmup, repetitions: repetitions, before: before
+                warmup: warmup, repetitions: repetitions,
+                minimumSeconds: minimumSeconds, before: before
               ) {
                 run(qb, kb, vb, ob)
                 BlackHole.consume(UnsafeBufferPointer(ob))
@@ -109,7 +115,8 @@ struct ScanInputs {
   }
 
   func time(
-    threads: Int, warmup: Int, repetitions: Int, before: () -> Void
+    threads: Int, warmup: Int, repetitions: Int, minimumSeconds: Double,
+    before: () -> Void
   ) -> Timing {
     var y = [Float](repeating: 0, count: p.sequenceElements)
     return x.withUnsafeBufferPointer { xb in
@@ -121,7 +128,8 @@ struct ScanInputs {
                 y.withUnsafeMutableBufferPointer { yb in
                   Timing(
                     Stopwatch.measure(
-                      warmup: warmup, repetitions: repetitions, before: before
+                      warmup: warmup, repetitions: repetitions,
+                      minimumSeconds: minimumSeconds, before: before
                     ) {
                       SelectiveScanKernel.run(
                         p, x: xb, delta: db, a: ab, b: bb, c: cb, skip: sb,

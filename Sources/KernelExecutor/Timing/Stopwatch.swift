@@ -4,15 +4,31 @@ public enum Stopwatch {
   /// Seconds of each timed repetition, after `warmup` untimed runs;
   /// `before`, untimed, runs ahead of every repetition (a probe of the
   /// machine's current peak, on machines whose speed drifts).
+  ///
+  /// At least `repetitions` are timed, and more while their total is under
+  /// `minimumSeconds` (at most `maximumRepetitions`): a sub-millisecond
+  /// kernel timed five times spans a few milliseconds, and one burst of a
+  /// neighbour's work on a shared machine then moves its median; timed
+  /// for a fifth of a second, the burst is a few samples of hundreds.
   public static func measure(
-    warmup: Int, repetitions: Int, before: () -> Void = {}, _ body: () -> Void
+    warmup: Int, repetitions: Int, minimumSeconds: Double = 0,
+    maximumRepetitions: Int = 10_000, before: () -> Void = {},
+    _ body: () -> Void
   ) -> [Double] {
-    precondition(warmup >= 0 && repetitions >= 1)
+    precondition(warmup >= 0 && repetitions >= 1 && minimumSeconds >= 0)
     for _ in 0..<warmup { body() }
-    return (0..<repetitions).map { _ in
+    var samples: [Double] = []
+    var total = 0.0
+    while samples.count < repetitions
+      || (total < minimumSeconds
+        && samples.count < max(repetitions, maximumRepetitions))
+    {
       before()
-      return seconds(body)
+      let s = seconds(body)
+      samples.append(s)
+      total += s
     }
+    return samples
   }
 
   /// Seconds `body` takes once.

@@ -57,16 +57,28 @@ extension RooflineCommand.Validate {
     if let measured { return try MeasuredCSV.load(measured) }
     let cases = HostCase.grid(grid, threads: try threadCounts())
     let progress = Progress(
-      total: cases.count, label: "validate", quiet: quiet)
-    return cases.map { c in
-      let t = c.kernel.time(
-        threads: c.workload.threads ?? 1, warmup: warmup,
-        repetitions: repetitions)
-      progress.step("\(c.workload.kind.rawValue) \(c.workload.shapeKey)")
-      return MeasuredKernel(
-        workload: c.workload, backend: "host", device: "host",
-        repetitions: t.repetitions, medianSeconds: t.medianSeconds,
-        minSeconds: t.minSeconds)
+      total: cases.count * rounds, label: "validate", quiet: quiet)
+    // Per case: the fastest round's median, the fastest repetition of
+    // any round, and the repetitions timed in all.
+    var median = Array(repeating: Double.infinity, count: cases.count)
+    var fastest = median
+    var timed = Array(repeating: 0, count: cases.count)
+    for _ in 0..<rounds {
+      for (i, c) in cases.enumerated() {
+        let t = c.kernel.time(
+          threads: c.workload.threads ?? 1, warmup: warmup,
+          repetitions: repetitions, minimumSeconds: minTime)
+        progress.step("\(c.workload.kind.rawValue) \(c.workload.shapeKey)")
+        median[i] = min(median[i], t.medianSeconds)
+        fastest[i] = min(fastest[i], t.minSeconds)
+        timed[i] += t.repetitions
+      }
+    }
+    return cases.indices.map { i in
+      MeasuredKernel(
+        workload: cases[i].workload, backend: "host", device: "host",
+        repetitions: timed[i], medianSeconds: median[i],
+        minSeconds: fastest[i])
     }
   }
 

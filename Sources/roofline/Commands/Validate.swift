@@ -42,6 +42,18 @@ extension RooflineCommand {
     @Option(help: "Untimed warm-up runs per host kernel.") var warmup = 1
     @Option(
       help:
+        "Keep timing a host kernel past --repetitions until its repetitions add up to this many seconds."
+    )
+    var minTime = 0.2
+    @Option(
+      help: ArgumentHelp(
+        "Time the whole host grid this many times; each kernel keeps its fastest round's median.",
+        discussion:
+          "Rounds minutes apart let a slow stretch of a shared machine pass: it slows one round of a kernel, not all."
+      ))
+    var rounds = 1
+    @Option(
+      help:
         "The run store (default: $ROOFLINE_DB, else ~/.local/share/roofline/runs.sqlite)."
     )
     var db: String?
@@ -68,6 +80,13 @@ extension RooflineCommand {
       if repetitions < 1 || warmup < 0 {
         throw ValidationError(
           "--repetitions must be at least 1 and --warmup at least 0")
+      }
+      if !(minTime >= 0) || !minTime.isFinite {
+        throw ValidationError(
+          "--min-time must be a number of seconds ≥ 0, got \(minTime)")
+      }
+      if rounds < 1 {
+        throw ValidationError("--rounds must be at least 1, got \(rounds)")
       }
       if !(regressionThreshold > 0) {
         throw ValidationError("--regression-threshold must be positive")
