@@ -39,7 +39,11 @@ extension RooflineCommand {
     @Option(help: "Worker threads.") var threads = 1
     @Option(help: "Timed repetitions.") var repetitions = 5
     @Option(help: "Untimed warm-up runs.") var warmup = 1
-    @Option(help: "FlashAttention query rows per block.") var rowBlock = 192
+    @Option(
+      help:
+        "FlashAttention query rows per block (default: the first of 128, 192, 96 that keeps the threads 97% busy)."
+    )
+    var rowBlock: Int?
     @Option(help: "FlashAttention keys per block (a multiple of 6).")
     var columnBlock = 96
     @Option(
@@ -66,7 +70,7 @@ extension RooflineCommand {
       for (flag, value) in [
         ("--n", n), ("--d", d), ("--heads", heads), ("--batch", batch),
         ("--threads", threads),
-        ("--repetitions", repetitions), ("--row-block", rowBlock),
+        ("--repetitions", repetitions), ("--row-block", rowBlock ?? 1),
         ("--column-block", columnBlock),
       ] where value < 1 {
         throw ValidationError("\(flag) must be at least 1, got \(value)")
@@ -88,7 +92,7 @@ extension RooflineCommand {
       if kernel == .decode && splits > n {
         throw ValidationError("--splits \(splits) must not exceed --n \(n)")
       }
-      if kernel == .flash && (rowBlock > n || columnBlock > n) {
+      if kernel == .flash && ((rowBlock ?? 1) > n || columnBlock > n) {
         throw ValidationError(
           "--row-block and --column-block must not exceed --n \(n)")
       }
@@ -102,7 +106,7 @@ extension RooflineCommand {
       if kernel == .gemm {
         // The micro-kernel alone on the flash kernel's score block shape.
         let m = (columnBlock + 5) / 6 * 6
-        let nn = (rowBlock + 15) / 16 * 16
+        let nn = ((rowBlock ?? 192) + 15) / 16 * 16
         let repeats = 2000
         var flops = 0.0
         let t = Timing(
@@ -140,9 +144,11 @@ extension RooflineCommand {
         )
       }
       let host: HostKernel
+      let block =
+        rowBlock ?? FlashAttentionKernel.balancedRowBlock(p, threads: threads)
       switch kernel {
       case .flash:
-        host = .flash(p, rowBlock: rowBlock, columnBlock: columnBlock)
+        host = .flash(p, rowBlock: block, columnBlock: columnBlock)
       case .decode: host = .decode(p, splits: splits)
       case .standard: host = .standard(p)
       case .fma, .linear, .scan, .gemm: return  // timed above
@@ -181,7 +187,7 @@ extension RooflineCommand {
       try emit(
         timing, gflops: gflops, gbps: gbps, fraction: fraction,
         kvHeads: p.kvHeads,
-        causal: causal)
+        causal: causal, rowBlock: kernel == .flash ? block : nil)
     }
 
     /// The median of `values`, or `nil` when there are none.
@@ -193,13 +199,13 @@ extension RooflineCommand {
     func emit(
       _ timing: Timing, gflops: Double, gbps: Double, fraction: Double?,
       kvHeads: Int,
-      causal: Bool
+      causal: Bool, rowBlock: Int? = nil
     ) throws {
       var table = ReportTable(columns: [
         "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
         "median_seconds", "min_seconds", "gflops_per_second",
         "gbytes_per_second",
-        "peak_fraction", "isa", "repetitions",
+        "peak_fraction", "isa", "repetitions", "row_block",
       ])
       table.append([
         kernel.rawValue, String(n), String(d), String(heads), String(kvHeads),
@@ -210,7 +216,7 @@ extension RooflineCommand {
         String(format: "%.2f", gflops),
         String(format: "%.2f", gbps),
         fraction.map { String(format: "%.3f", $0) } ?? "",
-        KernelBuild.isa, String(repetitions),
+        KernelBuild.isa, String(repetitions), rowBlock.map(String.init) ?? "",
       ])
       try output.emit(
         table: { table.text() }, csv: { table.csv() }, json: { table.json() })
