@@ -120,15 +120,24 @@ struct RunStoreTests {
         matrix: 0.75, special: nil, memory: 0.85,
         computeOverheadSeconds: 4e-6, memoryOverheadSeconds: 3e-6),
       band: ErrorBand(low: -0.05, high: 0.08), trainingCases: 12)
+    // A host flash class with every optional factor: special and stream.
+    let flash = KernelCalibration.Entry(
+      efficiency: KernelEfficiency(
+        matrix: 0.8, special: 0.25, memory: 0.9,
+        computeOverheadSeconds: 1e-4, memoryOverheadSeconds: 0,
+        stream: 0.0625),
+      band: nil, trainingCases: 16)
     let text = CalibratedDescriptor.yaml(
       original: original, name: "h100-fitted",
       calibration: KernelCalibration(
-        entries: ["gemm/cublas": entry], source: "test fit"))
+        entries: ["gemm/cublas": entry, "flash-attention/1t": flash],
+        source: "test fit"))
     let path = folder + "/h100-fitted.yaml"
     try AtomicFile.write(text, to: path)
     let device = try Catalog(root: Repository.root).device(path)
     #expect(device.name == "h100-fitted")
     #expect(device.calibration?.entries["gemm/cublas"] == entry)
+    #expect(device.calibration?.entries["flash-attention/1t"] == flash)
     #expect(device.calibration?.source == "test fit")
     // Writing it again replaces the section instead of adding a second.
     let again = CalibratedDescriptor.yaml(

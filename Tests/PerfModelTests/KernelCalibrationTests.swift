@@ -57,6 +57,44 @@ struct KernelCalibrationTests {
     }
   }
 
+  @Test("a stream term (work per row, not per pair) is fitted back exactly")
+  func streamTerm() {
+    // Four flash-like cases, N = 256…2048 at d = 64: matrix time ∝ N²,
+    // exponentials ∝ N² / 8 at a different rate per d (d = 128 for the
+    // last), operands ∝ N. Times made as 0.1 ms + M/0.8 + S/0.5 + F/0.05
+    // must come back as those factors, and every case predicted exactly.
+    let cases: [(n: Double, d: Double)] = [
+      (256, 64), (512, 64), (1024, 128), (2048, 64), (2048, 128),
+    ]
+    let samples = cases.map { c in
+      let ideal = KernelEstimate(
+        seconds: 0, limiter: .compute, flops: 0, exponentials: 0, bytes: 0,
+        memoryLevel: "L3", idealMatrixSeconds: 4e-11 * c.d * c.n * c.n,
+        idealSpecialSeconds: 1e-10 * c.n * c.n,
+        idealMemorySeconds: 1e-12 * c.n * c.n,
+        idealStreamSeconds: 2e-10 * c.d * c.n)
+      return KernelCalibration.Sample(
+        calibrationClass: "flash-attention/1t", ideal: ideal,
+        measuredSeconds: 1e-4 + ideal.idealMatrixSeconds / 0.8
+          + ideal.idealSpecialSeconds / 0.5 + ideal.idealStreamSeconds / 0.05)
+    }
+    let fit = KernelCalibration.fit(samples, source: "test")
+    let e = fit.efficiency(for: "flash-attention/1t")
+    #expect(e.matrix.isApproximatelyEqual(to: 0.8, relativeTolerance: 1e-6))
+    #expect(
+      (e.special ?? 0).isApproximatelyEqual(to: 0.5, relativeTolerance: 1e-6))
+    #expect(
+      (e.stream ?? 0).isApproximatelyEqual(to: 0.05, relativeTolerance: 1e-6))
+    #expect(
+      e.computeOverheadSeconds.isApproximatelyEqual(
+        to: 1e-4, relativeTolerance: 1e-6))
+    for s in samples {
+      let (t, _) = s.ideal.seconds(with: e)
+      #expect(
+        t.isApproximatelyEqual(to: s.measuredSeconds, relativeTolerance: 1e-9))
+    }
+  }
+
   @Test("an overhead never exceeds the cheapest call of its class")
   func overheadBound() {
     // Host decode on one thread (validation run of 2026-11-24): a 0.868 ms

@@ -38,6 +38,9 @@ public enum CalibratedDescriptor {
       if let special = e.special {
         out += "      special_efficiency: \(number(special))\n"
       }
+      if let stream = e.stream {
+        out += "      stream_efficiency: \(number(stream))\n"
+      }
       out += "      memory_efficiency: \(number(e.memory))\n"
       out +=
         "      compute_overhead_seconds: \(number(e.computeOverheadSeconds))\n"

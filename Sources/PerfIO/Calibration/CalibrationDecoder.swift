@@ -10,6 +10,7 @@ import PerfModel
 ///         - class: gemm                      # or flash-attention/1t on a host
 ///           matrix_efficiency: 0.62
 ///           special_efficiency: 0.5          # absent: exponentials hidden
+///           stream_efficiency: 0.02          # absent: operand passes hidden
 ///           memory_efficiency: 0.83
 ///           compute_overhead_seconds: 4.1e-6
 ///           memory_overhead_seconds: 3.0e-6
@@ -26,7 +27,7 @@ enum CalibrationDecoder {
     for item in try c.children("classes") {
       try item.rejectUnknownKeys([
         "class", "matrix_efficiency", "special_efficiency",
-        "memory_efficiency", "compute_overhead_seconds",
+        "stream_efficiency", "memory_efficiency", "compute_overhead_seconds",
         "memory_overhead_seconds", "band_low", "band_high", "training_cases",
       ])
       let name = try item.string("class")
@@ -51,7 +52,9 @@ enum CalibrationDecoder {
           computeOverheadSeconds: try item.double(
             "compute_overhead_seconds", unit: "seconds", .nonNegative),
           memoryOverheadSeconds: try item.double(
-            "memory_overhead_seconds", unit: "seconds", .nonNegative)),
+            "memory_overhead_seconds", unit: "seconds", .nonNegative),
+          stream: try item.optionalDouble(
+            "stream_efficiency", unit: "fraction")),
         band: band,
         trainingCases: try item.optionalInt("training_cases") ?? 0)
     }

@@ -3,12 +3,13 @@
 ///
 /// Fitting: a class's training cases are split by the limiter the ideal
 /// roofline assigns. Compute-bound cases fit
-/// `t = o_c + a·matrix + b·special`, memory-bound ones `t = o_m + c·memory`,
-/// each by non-negative least squares on relative error; then
-/// `e_matrix = 1/a`, `e_special = 1/b` (absent when `b = 0`),
-/// `e_memory = 1/c`. A group with fewer cases than its features, or whose
-/// fit zeroes `a` (or `c`), drops the special term, then the overhead,
-/// then both; a group with no case keeps the uncalibrated factors.
+/// `t = o_c + a·matrix + b·special + f·stream`, memory-bound ones
+/// `t = o_m + c·memory`, each by non-negative least squares on relative
+/// error; then `e_matrix = 1/a`, `e_special = 1/b`, `e_stream = 1/f`
+/// (each absent when zero), `e_memory = 1/c`. A group with fewer cases
+/// than its features, or whose fit zeroes `a` (or `c`), drops the last
+/// term (stream, then special), then the overhead, then tries the terms
+/// again without it; a group with no case keeps the uncalibrated factors.
 public struct KernelCalibration: Sendable, Hashable, Codable {
   /// One class's fitted factors.
   public struct Entry: Sendable, Hashable, Codable {
@@ -78,12 +79,16 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       let compute = cases.filter { $0.ideal.idealLimiter == .compute }
       let memory = cases.filter { $0.ideal.idealLimiter != .compute }
       if let c = fitGroup(
-        compute, terms: [\.idealMatrixSeconds, \.idealSpecialSeconds],
+        compute,
+        terms: [
+          \.idealMatrixSeconds, \.idealSpecialSeconds, \.idealStreamSeconds,
+        ],
         overheadAtMost: cheapest)
       {
         e.computeOverheadSeconds = c[0]
         if c[1] > 0 { e.matrix = 1 / c[1] }
         e.special = c[2] > 0 ? 1 / c[2] : nil
+        e.stream = c[3] > 0 ? 1 / c[3] : nil
       }
       if let c = fitGroup(
         memory, terms: [\.idealMemorySeconds], overheadAtMost: cheapest),
@@ -108,15 +113,14 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
     guard !cases.isEmpty else { return nil }
     let targets = cases.map(\.measuredSeconds)
     let full = cases.map { s in [1] + terms.map { s.ideal[keyPath: $0] } }
-    // Most features first; then the overhead and the first term (a line
-    // through two sizes); then every term without the overhead; then the
-    // first term alone.
-    let masks: [[Bool]] = [
-      [true] + terms.map { _ in true },
-      [true, true] + terms.dropFirst().map { _ in false },
-      [false] + terms.map { _ in true },
-      [false, true] + terms.dropFirst().map { _ in false },
-    ]
+    // Most features first, dropping terms from the last (the overhead
+    // and the first term alone: a line through two sizes); then the same
+    // without the overhead.
+    let masks: [[Bool]] = [true, false].flatMap { overhead in
+      stride(from: terms.count, through: 1, by: -1).map { kept in
+        [overhead] + terms.indices.map { $0 < kept }
+      }
+    }
     for mask in masks where mask.filter({ $0 }).count <= cases.count {
       let rows = full.map { row in row.enumerated().map { mask[$0] ? $1 : 0 } }
       // The first term (matrix, or memory) cannot be switched off in the

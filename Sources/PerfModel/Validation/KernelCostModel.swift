@@ -6,8 +6,11 @@
 ///     special = exps / (exp rate · t/units)     exp rate = special-function
 ///                                               units, or vector fp32 peak / 8
 ///     memory  = bytes(tiling, SRAM) / (bandwidth of the level)
-///     time    = max(o_c + matrix/e_m + special/e_s, o_m + memory/e_b)
+///     stream  = footprint / (bandwidth of the level)
+///     time    = max(o_c + matrix/e_m + special/e_s + stream/e_f,
+///                   o_m + memory/e_b)
 ///
+/// (the stream term only where a calibration fitted one).
 /// `t/units` is the share of the device a host kernel's `t` threads use (1
 /// for an accelerator). Bytes come from ``FlashAttentionIO``,
 /// ``StandardAttentionIO``, ``DecodeAttentionIO``, ``LinearAttentionIO``
@@ -85,7 +88,9 @@ public enum KernelCostModel {
       memoryLevel: levelName,
       idealMatrixSeconds: work.flops / (peak * share),
       idealSpecialSeconds: work.exponentials / (expRate * share),
-      idealMemorySeconds: memorySeconds)
+      idealMemorySeconds: memorySeconds,
+      idealStreamSeconds: work.footprintBytes
+        / (level.bandwidthBytesPerSecond * levelShare))
     (estimate.seconds, estimate.limiter) = estimate.seconds(with: efficiency)
     return estimate
   }

@@ -4,17 +4,27 @@
 /// calibration class by ``KernelCalibration``:
 ///
 ///     compute = overhead_c + matrix_seconds / e_matrix + exp_seconds / e_special
+///               + stream_seconds / e_stream
 ///     memory  = overhead_m + memory_seconds / e_memory
 ///     time    = max(compute, memory)
 ///
-/// where the `…_seconds` are ideal times at the device's peaks. A `nil`
-/// special efficiency means exponentials cost nothing beyond the matrix
-/// work (hidden under it).
+/// where the `…_seconds` are ideal times at the device's peaks, and
+/// `stream_seconds` is every operand touched once at its level's bandwidth.
+/// A `nil` special efficiency means exponentials cost nothing beyond the
+/// matrix work (hidden under it); a `nil` stream efficiency, that passes
+/// over the operands are hidden too.
 public struct KernelEfficiency: Sendable, Hashable, Codable {
   /// Fraction of the matrix (or vector) FLOP/s peak reached.
   public var matrix: Double
   /// Fraction of the exponential rate reached, or `nil` when hidden.
   public var special: Double?
+  /// Fraction of the operands' bandwidth reached by passes over them.
+  ///
+  /// The passes (packing, the output write, per-row statistics) are paid
+  /// on top of the arithmetic; `nil` when hidden under it. Work per row,
+  /// not per query–key pair: it sets how fast short sequences are (host
+  /// flash at N = 1024 runs at 74 GFLOP/s, at N ≥ 2048 at 82).
+  public var stream: Double?
   /// Fraction of the slow-memory level's bandwidth reached.
   public var memory: Double
   /// Fixed seconds added to the compute term (launch, threads, tails).
@@ -25,12 +35,15 @@ public struct KernelEfficiency: Sendable, Hashable, Codable {
   /// Creates factors.
   public init(
     matrix: Double, special: Double?, memory: Double,
-    computeOverheadSeconds: Double, memoryOverheadSeconds: Double
+    computeOverheadSeconds: Double, memoryOverheadSeconds: Double,
+    stream: Double? = nil
   ) {
-    precondition(matrix > 0 && memory > 0 && (special ?? 1) > 0)
+    precondition(
+      matrix > 0 && memory > 0 && (special ?? 1) > 0 && (stream ?? 1) > 0)
     precondition(computeOverheadSeconds >= 0 && memoryOverheadSeconds >= 0)
     self.matrix = matrix
     self.special = special
+    self.stream = stream
     self.memory = memory
     self.computeOverheadSeconds = computeOverheadSeconds
     self.memoryOverheadSeconds = memoryOverheadSeconds

@@ -18,12 +18,18 @@ public struct KernelEstimate: Sendable, Hashable, Codable {
   public var idealSpecialSeconds: Double
   /// `bytes` at the level's bandwidth, seconds.
   public var idealMemorySeconds: Double
+  /// The operands touched once each (inputs read, outputs written) at the
+  /// level's bandwidth, seconds: the passes over the operands (packing,
+  /// the output write, per-row statistics) that a fitted stream term
+  /// charges on top of the arithmetic.
+  public var idealStreamSeconds: Double
 
   /// Creates an estimate.
   public init(
     seconds: Double, limiter: Limiter, flops: Double, exponentials: Double,
     bytes: Double, memoryLevel: String, idealMatrixSeconds: Double,
-    idealSpecialSeconds: Double, idealMemorySeconds: Double
+    idealSpecialSeconds: Double, idealMemorySeconds: Double,
+    idealStreamSeconds: Double = 0
   ) {
     self.seconds = seconds
     self.limiter = limiter
@@ -34,6 +40,7 @@ public struct KernelEstimate: Sendable, Hashable, Codable {
     self.idealMatrixSeconds = idealMatrixSeconds
     self.idealSpecialSeconds = idealSpecialSeconds
     self.idealMemorySeconds = idealMemorySeconds
+    self.idealStreamSeconds = idealStreamSeconds
   }
 
   /// Whether the ideal compute term exceeds the ideal memory term: the
@@ -46,11 +53,16 @@ public struct KernelEstimate: Sendable, Hashable, Codable {
 
   /// The time under `e`, and what bounds it.
   ///
-  ///     max(o_c + M / e_matrix + S / e_special,  o_m + B / e_memory)
+  ///     max(o_c + M / e_matrix + S / e_special + F / e_stream,
+  ///         o_m + B / e_memory)
+  ///
+  /// with the special and stream terms left out where `e` has none.
   public func seconds(with e: KernelEfficiency) -> (Double, Limiter) {
     let special = e.special.map { idealSpecialSeconds / $0 } ?? 0
+    let stream = e.stream.map { idealStreamSeconds / $0 } ?? 0
     let compute =
       e.computeOverheadSeconds + idealMatrixSeconds / e.matrix + special
+      + stream
     let memory = e.memoryOverheadSeconds + idealMemorySeconds / e.memory
     return compute >= memory
       ? (compute, .compute) : (memory, .memoryBandwidth)
