@@ -95,6 +95,27 @@ struct KernelCalibrationTests {
     }
   }
 
+  @Test("no fitted matrix efficiency above the peak")
+  func matrixBound() {
+    // Times of 0.8 × the ideal matrix time: a plain fit reads that as
+    // e_matrix = 1.25, faster than the peak. Every such fit is refused,
+    // so the class keeps a factor of at most 1 (here the uncalibrated 0.7).
+    let samples = [256.0, 512, 1024, 2048].map { n in
+      KernelCalibration.Sample(
+        calibrationClass: "flash-attention/cudnn",
+        ideal: KernelEstimate(
+          seconds: 0, limiter: .compute, flops: 0, exponentials: 0, bytes: 0,
+          memoryLevel: "HBM", idealMatrixSeconds: 1e-9 * n * n,
+          idealSpecialSeconds: 0, idealMemorySeconds: 1e-12 * n * n,
+          idealStreamSeconds: 1e-9 * n),
+        measuredSeconds: 0.8e-9 * n * n)
+    }
+    let e = KernelCalibration.fit(samples, source: "test")
+      .efficiency(for: "flash-attention/cudnn")
+    #expect(e.matrix <= 1)
+    #expect(e.matrix == KernelEfficiency.uncalibrated.matrix)
+  }
+
   @Test("an overhead never exceeds the cheapest call of its class")
   func overheadBound() {
     // Host decode on one thread (validation run of 2026-11-24): a 0.868 ms

@@ -7,7 +7,8 @@
 /// `t = o_m + c·memory`, each by non-negative least squares on relative
 /// error; then `e_matrix = 1/a`, `e_special = 1/b`, `e_stream = 1/f`
 /// (each absent when zero), `e_memory = 1/c`. A group with fewer cases
-/// than its features, or whose fit zeroes `a` (or `c`), drops the last
+/// than its features, or whose fit zeroes `a` (or `c`), makes `e_matrix`
+/// exceed 1, or gives an overhead above its cheapest call, drops the last
 /// term (stream, then special), then the overhead, then tries the terms
 /// again without it; a group with no case keeps the uncalibrated factors.
 public struct KernelCalibration: Sendable, Hashable, Codable {
@@ -83,7 +84,7 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
         terms: [
           \.idealMatrixSeconds, \.idealSpecialSeconds, \.idealStreamSeconds,
         ],
-        overheadAtMost: cheapest)
+        overheadAtMost: cheapest, firstAtLeast: 1)
       {
         e.computeOverheadSeconds = c[0]
         if c[1] > 0 { e.matrix = 1 / c[1] }
@@ -104,11 +105,14 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
   }
 
   /// Coefficients `[overhead, term…]`, trying fewer features when the
-  /// cases cannot determine them all, or when they give an overhead above
-  /// `overheadAtMost` (the class's cheapest measured call).
+  /// cases cannot determine them all, when they give an overhead above
+  /// `overheadAtMost` (the class's cheapest measured call), or a first
+  /// coefficient below `firstAtLeast` (1 for the matrix term: an
+  /// efficiency above the peak is not a speed but terms traded against
+  /// each other; with the stream term, H100 cuDNN attention fitted 1.19).
   static func fitGroup(
     _ cases: [Sample], terms: [KeyPath<KernelEstimate, Double>],
-    overheadAtMost: Double = .infinity
+    overheadAtMost: Double = .infinity, firstAtLeast: Double = 0
   ) -> [Double]? {
     guard !cases.isEmpty else { return nil }
     let targets = cases.map(\.measuredSeconds)
@@ -129,7 +133,7 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       // An overhead above `overheadAtMost` (two noisy sizes extrapolated
       // to a large intercept: 3.2 ms for a 0.87 ms call) is refused too.
       if let c = LeastSquares.fitRelative(features: rows, targets: targets),
-        c[1] > 0, c[0] <= overheadAtMost
+        c[1] > 0, c[1] >= firstAtLeast, c[0] <= overheadAtMost
       {
         return c
       }
