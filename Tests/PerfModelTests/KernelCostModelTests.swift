@@ -1,3 +1,4 @@
+import Foundation
 import PerfModel
 import TestSupport
 import Testing
@@ -127,6 +128,38 @@ struct KernelCostModelTests {
     #expect(
       e.idealMemorySeconds.isApproximatelyEqual(
         to: 1_572_864 / 9.37e12, relativeTolerance: 1e-12))
+  }
+
+  @Test("resident inputs twice the L2: a fifth of the bytes still hit it")
+  func partlyResident() throws {
+    // m = n = 4096, k = 4352, bf16: 2·(mk + nk + mn) = 104 857 600 B, twice
+    // the 50 MiB L2. Random replacement keeps h = −W(−2e⁻²)/2 = 0.2031879
+    // of the re-reads in L2; the rest come from HBM3.
+    let w = KernelWorkload(
+      kind: .gemm, shape: .gemm(m: 4096, n: 4096, k: 4352), dataType: .bf16,
+      residentInputs: true)
+    let e = try KernelCostModel.estimate(w, on: Self.h100, efficiency: .ideal)
+    let h = 0.203_187_869_979_979_5
+    #expect(e.memoryLevel == "HBM3, 20% from L2")
+    #expect(
+      e.idealMemorySeconds.isApproximatelyEqual(
+        to: 104_857_600 * (h / 9.37e12 + (1 - h) / 3.35e12),
+        relativeTolerance: 1e-9))
+  }
+
+  @Test("the hit fraction of an overflowing working set")
+  func hitFraction() {
+    // r = 2: the Lambert-W root above; fits: 1; r = 10: the fixed point
+    // h = exp(−10(1 − h)) holds (h ≈ 4.54e-5).
+    #expect(
+      CacheResidency.hitFraction(footprint: 2, capacity: 1)
+        .isApproximatelyEqual(
+          to: 0.203_187_869_979_979_5, relativeTolerance: 1e-12))
+    #expect(CacheResidency.hitFraction(footprint: 1, capacity: 1) == 1)
+    let h = CacheResidency.hitFraction(footprint: 10, capacity: 1)
+    #expect(
+      h.isApproximatelyEqual(to: exp(-10 * (1 - h)), relativeTolerance: 1e-9))
+    #expect(h > 4.5e-5 && h < 4.6e-5)
   }
 
   @Test("a data type the device lacks is an error naming it")

@@ -18,7 +18,8 @@
 /// least-traffic tiling for the SRAM of one compute unit. Slow memory is
 /// main memory, unless the workload's inputs stay resident between calls:
 /// then it is the smallest cache level that holds them (a per-unit level
-/// counts once per thread). Re-reads of K and V by FlashAttention's row
+/// counts once per thread), and the cache before it still serves the
+/// fraction of the bytes ``CacheResidency`` gives (random replacement). Re-reads of K and V by FlashAttention's row
 /// blocks come from the first faster cache that holds the K and V of the
 /// instances in flight (an H100's L2 for long prompts), so
 /// `memory = max(compulsory / B_slow, all bytes / B_cache)`. FLOPs count only visible query-key pairs
@@ -62,9 +63,22 @@ public enum KernelCostModel {
       for: work.footprintBytes, resident: workload.residentInputs,
       threads: workload.threads, on: device)
     let levelShare = level.perUnit ? share : 1
-    var memorySeconds =
-      work.bytes / (level.bandwidthBytesPerSecond * levelShare)
+    // Seconds per byte from the slow level, or, for resident inputs a
+    // little over the cache before it, partly from that cache.
+    var perByte = 1 / (level.bandwidthBytesPerSecond * levelShare)
     var levelName = level.name
+    if let (cache, hit) = partlyResident(
+      work.footprintBytes, resident: workload.residentInputs, below: level,
+      threads: workload.threads, on: device)
+    {
+      let cacheShare = cache.perUnit ? share : 1
+      perByte =
+        hit / (cache.bandwidthBytesPerSecond * cacheShare) + (1 - hit)
+        * perByte
+      levelName =
+        "\(level.name), \(Int((hit * 100).rounded()))% from \(cache.name)"
+    }
+    var memorySeconds = work.bytes * perByte
     // Re-reads served by a faster cache that holds their working set.
     if work.reuseBytes > 0,
       let cache = device.memoryLevels.first(where: {
@@ -77,10 +91,9 @@ public enum KernelCostModel {
     {
       let cacheShare = cache.perUnit ? share : 1
       memorySeconds = max(
-        (work.bytes - work.reuseBytes)
-          / (level.bandwidthBytesPerSecond * levelShare),
+        (work.bytes - work.reuseBytes) * perByte,
         work.bytes / (cache.bandwidthBytesPerSecond * cacheShare))
-      levelName = "\(level.name), re-reads \(cache.name)"
+      levelName += ", re-reads \(cache.name)"
     }
     var estimate = KernelEstimate(
       seconds: 0, limiter: .compute, flops: work.flops,
@@ -93,6 +106,31 @@ public enum KernelCostModel {
         / (level.bandwidthBytesPerSecond * levelShare))
     (estimate.seconds, estimate.limiter) = estimate.seconds(with: efficiency)
     return estimate
+  }
+
+  /// For resident inputs whose footprint overflows a cache, that cache
+  /// and the fraction of the traffic it still serves
+  /// (``CacheResidency/hitFraction(footprint:capacity:)``); `nil` when the
+  /// inputs are not resident (each call streams them from the level) or
+  /// no cache precedes the level.
+  static func partlyResident(
+    _ footprint: Double, resident: Bool, below level: MemoryLevel,
+    threads: Int?, on device: DeviceSpec
+  ) -> (MemoryLevel, Double)? {
+    guard resident,
+      let index = device.memoryLevels.firstIndex(where: {
+        $0.name == level.name
+      }), index > 0
+    else { return nil }
+    let cache = device.memoryLevels[index - 1]
+    guard cache.kind == .cache else { return nil }
+    let copies = Double(threads ?? device.compute.unitCount)
+    let capacity = cache.capacityBytes * (cache.perUnit ? copies : 1)
+    guard capacity < footprint else { return nil }
+    return (
+      cache,
+      CacheResidency.hitFraction(footprint: footprint, capacity: capacity)
+    )
   }
 
   /// The level slow-memory traffic comes from.
