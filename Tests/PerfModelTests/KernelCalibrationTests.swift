@@ -95,6 +95,35 @@ struct KernelCalibrationTests {
     }
   }
 
+  @Test("a case near the ridge calibrates the compute term too")
+  func nearRidge() {
+    // Host decode on two threads (validation run of 2026-11-24): at 4K keys
+    // the ideal compute (82.3 µs) and L3 (85 µs) times nearly tie and the
+    // call took 265 µs, a compute limit of 0.3 of the FMA peak that binds
+    // at 16K keys once most of the K/V hits in L3. Assigned to the memory
+    // group alone, the compute term kept the uncalibrated 0.7. In both
+    // groups, the compute fit has one case: t = a·M, a = 265 / 82.3.
+    let sample = { (matrix: Double, memory: Double, measured: Double) in
+      KernelCalibration.Sample(
+        calibrationClass: "decode-attention/2t",
+        ideal: KernelEstimate(
+          seconds: 0, limiter: .compute, flops: 0, exponentials: 0, bytes: 0,
+          memoryLevel: "DRAM", idealMatrixSeconds: matrix,
+          idealSpecialSeconds: 0, idealMemorySeconds: memory),
+        measuredSeconds: measured)
+    }
+    let samples = [
+      sample(82.3e-6, 85e-6, 265e-6),
+      sample(1.3e-3, 6.04e-3, 5.86e-3),
+      sample(5.3e-3, 24.4e-3, 22.8e-3),
+    ]
+    let e = KernelCalibration.fit(samples, source: "test")
+      .efficiency(for: "decode-attention/2t")
+    #expect(
+      e.matrix.isApproximatelyEqual(to: 82.3 / 265, relativeTolerance: 1e-9))
+    #expect(e.computeOverheadSeconds == 0)
+  }
+
   @Test("no fitted matrix efficiency above the peak")
   func matrixBound() {
     // Times of 0.8 × the ideal matrix time: a plain fit reads that as
@@ -119,7 +148,9 @@ struct KernelCalibrationTests {
   @Test("an overhead never exceeds the cheapest call of its class")
   func overheadBound() {
     // Host decode on one thread (validation run of 2026-11-24): a 0.868 ms
-    // compute-bound call and two memory-bound ones. A line through the
+    // compute-bound call (its ideal compute time raised here to 2.5× the
+    // memory time, so that it stays out of the memory fit) and two
+    // memory-bound ones. A line through the
     // two memory points has an intercept of 14.3 − 6.51·(33.1/19.39) ≈
     // 3.2 ms, a fixed cost longer than the 0.868 ms call itself, which
     // predicted that call at 3.3 ms. The fit must drop the overhead: the
@@ -134,7 +165,7 @@ struct KernelCalibrationTests {
         measuredSeconds: measured)
     }
     let samples = [
-      sample(0.30e-3, 0.243e-3, 0.868e-3),
+      sample(0.60e-3, 0.243e-3, 0.868e-3),
       sample(1.0e-3, 6.51e-3, 14.3e-3),
       sample(4.0e-3, 25.9e-3, 47.4e-3),
     ]

@@ -2,7 +2,8 @@
 /// their held-out residuals showed.
 ///
 /// Fitting: a class's training cases are split by the limiter the ideal
-/// roofline assigns. Compute-bound cases fit
+/// roofline assigns, a case within a factor of two of the ridge going to
+/// both groups (either term may bind once fitted). Compute-bound cases fit
 /// `t = o_c + a·matrix + b·special + f·stream`, memory-bound ones
 /// `t = o_m + c·memory`, each by non-negative least squares on relative
 /// error; then `e_matrix = 1/a`, `e_special = 1/b`, `e_stream = 1/f`
@@ -77,8 +78,17 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       // An overhead is a fixed cost per call: no fit may make it longer
       // than the cheapest call the class measured.
       let cheapest = cases.map(\.measuredSeconds).min() ?? 0
-      let compute = cases.filter { $0.ideal.idealLimiter == .compute }
-      let memory = cases.filter { $0.ideal.idealLimiter != .compute }
+      // Within a factor of two of the ridge either term may bind once the
+      // efficiencies scale them (host decode: 0.3 of the FMA peak, 0.9 of
+      // DRAM), so such a case informs both fits.
+      let compute = cases.filter {
+        2 * ($0.ideal.idealMatrixSeconds + $0.ideal.idealSpecialSeconds)
+          >= $0.ideal.idealMemorySeconds
+      }
+      let memory = cases.filter {
+        2 * $0.ideal.idealMemorySeconds
+          >= $0.ideal.idealMatrixSeconds + $0.ideal.idealSpecialSeconds
+      }
       if let c = fitGroup(
         compute,
         terms: [
