@@ -54,7 +54,7 @@ rm -f "$store" "$store-wal" "$store-shm"
 # their predictions on the probed descriptor, with Mamba-2.8B in fp32.
 store=/tmp/roofline-example-host.sqlite
 rm -f "$store" "$store-wal" "$store-shm"
-$bin validate --quiet --db "$store" >/dev/null
+$bin validate --quiet --rounds 2 --db "$store" >/dev/null
 $bin report --quiet --model mamba-2.8b --hardware reports/host-probed.yaml \
   --activation-dtype fp32 --weight-dtype fp32 --kv-dtype fp32 \
   --prompt-tokens 1024 --output-tokens 128 --contexts 1024,4096,16384,65536 \
