@@ -82,12 +82,10 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       // efficiencies scale them (host decode: 0.3 of the FMA peak, 0.9 of
       // DRAM), so such a case informs both fits.
       let compute = cases.filter {
-        2 * ($0.ideal.idealMatrixSeconds + $0.ideal.idealSpecialSeconds)
-          >= $0.ideal.idealMemorySeconds
+        2 * $0.ideal.idealComputeSeconds >= $0.ideal.idealMemorySeconds
       }
       let memory = cases.filter {
-        2 * $0.ideal.idealMemorySeconds
-          >= $0.ideal.idealMatrixSeconds + $0.ideal.idealSpecialSeconds
+        2 * $0.ideal.idealMemorySeconds >= $0.ideal.idealComputeSeconds
       }
       if let c = fitGroup(
         compute,

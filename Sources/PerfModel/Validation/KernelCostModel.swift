@@ -118,9 +118,7 @@ public enum KernelCostModel {
     threads: Int?, on device: DeviceSpec
   ) -> (MemoryLevel, Double)? {
     guard resident,
-      let index = device.memoryLevels.firstIndex(where: {
-        $0.name == level.name
-      }), index > 0
+      let index = device.memoryLevels.firstIndex(of: level), index > 0
     else { return nil }
     let cache = device.memoryLevels[index - 1]
     guard cache.kind == .cache else { return nil }

@@ -43,12 +43,11 @@ public struct KernelEstimate: Sendable, Hashable, Codable {
     self.idealStreamSeconds = idealStreamSeconds
   }
 
-  /// Whether the ideal compute term exceeds the ideal memory term: the
-  /// limiter the roofline alone assigns, which picks the group a
-  /// calibration fits the case in.
-  public var idealLimiter: Limiter {
-    idealMatrixSeconds + idealSpecialSeconds >= idealMemorySeconds
-      ? .compute : .memoryBandwidth
+  /// The ideal compute term, matrix and exponentials: against
+  /// ``idealMemorySeconds`` it places the case against the ridge, which
+  /// picks the group (or groups) a calibration fits it in.
+  public var idealComputeSeconds: Double {
+    idealMatrixSeconds + idealSpecialSeconds
   }
 
   /// The time under `e`, and what bounds it.
