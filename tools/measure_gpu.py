@@ -7,19 +7,28 @@ What it measures, on one CUDA GPU, in bf16:
                      tokens;
   flash-attention    torch's scaled_dot_product_attention prefill with the
                      flash, cuDNN and memory-efficient backends (32 heads,
-                     d = 64 and 128, causal and not) up to N = 32768;
+                     d = 64 and 128, causal and not) up to N = 131072 (flash and cuDNN);
   standard-attention the same through the math backend (S and P
                      materialised), up to N = 8192;
   decode-attention   one query token per sequence against a long KV cache,
                      grouped-query (32 query heads over 8 KV heads), through
                      SDPA with enable_gqa (flash backend) and through plain
-                     matmuls on the grouped layout.
+                     matmuls on the grouped layout;
+  elementwise        streaming kernels: a copy (one tensor read, one
+                     written; the HBM bandwidth check), a sum (one read),
+                     an add (two read, one written), from 4 KiB to 2 GiB
+                     per tensor: the short ones show a kernel's fixed cost.
 
-How it times: `inner` back-to-back calls (inner chosen so a sample lasts
-about a millisecond) captured in a CUDA graph, replayed between CUDA
-events, divided by inner; warm-up first; the median and min of the
-samples. Launch costs stay out, as in a serving engine's captured step. Inputs rotate among enough copies that
-the working set exceeds twice the L2, so no sample measures a warm cache.
+How it times, per --launch-mode (both by default; the CSV's launch_mode
+column says which): `graph`: `inner` back-to-back calls (inner chosen so
+a sample lasts about a millisecond) captured in a CUDA graph, replayed
+between CUDA events, divided by inner, so launch costs stay out, as in a
+serving engine's captured decode step; `eager`: the same `inner` calls
+issued from Python between the events, so each pays what an eager
+PyTorch program pays (Python, dispatch and launch), hidden only where
+the GPU is slower. Warm-up first; the median and min of the samples.
+Inputs rotate among enough copies that the working set exceeds twice the
+L2, so no sample measures a warm cache.
 
 The CSV follows `roofline validate --measured` (see README, "Measured-kernel
 CSV"): one row per kernel and shape, times in seconds.
@@ -37,7 +46,8 @@ import sys
 COLUMNS = [
     "kernel", "backend", "dtype", "batch", "heads", "kv_heads",
     "query_length", "key_length", "head_dim", "causal", "m", "n", "k",
-    "repetitions", "median_seconds", "min_seconds", "device",
+    "elements", "reads", "writes", "launch_mode", "repetitions",
+    "median_seconds", "min_seconds", "device",
 ]
 
 # (model, projection, in_features k, out_features n), from the models'
@@ -84,13 +94,35 @@ def replay_seconds(torch, graph):
     return start.elapsed_time(end) / 1e3
 
 
-def time_cuda(torch, fn, sets, repetitions, warmup=3):
+def eager_seconds(torch, fn, sets, calls):
+    start, end = torch.cuda.Event(True), torch.cuda.Event(True)
+    torch.cuda.synchronize()
+    start.record()
+    for i in range(calls):
+        fn(*sets[i % len(sets)])
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / 1e3
+
+
+def time_cuda(torch, fn, sets, repetitions, warmup=3, mode="graph"):
     """Median and min seconds of one call, rotating among `sets` inputs.
 
-    The calls are captured in a CUDA graph and timed by replaying it, so
-    Python's and the driver's launch costs stay out of the numbers (a
-    serving engine captures its decode step the same way).
+    `graph`: the calls are captured in a CUDA graph and timed by replaying
+    it, so Python's and the driver's launch costs stay out of the numbers
+    (a serving engine captures its decode step the same way). `eager`:
+    the calls are issued from Python, back to back, between the events.
     """
+    if mode == "eager":
+        for i in range(warmup):
+            fn(*sets[i % len(sets)])
+        once = max(min(eager_seconds(torch, fn, sets, 1) for _ in range(3)),
+                   1e-6)
+        inner = max(1, min(200, int(1e-3 / once)))
+        eager_seconds(torch, fn, sets, inner)
+        samples = sorted(eager_seconds(torch, fn, sets, inner) / inner
+                         for _ in range(repetitions))
+        return samples[len(samples) // 2], samples[0]
     for i in range(warmup):
         fn(*sets[i % len(sets)])
     torch.cuda.synchronize()
@@ -107,9 +139,10 @@ def time_cuda(torch, fn, sets, repetitions, warmup=3):
     return samples[len(samples) // 2], samples[0]
 
 
-def row(kernel, backend, median, minimum, repetitions, device, **shape):
+def row(kernel, backend, median, minimum, repetitions, device, mode,
+        **shape):
     out = {c: "" for c in COLUMNS}
-    out.update(kernel=kernel, backend=backend, dtype="bf16",
+    out.update(kernel=kernel, backend=backend, dtype="bf16", launch_mode=mode,
                repetitions=repetitions, median_seconds=f"{median:.9g}",
                min_seconds=f"{minimum:.9g}", device=device)
     for key, value in shape.items():
@@ -117,7 +150,7 @@ def row(kernel, backend, median, minimum, repetitions, device, **shape):
     return out
 
 
-def gemms(torch, args, l2, device):
+def gemms(torch, args, l2, device, mode):
     for model, proj, k, n in PROJECTIONS:
         for m in TOKENS:
             per_set = 2 * (m * k + n * k + m * n)
@@ -126,24 +159,25 @@ def gemms(torch, args, l2, device):
                     for _ in range(copies_for(per_set, l2))]
             med, mn = time_cuda(
                 torch, lambda x, w: torch.nn.functional.linear(x, w), sets,
-                args.repetitions)
-            print(f"gemm {model} {proj} m={m}: {med * 1e6:.1f} us",
+                args.repetitions, mode=mode)
+            print(f"gemm {model} {proj} m={m} {mode}: {med * 1e6:.1f} us",
                   file=sys.stderr)
             yield row("gemm", "cublas", med, mn, args.repetitions, device,
-                      m=m, n=n, k=k)
+                      mode, m=m, n=n, k=k)
             del sets
 
 
-def prefill(torch, args, l2, device):
+def prefill(torch, args, l2, device, mode):
     from torch.nn.attention import SDPBackend, sdpa_kernel
-    backends = [("flash", SDPBackend.FLASH_ATTENTION, 32768),
-                ("cudnn", SDPBackend.CUDNN_ATTENTION, 32768),
+    backends = [("flash", SDPBackend.FLASH_ATTENTION, 131072),
+                ("cudnn", SDPBackend.CUDNN_ATTENTION, 131072),
                 ("efficient", SDPBackend.EFFICIENT_ATTENTION, 16384),
                 ("math", SDPBackend.MATH, 8192)]
     heads = 32
     for d in (64, 128):
         for causal in (False, True):
-            for n in (512, 1024, 2048, 4096, 8192, 16384, 32768):
+            for n in (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536,
+                      131072):
                 per_set = 4 * heads * n * d * 2
                 sets = None
                 for name, backend, limit in backends:
@@ -162,7 +196,7 @@ def prefill(torch, args, l2, device):
                                     q, k, v, is_causal=causal)
                     try:
                         med, mn = time_cuda(torch, call, sets,
-                                            args.repetitions)
+                                            args.repetitions, mode=mode)
                     except RuntimeError as error:
                         print(f"skip {name} n={n} d={d}: {error}"[:200],
                               file=sys.stderr)
@@ -172,6 +206,7 @@ def prefill(torch, args, l2, device):
                     print(f"{kernel} {name} n={n} d={d} causal={causal}: "
                           f"{med * 1e3:.3f} ms", file=sys.stderr)
                     yield row(kernel, name, med, mn, args.repetitions, device,
+                              mode,
                               batch=1, heads=heads, kv_heads=heads,
                               query_length=n, key_length=n, head_dim=d,
                               causal=causal)
@@ -179,7 +214,7 @@ def prefill(torch, args, l2, device):
                 torch.cuda.empty_cache()
 
 
-def decode(torch, args, l2, device):
+def decode(torch, args, l2, device, mode):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     heads, kv_heads, d = 32, 8, 128
     group = heads // kv_heads
@@ -209,26 +244,60 @@ def decode(torch, args, l2, device):
 
             for name, fn in (("flash", sdpa), ("matmul", grouped)):
                 try:
-                    med, mn = time_cuda(torch, fn, sets, args.repetitions)
+                    med, mn = time_cuda(torch, fn, sets, args.repetitions,
+                                        mode=mode)
                 except (RuntimeError, TypeError) as error:
                     print(f"skip decode {name}: {error}"[:200], file=sys.stderr)
                     continue
                 print(f"decode {name} b={batch} L={length}: "
                       f"{med * 1e6:.1f} us", file=sys.stderr)
                 yield row("decode-attention", name, med, mn, args.repetitions,
-                          device, batch=batch, heads=heads, kv_heads=kv_heads,
+                          device, mode, batch=batch, heads=heads, kv_heads=kv_heads,
                           query_length=1, key_length=length, head_dim=d,
                           causal=False)
             del sets
             torch.cuda.empty_cache()
 
 
+def elementwise(torch, args, l2, device, mode):
+    """Copy, sum and add over 4 KiB to 2 GiB per tensor (bf16)."""
+    kernels = [("copy", 1, 1, lambda x, y: y.copy_(x)),
+               ("read", 1, 0, lambda x, y: x.sum()),
+               ("add", 2, 1, lambda x, y: torch.add(x, y, out=x))]
+    for power in range(11, 31, 2):
+        elements = 2 ** power
+        per_set = 2 * 2 * elements
+        sets = [(torch.randn(elements, device="cuda", dtype=torch.bfloat16),
+                 torch.randn(elements, device="cuda", dtype=torch.bfloat16))
+                for _ in range(copies_for(per_set, l2))]
+        for name, reads, writes, fn in kernels:
+            med, mn = time_cuda(torch, fn, sets, args.repetitions, mode=mode)
+            rate = 2 * elements * (reads + writes) / med / 1e9
+            print(f"elementwise {name} {2 * elements} B {mode}: "
+                  f"{med * 1e6:.2f} us, {rate:.0f} GB/s", file=sys.stderr)
+            yield row("elementwise", name, med, mn, args.repetitions, device,
+                      mode, elements=elements, reads=reads, writes=writes)
+        del sets
+        torch.cuda.empty_cache()
+
+
+# Which groups are timed in each launch mode: prefill attention kernels
+# run for milliseconds, so launching them eagerly changes nothing.
+MODES = {"gemm": ("graph", "eager"), "prefill": ("graph",),
+         "decode": ("graph", "eager"), "elementwise": ("graph", "eager")}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", required=True, help="CSV file to write")
     parser.add_argument("--repetitions", type=int, default=15)
-    parser.add_argument("--only", choices=["gemm", "prefill", "decode"],
+    parser.add_argument("--only",
+                        choices=["gemm", "prefill", "decode", "elementwise"],
                         action="append", help="measure only these groups")
+    parser.add_argument("--launch-mode", choices=["graph", "eager"],
+                        action="append",
+                        help="time in these launch modes (default: both "
+                             "where they differ, see MODES)")
     args = parser.parse_args()
     import torch
     if not torch.cuda.is_available():
@@ -239,19 +308,27 @@ def main():
     torch.backends.cuda.matmul.allow_bf16_reduced_precision_reduction = True
     print(f"device {device}, torch {torch.__version__}, "
           f"L2 {l2} bytes", file=sys.stderr)
-    groups = args.only or ["gemm", "prefill", "decode"]
-    rows = []
-    for name, fn in (("gemm", gemms), ("prefill", prefill),
-                     ("decode", decode)):
-        if name in groups:
-            rows.extend(fn(torch, args, l2, device))
+    groups = args.only or ["gemm", "prefill", "decode", "elementwise"]
+    rows = 0
+    # Rows go to a temporary file as they are measured (a run stopped
+    # part-way leaves them there), renamed to --output when complete.
     temporary = args.output + ".partial"
     with open(temporary, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        for name, fn in (("elementwise", elementwise), ("gemm", gemms),
+                         ("prefill", prefill), ("decode", decode)):
+            if name not in groups:
+                continue
+            for mode in MODES[name]:
+                if args.launch_mode and mode not in args.launch_mode:
+                    continue
+                for measured in fn(torch, args, l2, device, mode):
+                    writer.writerow(measured)
+                    handle.flush()
+                    rows += 1
     os.replace(temporary, args.output)
-    print(f"wrote {len(rows)} rows to {args.output}", file=sys.stderr)
+    print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
 
 
 if __name__ == "__main__":
