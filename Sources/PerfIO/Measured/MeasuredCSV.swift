@@ -7,7 +7,8 @@ import PerfModel
 /// Columns (header names exact; empty fields allowed where unused):
 ///
 ///     kernel          gemm | flash-attention | standard-attention |
-///                     decode-attention | linear-attention | selective-scan
+///                     decode-attention | linear-attention | selective-scan |
+///                     elementwise
 ///     dtype           fp32 | bf16 | fp16 | fp8 | …
 ///     median_seconds  median seconds of one call (> 0)
 ///     min_seconds     fastest seconds of one call (> 0, ≤ median)
@@ -18,15 +19,20 @@ import PerfModel
 ///     key_length, head_dim, causal (true|false)
 ///     tokens, key_dim, value_dim, chunk            linear-attention (+ batch, heads)
 ///     length, channels, state                      selective-scan (+ batch)
+///     elements, reads, writes                      elementwise (tensors of
+///                                                  `elements` read and written)
 ///     splits, row_block, column_block              optional tiling
+///     launch_mode     graph | eager (empty: graph); eager rows are a
+///                     calibration class of their own
 public enum MeasuredCSV {
   /// Every column the schema knows.
   public static let columns = [
     "kernel", "backend", "dtype", "device", "threads", "batch", "heads",
     "kv_heads", "query_length", "key_length", "head_dim", "causal", "m", "n",
     "k", "tokens", "key_dim", "value_dim", "chunk", "length", "channels",
-    "state", "splits", "row_block", "column_block", "repetitions",
-    "median_seconds", "min_seconds",
+    "state", "elements", "reads", "writes", "splits", "row_block",
+    "column_block", "launch_mode", "repetitions", "median_seconds",
+    "min_seconds",
   ]
   static let required = [
     "kernel", "dtype", "repetitions", "median_seconds", "min_seconds",
@@ -77,12 +83,12 @@ public enum MeasuredCSV {
         path: path, number: offset + 2, header: header, fields: fields)
       let kernel = try row.kernel()
       let key =
-        "\(kernel.workload.kind.rawValue) \(kernel.backend) \(kernel.workload.shapeKey) threads=\(kernel.workload.threads ?? 0) device=\(kernel.device)"
+        "\(kernel.workload.kind.rawValue) \(kernel.backend) \(kernel.workload.shapeKey) threads=\(kernel.workload.threads ?? 0) device=\(kernel.device) launch=\(kernel.workload.launchMode?.rawValue ?? "graph")"
       if let first = seen[key] {
         throw MeasuredCSVError(
           path: path, row: row.number, column: nil,
           message:
-            "duplicates row \(first) (same kernel, backend, shape, threads and device); keep one, or merge their repetitions"
+            "duplicates row \(first) (same kernel, backend, shape, threads, device and launch mode); keep one, or merge their repetitions"
         )
       }
       seen[key] = row.number

@@ -95,10 +95,21 @@ struct MeasuredRow {
     {
       tiling = AttentionTiling(rowBlock: r, columnBlock: c)
     }
+    var mode: KernelWorkload.LaunchMode?
+    if let modeText = text("launch_mode") {
+      guard let m = KernelWorkload.LaunchMode(rawValue: modeText) else {
+        throw error(
+          "launch_mode",
+          "unknown launch mode \"\(modeText)\"; use one of \(KernelWorkload.LaunchMode.allCases.map(\.rawValue).joined(separator: ", ")) (or leave it empty: graph)"
+        )
+      }
+      mode = m
+    }
     let workload = KernelWorkload(
       kind: kind, shape: try shape(kind, type), dataType: type,
       threads: try optionalInt("threads"), tiling: tiling,
-      splits: try optionalInt("splits"), backend: text("backend"))
+      splits: try optionalInt("splits"), backend: text("backend"),
+      launchMode: mode)
     return MeasuredKernel(
       workload: workload, backend: text("backend") ?? "",
       device: text("device") ?? "", repetitions: try int("repetitions"),
@@ -146,6 +157,16 @@ struct MeasuredRow {
       return .selectiveScan(
         batch: try int("batch", default: 1), length: try int("length"),
         channels: try int("channels"), state: try int("state"))
+    case .elementwise:
+      let reads = try int("reads")
+      guard let writesText = text("writes"), let writes = Int(writesText),
+        writes >= 0
+      else {
+        throw error(
+          "writes", "expected the tensors written, a whole number ≥ 0")
+      }
+      return .stream(
+        elements: try int("elements"), reads: reads, writes: writes)
     }
   }
 }

@@ -43,33 +43,49 @@ public enum KernelCostModel {
     _ workload: KernelWorkload, on device: DeviceSpec,
     efficiency: KernelEfficiency
   ) throws(PlanError) -> KernelEstimate {
-    let work = try KernelWork(workload, on: device)
+    try estimate(
+      KernelWork(workload, on: device), dataType: workload.dataType,
+      threads: workload.threads, residentInputs: workload.residentInputs,
+      on: device, efficiency: efficiency)
+  }
+
+  /// The estimate of counted `work` in `dataType` on `device`: the one
+  /// pricer of every kernel, timed or part of a serving graph.
+  ///
+  /// - Throws: ``PlanError`` when the device has no peak for the data
+  ///   type and the work has FLOPs.
+  public static func estimate(
+    _ work: KernelWork, dataType: DataType, threads: Int? = nil,
+    residentInputs: Bool = false, on device: DeviceSpec,
+    efficiency: KernelEfficiency
+  ) throws(PlanError) -> KernelEstimate {
     let share =
-      workload.threads.map {
+      threads.map {
         min(1, Double($0) / Double(device.compute.unitCount))
       } ?? 1
-    guard let peak = device.compute.peakFLOPsPerSecond(workload.dataType)
-    else {
+    let typePeak = device.compute.peakFLOPsPerSecond(dataType)
+    if typePeak == nil, work.flops > 0 {
       throw PlanError(
         .dataType,
-        "\(device.name) has no \(workload.dataType.rawValue) peak; measure a type it lists"
+        "\(device.name) has no \(dataType.rawValue) peak; choose a type it lists (\(Set(device.compute.matrixFLOPsPerSecond.keys).union(device.compute.vectorFLOPsPerSecond.keys).sorted().map(\.rawValue).joined(separator: ", ")))"
       )
     }
+    let peak = typePeak ?? 1
     let expRate =
       device.compute.specialFunctionsPerSecond
       ?? (device.compute.vectorFLOPsPerSecond[.fp32] ?? peak)
       / vectorFLOPsPerExponential
     let level = slowMemory(
-      for: work.footprintBytes, resident: workload.residentInputs,
-      threads: workload.threads, on: device)
+      for: work.footprintBytes, resident: residentInputs,
+      threads: threads, on: device)
     let levelShare = level.perUnit ? share : 1
     // Seconds per byte from the slow level, or, for resident inputs a
     // little over the cache before it, partly from that cache.
     var perByte = 1 / (level.bandwidthBytesPerSecond * levelShare)
     var levelName = level.name
     if let (cache, hit) = partlyResident(
-      work.footprintBytes, resident: workload.residentInputs, below: level,
-      threads: workload.threads, on: device)
+      work.footprintBytes, resident: residentInputs, below: level,
+      threads: threads, on: device)
     {
       let cacheShare = cache.perUnit ? share : 1
       perByte =
@@ -86,7 +102,7 @@ public enum KernelCostModel {
           && $0.bandwidthBytesPerSecond > level.bandwidthBytesPerSecond
           && work.reuseWorkingSetBytes
             <= $0.capacityBytes
-            * ($0.perUnit ? Double(workload.threads ?? 1) : 1)
+            * ($0.perUnit ? Double(threads ?? 1) : 1)
       })
     {
       let cacheShare = cache.perUnit ? share : 1

@@ -1,17 +1,42 @@
 /// The work of one kernel call, counted from its algorithm: FLOPs,
 /// exponentials, slow-memory bytes and the bytes its operands occupy.
-struct KernelWork {
-  var flops: Double
-  var exponentials: Double
+///
+/// What ``KernelCostModel`` prices: a timed kernel's work comes from its
+/// ``KernelWorkload``, an operator's from the graph builder's counts.
+public struct KernelWork: Sendable, Hashable, Codable {
+  /// Floating-point operations.
+  public var flops: Double
+  /// Exponentials (softmax).
+  public var exponentials: Double
   /// All slow-memory traffic the I/O model counts.
-  var bytes: Double
-  var footprintBytes: Double
+  public var bytes: Double
+  /// The bytes the operands occupy (each touched once).
+  public var footprintBytes: Double
   /// Of `bytes`, what re-reads data already read once (K and V per row
   /// block), and the bytes those re-reads cycle through at once.
-  var reuseBytes = 0.0
-  var reuseWorkingSetBytes = 0.0
+  public var reuseBytes = 0.0
+  /// The bytes the re-reads cycle through at once (the K and V of the
+  /// instances in flight).
+  public var reuseWorkingSetBytes = 0.0
 
-  init(_ w: KernelWorkload, on device: DeviceSpec) throws(PlanError) {
+  /// Work from counts.
+  public init(
+    flops: Double, exponentials: Double = 0, bytes: Double,
+    footprintBytes: Double? = nil, reuseBytes: Double = 0,
+    reuseWorkingSetBytes: Double = 0
+  ) {
+    self.flops = flops
+    self.exponentials = exponentials
+    self.bytes = bytes
+    self.footprintBytes = footprintBytes ?? bytes
+    self.reuseBytes = reuseBytes
+    self.reuseWorkingSetBytes = reuseWorkingSetBytes
+  }
+
+  /// The work of `w` on `device`, from the I/O models.
+  ///
+  /// - Throws: ``PlanError`` when a tiling does not fit the SRAM.
+  public init(_ w: KernelWorkload, on device: DeviceSpec) throws(PlanError) {
     let e = w.dataType.bytesPerElement
     let sram = device.sramBytesPerUnit ?? device.memoryLevels[0].capacityBytes
     switch w.shape {
@@ -92,6 +117,11 @@ struct KernelWork {
           channelBlock: min(d, 8), elementBytes: Int(e)
         ).totalBytes
       footprintBytes = e * Double(b * (3 * l * d + 2 * l * s) + d * s + d)
+    case .stream(let n, let r, let w):
+      flops = 0
+      exponentials = 0
+      bytes = e * Double(n) * Double(r + w)
+      footprintBytes = bytes
     }
   }
 

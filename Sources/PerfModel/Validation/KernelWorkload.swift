@@ -19,6 +19,19 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
     case linearAttention = "linear-attention"
     /// Mamba's selective scan.
     case selectiveScan = "selective-scan"
+    /// A kernel that streams its operands once and computes little: a
+    /// copy, a norm, an activation, a residual add, RoPE, a cache write.
+    case elementwise
+  }
+
+  /// How a kernel was (or will be) launched: captured in a CUDA graph and
+  /// replayed, or issued one by one from the host, each paying the host's
+  /// cost of a launch.
+  public enum LaunchMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Replayed from a captured graph: no host cost per kernel.
+    case graph
+    /// Issued from the host (eager PyTorch): each launch costs host time.
+    case eager
   }
 
   /// What is computed, with its shape.
@@ -33,6 +46,8 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
       chunk: Int)
     /// Selective scan of `length` steps, `channels` channels, state `state`.
     case selectiveScan(batch: Int, length: Int, channels: Int, state: Int)
+    /// `reads` tensors of `elements` read once and `writes` written once.
+    case stream(elements: Int, reads: Int, writes: Int)
   }
 
   /// The kernel class.
@@ -55,14 +70,19 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
   /// The implementation measured (`cudnn`, `flash`, …), when several of
   /// one kernel class are compared; each is calibrated apart.
   public var backend: String?
+  /// How it was launched; `nil` (a host kernel, or a CSV that does not
+  /// say) is calibrated with graph launches.
+  public var launchMode: LaunchMode?
 
   /// Creates a workload.
   public init(
     kind: Kind, shape: Shape, dataType: DataType, threads: Int? = nil,
     tiling: AttentionTiling? = nil, splits: Int? = nil,
-    residentInputs: Bool = false, backend: String? = nil
+    residentInputs: Bool = false, backend: String? = nil,
+    launchMode: LaunchMode? = nil
   ) {
     self.backend = backend
+    self.launchMode = launchMode
     self.kind = kind
     self.shape = shape
     self.dataType = dataType
@@ -73,14 +93,16 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
   }
 
   /// The calibration class: the kernel class, with the implementation
-  /// when named, and the thread count for host kernels (one core and all
-  /// cores reach different fractions of the bandwidth they share):
-  /// `flash-attention/cudnn`, `decode-attention/2t`.
-  public var calibrationClass: String {
-    var name = kind.rawValue
-    if let backend, !backend.isEmpty { name += "/\(backend)" }
-    if let threads { name += "/\(threads)t" }
-    return name
+  /// when named, the thread count for host kernels (one core and all
+  /// cores reach different fractions of the bandwidth they share), and
+  /// eager launches apart from graph ones: `flash-attention/cudnn`,
+  /// `decode-attention/2t`, `gemm/cublas/eager`.
+  public var calibrationClass: String { kernelClass.name }
+
+  /// The typed calibration class (``KernelClass``).
+  public var kernelClass: KernelClass {
+    KernelClass(
+      kind, backend: backend, threads: threads, launchMode: launchMode)
   }
 
   /// A canonical text of the shape, for storage and for matching runs.
@@ -101,6 +123,8 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
       ]
     case .selectiveScan(let b, let l, let d, let s):
       parts = ["batch=\(b)", "length=\(l)", "channels=\(d)", "state=\(s)"]
+    case .stream(let n, let r, let w):
+      parts = ["elements=\(n)", "reads=\(r)", "writes=\(w)"]
     }
     parts.append("dtype=\(dataType.rawValue)")
     if let tiling {
