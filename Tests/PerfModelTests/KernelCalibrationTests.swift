@@ -234,10 +234,13 @@ struct KernelCalibrationTests {
     let calibration = KernelCalibration(
       entries: [
         "gemm/cublas": entry(-0.04, 0.08),
-        "flash-attention/cudnn": entry(-0.2, 0.4),
+        "flash-attention/flash": entry(-0.2, 0.4),
+        // Another implementation's entry is not this kernel's: classes
+        // are matched whole, never by prefix.
+        "flash-attention/cudnn": entry(-0.9, 0.9),
       ], source: "test")
     // (3·−0.04 + 1·−0.2)/4 = −0.08; (3·0.08 + 1·0.4)/4 = 0.16; the norm
-    // has no kernel class and is left out.
+    // (elementwise/copy) has no entry and is left out.
     let band = try #require(calibration.band(of: phase))
     #expect(band.low.isApproximatelyEqual(to: -0.08))
     #expect(band.high.isApproximatelyEqual(to: 0.16))

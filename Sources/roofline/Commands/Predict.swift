@@ -43,6 +43,13 @@ extension RooflineCommand {
       name: .customLong("prefix-on"),
       help: "Where the reused prefix waits: device or host (default device).")
     var prefixOn: PrefillOptions.PrefixLocation = .device
+    @Option(
+      help: ArgumentHelp(
+        "Engine whose kernels are listed and how they launch: minimal, torch, hf or vllm.",
+        discussion:
+          "minimal lists projections, norms, attention and collectives only (short kernels not modelled); torch is this project's reference PyTorch implementation, hf transformers' model classes, vllm a fused engine."
+      ))
+    var engine = "minimal"
     @Flag(help: "Print every operator with its time and limiter.") var ops =
       false
     @Flag(
@@ -70,6 +77,11 @@ extension RooflineCommand {
       if cachedPrefixTokens < 0 {
         throw ValidationError("--cached-prefix-tokens must be 0 or more")
       }
+      do {
+        _ = try EngineProfile.named(engine)
+      } catch {
+        throw ValidationError("--engine: \(error.message)")
+      }
     }
 
     func run() throws {
@@ -80,10 +92,11 @@ extension RooflineCommand {
         link: linkEfficiency,
         launchSeconds: launchMicroseconds * 1e-6,
         linkLatencySeconds: EfficiencyFactors.defaults.linkLatencySeconds)
-      let graph = GraphScenario(
+      var graph = GraphScenario(
         serving: r.scenario, promptTokens: r.promptTokens,
         outputTokens: r.outputTokens, on: device,
         devicesPerNode: r.target.devicesPerNode)
+      graph.engine = try EngineProfile.named(engine)
       let calibration = ignoreCalibration ? nil : device.calibration
       let options = PrefillOptions(
         chunkTokens: chunkTokens, cachedPrefixTokens: cachedPrefixTokens,

@@ -29,6 +29,12 @@ extension RooflineCommand {
     @Option(help: "A measured-kernel CSV to import (see the README's schema).")
     var measured: String?
     @Option(
+      name: .customLong("end-to-end"),
+      help:
+        "A measured whole-model CSV (tools/measure_e2e.py) to predict on --hardware as it is, nothing refitted."
+    )
+    var endToEnd: String?
+    @Option(
       help:
         "Descriptor to predict on (name or path); default for host runs: probe now."
     )
@@ -118,6 +124,10 @@ extension RooflineCommand {
     }
 
     func run() throws {
+      if let endToEnd {
+        try runEndToEnd(endToEnd)
+        return
+      }
       let started = Self.timestamp()
       let store = try RunStore(path: try Self.storePath(db))
       let (device, descriptorText, descriptorName) = try loadDescriptor()

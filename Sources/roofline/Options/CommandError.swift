@@ -25,6 +25,7 @@ struct CommandError: Error, CustomStringConvertible {
     case .workspaceTokens: flag = "--workspace-tokens"
     case .dataType: flag = "--activation-dtype"
     case .tiling: flag = "--hardware"
+    case .engine: flag = "--engine"
     }
     var text = "\(flag): \(planError.message)"
     if planError.input == .context { text += " (--force)" }

@@ -140,9 +140,19 @@ extension Builder {
     }
     let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
     let d = Double(at.headDim)
-    ops.append(
-      projection(
-        "\(label) qkv_proj", count: count, input: h, output: (q + 2 * kv) * d))
+    if scenario.engine.splitProjections {
+      ops.append(
+        projection("\(label) q_proj", count: count, input: h, output: q * d))
+      ops.append(
+        projection("\(label) k_proj", count: count, input: h, output: kv * d))
+      ops.append(
+        projection("\(label) v_proj", count: count, input: h, output: kv * d))
+    } else {
+      ops.append(
+        projection(
+          "\(label) qkv_proj", count: count, input: h,
+          output: (q + 2 * kv) * d))
+    }
     let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
     var after: Operator?
     if phase == .prefill {
@@ -157,7 +167,9 @@ extension Builder {
       let n = Double(scenario.promptTokens)
       let keys = Double(scenario.cachedTokens) + n
       // Q, K, V read and O written, at least.
-      var traffic = a * batch * (2 * n * heads + 2 * keys * kvHeads) * d
+      let compulsory = a * batch * (2 * n * heads + 2 * keys * kvHeads) * d
+      var traffic = compulsory
+      var rowBlock = 128.0
       let shape = AttentionShape(
         batch: scenario.batch, heads: Int(heads), kvHeads: Int(kvHeads),
         queryLength: scenario.promptTokens, keyLength: Int(keys),
@@ -167,6 +179,7 @@ extension Builder {
         exhaustive: false)
       {
         traffic = max(traffic, best.traffic.totalBytes)
+        rowBlock = Double(best.tiling.rowBlock)
       }
       if isUlysses {
         let exchange = ulysses(
@@ -174,12 +187,26 @@ extension Builder {
         ops.append(exchange.before)
         after = exchange.after
       }
-      core = Operator(
+      var flash = Operator(
         name: "\(label) attention (FlashAttention-2)", kind: .attention,
         count: count,
         flops: 4 * d * visits * q, dataType: type,
         bytes: share * traffic + tokens * cachePerToken,
         collective: ringPasses(bytesPerToken: 2 * a * kv * d))
+      if scenario.engine.modelsShortKernels {
+        // Re-reads of K and V by each row block: served by a cache that
+        // holds the K and V of the (batch, KV head) instances in flight
+        // (``KernelCostModel``); softmax's exponentials, one per pair.
+        flash.exponentials = visits * heads
+        flash.reuseBytes = share * max(0, traffic - compulsory)
+        let packed = n * heads / kvHeads
+        let rowBlocks = max(1, (packed / rowBlock).rounded(.up))
+        let instances = batch * kvHeads
+        let units = Double(scenario.computeUnits)
+        let inFlight = max(1, min(instances, units / rowBlocks))
+        flash.reuseWorkingSetBytes = inFlight * 2 * a * keys * d
+      }
+      core = flash
     } else {
       core = Operator(
         name: "\(label) attention (decode, split-KV)", kind: .attention,

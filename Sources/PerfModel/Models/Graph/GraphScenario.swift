@@ -26,6 +26,12 @@ public struct GraphScenario: Sendable, Hashable, Codable {
   /// Devices joined by one scale-up fabric; a collective group spanning
   /// more runs over the scale-out network (``CollectiveDemand``).
   public var devicesPerNode: Int
+  /// The engine whose kernels the graph lists (``EngineProfile``);
+  /// `minimal` lists no short kernels.
+  public var engine: EngineProfile = .minimal
+  /// Compute units (SMs) of the device, which bound the attention
+  /// instances in flight at once.
+  public var computeUnits = 1
 
   /// Creates a graph scenario.
   public init(
@@ -72,6 +78,7 @@ extension GraphScenario {
       activationDataType: scenario.activationDataType,
       sramBytes: device.sramBytesPerUnit ?? 65536,
       devicesPerNode: devicesPerNode)
+    computeUnits = device.compute.unitCount
   }
 }
 

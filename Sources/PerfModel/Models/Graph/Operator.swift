@@ -8,6 +8,9 @@ public struct Operator: Sendable, Hashable, Codable {
     /// A collective other than the tensor-parallel all-reduce: expert
     /// dispatch and combine, Ulysses' head exchange, a pipeline hand-off.
     case communication
+    /// Short streaming kernels of an engine's fusion profile (RoPE, a
+    /// cache write, an activation, a residual add, sampling).
+    case elementwise
   }
 
   /// A readable name (`layers 0–31 qkv_proj`).
@@ -31,6 +34,17 @@ public struct Operator: Sendable, Hashable, Codable {
   /// For routed experts: which experts the pass touches, whose weights are
   /// part of ``bytes``.
   public var routing: ExpertRouting?
+  /// Kernels one instance launches (a profile's short-kernel group: RoPE
+  /// is five); its FLOPs and bytes are split evenly between them.
+  public var launches = 1
+  /// Exponentials of one instance (attention's softmax).
+  public var exponentials = 0.0
+  /// Of ``bytes``, re-reads of data read once already (FlashAttention's K
+  /// and V per row block), which a cache holding
+  /// ``reuseWorkingSetBytes`` serves.
+  public var reuseBytes = 0.0
+  /// The bytes those re-reads cycle through at once.
+  public var reuseWorkingSetBytes = 0.0
 
   /// Creates an operator.
   public init(

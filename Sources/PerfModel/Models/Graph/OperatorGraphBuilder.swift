@@ -96,10 +96,66 @@ struct Builder {
   }
 
   func norm(_ name: String, count: Int) -> Operator {
-    Operator(
+    var op = Operator(
       name: name, kind: .norm, count: count, flops: 4 * tokens * h,
       dataType: type,
       bytes: 2 * a * tokens * h)
+    // An unfused norm (fp32 cast, pow, mean, rsqrt, muls) passes over the
+    // tokens once per kernel.
+    op.launches = scenario.engine.normLaunches
+    op.bytes *= Double(op.launches)
+    return op
+  }
+
+  /// The profile's short kernels `kernels` as operators, with `widths`
+  /// giving each ``EngineProfile/Width`` in elements per token, over
+  /// `rows` tokens.
+  func shortKernels(
+    _ kernels: [EngineProfile.ShortKernel], count: Int, label: String,
+    rows: Double? = nil, widths: (EngineProfile.Width) -> Double
+  ) -> [Operator] {
+    kernels.map { k in
+      var width = widths(k.width)
+      var rows = rows ?? tokens
+      var elementBytes = a
+      switch k.width {
+      case .cacheContext:
+        // One sequence's K (or V) over its whole context, per sequence.
+        let context = Double(
+          phase == .decode
+            ? scenario.contextTokens
+            : scenario.cachedTokens + scenario.promptTokens)
+        width *= context
+        rows = Double(scenario.batch)
+        elementBytes = scenario.cacheFormat.dataType.bytesPerElement
+      case .vocabulary:
+        rows = Double(scenario.batch)
+        elementBytes = 4
+      default: break
+      }
+      var op = Operator(
+        name: "\(label) \(k.name)", kind: .elementwise, count: count,
+        flops: 0, dataType: type,
+        bytes: elementBytes * rows * width * (k.reads + k.writes))
+      op.launches = k.launches
+      return op
+    }
+  }
+
+  /// Elements per token of each profile width in an attention layer.
+  func attentionWidth(_ at: AttentionSpec) -> (EngineProfile.Width) -> Double {
+    let q = Double(at.queryHeads / tp) * Double(at.headDim)
+    let kv =
+      Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads) * Double(at.headDim)
+    return { w in
+      switch w {
+      case .hidden: self.h
+      case .query: q
+      case .keyValue, .cacheContext: kv
+      case .intermediate: 0
+      case .vocabulary: Double((self.model.vocabSize + self.tp - 1) / self.tp)
+      }
+    }
   }
 
   func allReduce(_ name: String, count: Int) -> Operator? {
@@ -176,12 +232,27 @@ struct Builder {
         dataType: type,
         bytes: edge.bytes(elements: vocab * h, vectorLength: model.hiddenSize)
           + rows * (a * h + 4 * vocab)))
+    ops += shortKernels(
+      scenario.engine.headKernels, count: 1, label: "head",
+      widths: { _ in vocab })
     return OperatorGraph(phase: phase, tokens: Int(tokens), operators: ops)
   }
 
   func layer(_ layer: LayerSpec, count: Int, label: String) -> [Operator] {
     var ops = [norm("\(label) input norm", count: count)]
     ops += mixer(layer.mixer, count: count, label: label)
+    if case .attention(let at) = layer.mixer {
+      let kernels = shortKernels(
+        scenario.engine.attentionKernels, count: count, label: label,
+        widths: attentionWidth(at))
+      // RoPE and the cache write precede attention; the rest follow the
+      // output projection.
+      let before = kernels.prefix { !$0.name.hasSuffix("residual add") }
+      let core =
+        ops.firstIndex { $0.kind == .attention } ?? ops.endIndex
+      ops.insert(contentsOf: before, at: core)
+      ops += kernels.dropFirst(before.count)
+    }
     if let reduce = allReduce("\(label) mixer all-reduce", count: count) {
       ops.append(reduce)
     }
@@ -215,12 +286,34 @@ struct Builder {
 
   func mlp(_ m: MLPSpec, count: Int, label: String) -> [Operator] {
     let i = Double(m.intermediateSize / tp)
-    return [
-      projection(
-        "\(label) mlp up\(m.gated ? "+gate" : "")", count: count, input: h,
-        output: Double(m.matrices - 1) * i),
-      projection("\(label) mlp down", count: count, input: i, output: h),
-    ]
+    var ops: [Operator]
+    if m.gated && scenario.engine.splitProjections {
+      ops = [
+        projection("\(label) mlp gate", count: count, input: h, output: i),
+        projection("\(label) mlp up", count: count, input: h, output: i),
+      ]
+    } else {
+      ops = [
+        projection(
+          "\(label) mlp up\(m.gated ? "+gate" : "")", count: count, input: h,
+          output: Double(m.matrices - 1) * i)
+      ]
+    }
+    let widths: (EngineProfile.Width) -> Double = { w in
+      switch w {
+      case .intermediate: i
+      case .hidden: self.h
+      default: 0
+      }
+    }
+    let kernels = shortKernels(
+      scenario.engine.mlpKernels, count: count, label: label, widths: widths)
+    let activation = kernels.prefix { !$0.name.hasSuffix("residual add") }
+    ops += activation
+    ops.append(
+      projection("\(label) mlp down", count: count, input: i, output: h))
+    ops += kernels.dropFirst(activation.count)
+    return ops
   }
 
   func experts(_ e: MixtureOfExpertsSpec, count: Int, label: String)

@@ -74,7 +74,7 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
   public enum Input: String, Sendable, Hashable {
     case tensorParallel, pipelineParallel, contextParallel, expertParallel
     case microBatches, prefix, chunk, devices, context, batch
-    case reserveFraction, workspaceTokens, dataType, tiling
+    case reserveFraction, workspaceTokens, dataType, tiling, engine
   }
 
   /// The input at fault.

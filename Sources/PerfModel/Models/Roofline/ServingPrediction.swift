@@ -153,7 +153,8 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
       passes.append(
         try PhasePrediction.predict(
           OperatorGraphBuilder.prefill(model, pass), on: device,
-          efficiency: efficiency, calibration: calibration))
+          efficiency: efficiency, calibration: calibration,
+          engine: scenario.engine))
       done += pass.promptTokens
     }
     var step = micro
@@ -173,7 +174,8 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
       prefill: passes[0], laterChunks: Array(passes.dropFirst()),
       decode: try PhasePrediction.predict(
         OperatorGraphBuilder.decode(model, step), on: device,
-        efficiency: efficiency, calibration: calibration),
+        efficiency: efficiency, calibration: calibration,
+        engine: scenario.engine),
       outputTokens: outputTokens, replicas: plan.dataParallel,
       batch: scenario.batch, pipelineStages: plan.pipelineParallel,
       microBatches: plan.microBatches,

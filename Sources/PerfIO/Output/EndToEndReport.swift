@@ -1,0 +1,111 @@
+import PerfModel
+
+/// Measured whole-model phases against their predictions: every row, then
+/// the median and 90th-percentile |error| per engine, model and phase.
+public struct EndToEndReport: Sendable {
+  /// The predicted cases.
+  public var results: [EndToEndResult]
+  /// The descriptor predicted on.
+  public var hardware: String
+
+  /// Creates a report.
+  public init(results: [EndToEndResult], hardware: String) {
+    self.results = results
+    self.hardware = hardware
+  }
+
+  /// One row per case (SI units, for CSV and JSON).
+  public func residualTable() -> ReportTable {
+    var table = ReportTable(columns: [
+      "row", "model", "engine", "fusion_profile", "launch_mode", "phase",
+      "batch", "tokens", "measured_seconds", "predicted_seconds", "error",
+      "measured_kernels", "predicted_kernels",
+    ])
+    for r in results {
+      let c = r.measured
+      table.append([
+        "\(c.row)", c.model, c.engine,
+        c.profile.name, c.launchMode.rawValue, c.phase.rawValue, "\(c.batch)",
+        "\(c.tokens)", "\(c.measuredSeconds)", "\(r.predictedSeconds)",
+        "\(r.relativeError)", c.measuredKernels.map { "\($0)" } ?? "",
+        "\(r.predictedKernels)",
+      ])
+    }
+    return table
+  }
+
+  /// The summary: per engine, model and phase, then per engine and phase
+  /// over all models, then per engine.
+  public func summaryTable() -> ReportTable {
+    var table = ReportTable(columns: [
+      "engine", "model", "phase", "cases", "median_abs_error",
+      "p90_abs_error", "median_error",
+    ])
+    func add(
+      _ engine: String, _ model: String, _ phase: String,
+      _ rows: [EndToEndResult]
+    ) {
+      let errors = rows.map(\.relativeError)
+      guard let summary = ResidualSummary(errors: errors) else { return }
+      let signed = ResidualSummary.median(sorted: errors.sorted())
+      table.append([
+        engine, model, phase, "\(summary.count)",
+        ValidationReport.percent(summary.medianAbsoluteError),
+        ValidationReport.percent(summary.p90AbsoluteError),
+        ValidationReport.signedPercent(signed),
+      ])
+    }
+    let engines = Array(Set(results.map(\.measured.engine))).sorted()
+    for engine in engines {
+      let ofEngine = results.filter { $0.measured.engine == engine }
+      var models: [String] = []
+      for r in ofEngine where !models.contains(r.measured.model) {
+        models.append(r.measured.model)
+      }
+      for model in models {
+        for phase in [OperatorGraph.Phase.prefill, .decode] {
+          add(
+            engine, model, phase.rawValue,
+            ofEngine.filter {
+              $0.measured.model == model && $0.measured.phase == phase
+            })
+        }
+      }
+      for phase in [OperatorGraph.Phase.prefill, .decode] {
+        add(
+          engine, "all", phase.rawValue,
+          ofEngine.filter { $0.measured.phase == phase })
+      }
+      add(engine, "all", "both", ofEngine)
+    }
+    return table
+  }
+
+  /// The readable report: rows in human units, the summary, and the
+  /// classes priced at default factors.
+  public func text() -> String {
+    var rows = ReportTable(columns: [
+      "model", "engine", "phase", "batch", "tokens", "launch", "measured",
+      "predicted", "error", "kernels (measured/predicted)",
+    ])
+    for r in results {
+      let c = r.measured
+      rows.append([
+        c.model, c.engine, c.phase.rawValue, "\(c.batch)", "\(c.tokens)",
+        c.launchMode.rawValue, HumanUnits.seconds(c.measuredSeconds),
+        HumanUnits.seconds(r.predictedSeconds),
+        ValidationReport.signedPercent(r.relativeError),
+        "\(c.measuredKernels.map { "\($0)" } ?? "-")/\(r.predictedKernels)",
+      ])
+    }
+    var out =
+      "whole-model phases predicted on \(hardware) (error = (predicted − measured) / measured; negative is optimistic)\n\n"
+    out += rows.text() + "\n" + summaryTable().text()
+    let missing = Set(results.flatMap(\.uncalibratedClasses)).sorted()
+    if !missing.isEmpty {
+      out +=
+        "\nnot calibrated on \(hardware), priced at the default factors: \(missing.joined(separator: ", "))\n"
+    }
+    return out
+  }
+}

@@ -1,0 +1,231 @@
+/// What an inference engine launches besides the matrix products and
+/// attention, and how: its fusion profile (the short kernels of each
+/// layer, as data) and its launch mode per phase.
+///
+/// The graph builder adds each profile kernel to the graph as an
+/// ``Operator`` of kind ``Operator/Kind/elementwise`` with ``Operator/launches``
+/// kernels that stream `reads + writes` tensors of `tokens × width`
+/// elements between them:
+///
+///     bytes = a · T · width · (reads + writes)        (a: activation bytes)
+///
+/// Profiles:
+/// - `minimal`: none (projections, norms, attention, collectives and the
+///   LM head only; the graph of earlier releases). Short kernels are not
+///   modelled, and the output says so.
+/// - `torch`: this project's reference PyTorch implementation
+///   (`tools/measure_e2e.py --engine reference`): `rms_norm`, fused QKV,
+///   rotate-half RoPE (neg, cat, two muls, add, for Q and for K), K and V
+///   copied into the cache, SDPA flash with GQA, silu then mul, residual
+///   adds, argmax sampling; prefill eager, decode in a CUDA graph.
+/// - `hf`: transformers' Llama-family classes (`LlamaRMSNorm` in fp32:
+///   cast, pow, mean, add + rsqrt, two muls, cast back; separate q, k, v
+///   and gate, up projections; RoPE as torch; the DynamicCache appended by
+///   `torch.cat`, which copies the whole cache each step), eager.
+/// - `vllm`: a fused engine as vLLM and SGLang run it: fused add+RMSNorm,
+///   RoPE fused with the cache write (`reshape_and_cache`), `silu_and_mul`,
+///   a sampler kernel; prefill eager, decode in a CUDA graph.
+///
+/// [vLLM custom ops]: https://github.com/vllm-project/vllm/tree/main/csrc
+public struct EngineProfile: Sendable, Hashable, Codable {
+  /// What a short kernel's width is counted in.
+  public enum Width: String, Sendable, Hashable, Codable {
+    /// The model's hidden size.
+    case hidden
+    /// Query heads × head dimension (this rank's).
+    case query
+    /// Key/value heads × head dimension (this rank's), for one of K or V.
+    case keyValue
+    /// The MLP's intermediate size (this rank's).
+    case intermediate
+    /// The whole cache of a sequence for one of K or V: KV heads × head
+    /// dimension × context (a cache appended by concatenation).
+    case cacheContext
+    /// The vocabulary (fp32 logits), per sequence.
+    case vocabulary
+  }
+
+  /// One group of short kernels.
+  public struct ShortKernel: Sendable, Hashable, Codable {
+    /// A readable name (`rope`, `residual add`).
+    public var name: String
+    /// Kernels launched per layer (or per pass, for the head's).
+    public var launches: Int
+    /// The width one tensor of the group has, per token.
+    public var width: Width
+    /// Tensors read, over all `launches` kernels.
+    public var reads: Double
+    /// Tensors written, over all `launches` kernels.
+    public var writes: Double
+
+    /// Creates a group.
+    public init(
+      _ name: String, launches: Int, width: Width, reads: Double,
+      writes: Double
+    ) {
+      self.name = name
+      self.launches = launches
+      self.width = width
+      self.reads = reads
+      self.writes = writes
+    }
+  }
+
+  /// The profile's name (`torch`, `hf`, `vllm`, `minimal`).
+  public var name: String
+  /// Launch mode of a prefill pass.
+  public var prefillLaunch: KernelWorkload.LaunchMode
+  /// Launch mode of a decode step.
+  public var decodeLaunch: KernelWorkload.LaunchMode
+  /// Kernels per norm (RMSNorm; a fused add+norm counts its add here).
+  public var normLaunches: Int
+  /// Short kernels of each attention layer (RoPE, cache write, the
+  /// residual add after attention).
+  public var attentionKernels: [ShortKernel]
+  /// Short kernels of each dense MLP (activation · mul, residual add).
+  public var mlpKernels: [ShortKernel]
+  /// Short kernels after the LM head (sampling).
+  public var headKernels: [ShortKernel]
+  /// Separate projections where the engine does not fuse them: QKV as
+  /// three GEMMs, gate and up as two.
+  public var splitProjections: Bool
+  /// The attention implementation, for its calibration class.
+  public var attentionBackend: String
+  /// The GEMM implementation, for its calibration class.
+  public var gemmBackend: String
+  /// Where short kernels are not modelled at all.
+  public var modelsShortKernels: Bool {
+    !attentionKernels.isEmpty || !mlpKernels.isEmpty
+  }
+
+  /// The launch mode of `phase`.
+  public func launchMode(_ phase: OperatorGraph.Phase)
+    -> KernelWorkload.LaunchMode
+  {
+    phase == .prefill ? prefillLaunch : decodeLaunch
+  }
+
+  /// Creates a profile.
+  public init(
+    name: String, prefillLaunch: KernelWorkload.LaunchMode,
+    decodeLaunch: KernelWorkload.LaunchMode, normLaunches: Int,
+    attentionKernels: [ShortKernel], mlpKernels: [ShortKernel],
+    headKernels: [ShortKernel], splitProjections: Bool,
+    attentionBackend: String = "flash", gemmBackend: String = "cublas"
+  ) {
+    self.name = name
+    self.prefillLaunch = prefillLaunch
+    self.decodeLaunch = decodeLaunch
+    self.normLaunches = normLaunches
+    self.attentionKernels = attentionKernels
+    self.mlpKernels = mlpKernels
+    self.headKernels = headKernels
+    self.splitProjections = splitProjections
+    self.attentionBackend = attentionBackend
+    self.gemmBackend = gemmBackend
+  }
+
+  /// No short kernels, one launch per operator, graph launches.
+  public static let minimal = EngineProfile(
+    name: "minimal", prefillLaunch: .graph, decodeLaunch: .graph,
+    normLaunches: 1, attentionKernels: [], mlpKernels: [], headKernels: [],
+    splitProjections: false)
+
+  /// The project's reference PyTorch implementation.
+  ///
+  /// RoPE on a tensor of E elements: neg (½E in, ½E out), cat (E, E),
+  /// x·cos (E, E), rot·sin (E, E), add (2E, E): 5 kernels, 5.5 E read and
+  /// 4.5 E written (cos and sin are per token, not counted); for Q and K.
+  public static let torch = EngineProfile(
+    name: "torch", prefillLaunch: .eager, decodeLaunch: .graph,
+    normLaunches: 1,
+    attentionKernels: [
+      ShortKernel(
+        "rope (q)", launches: 5, width: .query, reads: 5.5, writes: 4.5),
+      ShortKernel(
+        "rope (k)", launches: 5, width: .keyValue, reads: 5.5, writes: 4.5),
+      ShortKernel(
+        "kv-cache write", launches: 2, width: .keyValue, reads: 2, writes: 2),
+      ShortKernel(
+        "attention output layout", launches: 1, width: .query, reads: 1,
+        writes: 1),
+      ShortKernel(
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+    ],
+    mlpKernels: [
+      ShortKernel(
+        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2),
+      ShortKernel(
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+    ],
+    headKernels: [
+      ShortKernel(
+        "argmax", launches: 1, width: .vocabulary, reads: 1, writes: 0)
+    ],
+    splitProjections: false)
+
+  /// transformers' model classes, eager.
+  public static let hf = EngineProfile(
+    name: "hf", prefillLaunch: .eager, decodeLaunch: .eager,
+    normLaunches: 7,
+    attentionKernels: [
+      ShortKernel(
+        "rope (q)", launches: 5, width: .query, reads: 5.5, writes: 4.5),
+      ShortKernel(
+        "rope (k)", launches: 5, width: .keyValue, reads: 5.5, writes: 4.5),
+      ShortKernel(
+        "kv-cache append (torch.cat)", launches: 2, width: .cacheContext,
+        reads: 2, writes: 2),
+      ShortKernel(
+        "attention output layout", launches: 1, width: .query, reads: 1,
+        writes: 1),
+      ShortKernel(
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+    ],
+    mlpKernels: [
+      ShortKernel(
+        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2),
+      ShortKernel(
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+    ],
+    headKernels: [
+      ShortKernel(
+        "argmax", launches: 1, width: .vocabulary, reads: 1, writes: 0)
+    ],
+    splitProjections: true)
+
+  /// A fused serving engine (vLLM, SGLang).
+  public static let vllm = EngineProfile(
+    name: "vllm", prefillLaunch: .eager, decodeLaunch: .graph,
+    normLaunches: 1,
+    attentionKernels: [
+      ShortKernel(
+        "rope + kv-cache write", launches: 2, width: .keyValue, reads: 3,
+        writes: 3)
+    ],
+    mlpKernels: [
+      ShortKernel(
+        "silu_and_mul", launches: 1, width: .intermediate, reads: 2, writes: 1)
+    ],
+    headKernels: [
+      ShortKernel(
+        "sampler", launches: 1, width: .vocabulary, reads: 1, writes: 0)
+    ],
+    splitProjections: false)
+
+  /// Every built-in profile.
+  public static let all: [EngineProfile] = [minimal, torch, hf, vllm]
+
+  /// The built-in profile called `name`.
+  ///
+  /// - Throws: ``PlanError`` naming the valid profiles.
+  public static func named(_ name: String) throws(PlanError) -> EngineProfile {
+    guard let profile = all.first(where: { $0.name == name }) else {
+      throw PlanError(
+        .engine,
+        "unknown engine profile '\(name)'; use one of \(all.map(\.name).joined(separator: ", "))"
+      )
+    }
+    return profile
+  }
+}

@@ -1,0 +1,133 @@
+/// Prices the operators of a serving graph with the kernel cost model that
+/// `validate` fits: the one pricer of every prediction.
+///
+/// Each operator is lowered to its kernel class (``KernelCalibration/kernelClass(of:in:)``,
+/// with the engine's GEMM and attention implementations and `copy` for
+/// streaming kernels) and to its counted work (FLOPs, exponentials, bytes,
+/// re-read bytes), then priced by ``KernelCostModel`` with the class's
+/// fitted ``KernelEfficiency`` where the descriptor has one, else with
+/// the default factors (and the class is reported as uncalibrated):
+///
+///     kernel = KernelCostModel(work / launches) · launches
+///     time   = max(kernel, link + overhead)     (a collective overlaps the kernel)
+///
+/// A device time is a graph launch's: eager launches add the host's issue
+/// time per kernel in ``PhasePrediction/seconds`` (``EagerStream``), the
+/// cheapest eager-launched copy the calibration measured
+/// (`elementwise/copy/eager`'s overhead), or the default launch cost.
+public struct KernelPricer: Sendable {
+  /// The device.
+  public var device: DeviceSpec
+  /// Default factors, for classes with no fitted entry and for links.
+  public var efficiency: EfficiencyFactors
+  /// Fitted entries by class.
+  public var calibration: KernelCalibration?
+  /// The engine (its implementations name the classes).
+  public var engine: EngineProfile
+
+  /// Creates a pricer.
+  public init(
+    device: DeviceSpec, efficiency: EfficiencyFactors,
+    calibration: KernelCalibration?, engine: EngineProfile
+  ) {
+    self.device = device
+    self.efficiency = efficiency
+    self.calibration = calibration
+    self.engine = engine
+  }
+
+  /// The class of `op` in `phase`; `nil` for a collective alone.
+  public func kernelClass(of op: Operator, in phase: OperatorGraph.Phase)
+    -> KernelClass?
+  {
+    Self.kernelClass(of: op, in: phase, engine: engine)
+  }
+
+  /// The class of `op` in `phase` under `engine`'s implementations.
+  public static func kernelClass(
+    of op: Operator, in phase: OperatorGraph.Phase, engine: EngineProfile
+  ) -> KernelClass? {
+    guard let kind = KernelCalibration.kernelClass(of: op.kind, in: phase)
+    else { return nil }
+    let backend: String? =
+      switch kind {
+      case .gemm: engine.gemmBackend
+      case .flashAttention, .decodeAttention: engine.attentionBackend
+      case .elementwise: "copy"
+      default: nil
+      }
+    return KernelClass(kind, backend: backend)
+  }
+
+  /// Host seconds to issue one kernel eagerly.
+  public var hostSecondsPerLaunch: Double {
+    let eager = KernelClass(.elementwise, backend: "copy", launchMode: .eager)
+    if let e = calibration?.entries[eager.name]?.efficiency {
+      return max(e.memoryOverheadSeconds, e.computeOverheadSeconds)
+    }
+    return efficiency.launchSeconds
+  }
+
+  /// The time of one instance of `op`, and the class it found no fitted
+  /// entry for, if any.
+  ///
+  /// - Throws: ``PlanError`` when the device lacks the operator's data
+  ///   type.
+  public func time(_ op: Operator, in phase: OperatorGraph.Phase)
+    throws(PlanError) -> (time: OperatorTime, uncalibrated: String?)
+  {
+    let kernelClass = kernelClass(of: op, in: phase)
+    var missing: String?
+    var factors = KernelEfficiency(efficiency)
+    if let kernelClass {
+      if let entry = calibration?.entries[kernelClass.name] {
+        factors = entry.efficiency
+      } else {
+        missing = kernelClass.name
+      }
+    }
+    let n = Double(max(1, op.launches))
+    let work = KernelWork(
+      flops: op.flops / n, exponentials: op.exponentials / n,
+      bytes: op.bytes / n, reuseBytes: op.reuseBytes / n,
+      reuseWorkingSetBytes: op.reuseWorkingSetBytes)
+    var compute = 0.0
+    var memory = 0.0
+    var kernel = 0.0
+    var limiter = Limiter.launch
+    if op.flops > 0 || op.bytes > 0 || kernelClass != nil {
+      let estimate = try KernelCostModel.estimate(
+        work, dataType: op.dataType, on: device, efficiency: factors)
+      kernel = estimate.seconds * n
+      compute =
+        n
+        * (estimate.idealMatrixSeconds / factors.matrix
+          + (factors.special.map { estimate.idealSpecialSeconds / $0 } ?? 0))
+      memory = n * estimate.idealMemorySeconds / factors.memory
+      limiter = estimate.limiter
+    }
+    let link =
+      op.collective.map {
+        RooflineModel.linkSeconds($0, on: device, efficiency: efficiency)
+      } ?? 0
+    let overhead =
+      kernelClass == nil
+      ? efficiency.launchSeconds
+      : max(factors.computeOverheadSeconds, factors.memoryOverheadSeconds)
+    var seconds = kernel
+    if link > 0, link + overhead > kernel {
+      seconds = link + overhead
+      limiter = overhead > link ? .launch : .link
+    }
+    if kernelClass == nil, op.flops == 0, op.bytes == 0 {
+      seconds = max(link, 0) + overhead
+      limiter = link > overhead ? .link : .launch
+    }
+    return (
+      OperatorTime(
+        seconds: seconds, computeSeconds: compute, memorySeconds: memory,
+        linkSeconds: link, limiter: limiter),
+      missing
+    )
+  }
+}
