@@ -79,11 +79,17 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public var decodeLaunch: KernelWorkload.LaunchMode
   /// Kernels per norm (RMSNorm; a fused add+norm counts its add here).
   public var normLaunches: Int
-  /// Short kernels of each attention layer (RoPE, cache write, the
-  /// residual add after attention).
+  /// Short kernels of each attention layer before attention (RoPE, the
+  /// cache write).
   public var attentionKernels: [ShortKernel]
-  /// Short kernels of each dense MLP (activation · mul, residual add).
+  /// Short kernels after attention (the output's layout, the residual
+  /// add after the output projection).
+  public var postAttentionKernels: [ShortKernel]
+  /// Short kernels of each dense MLP between its up and down projections
+  /// (activation · mul).
   public var mlpKernels: [ShortKernel]
+  /// Short kernels after the MLP (the residual add).
+  public var postMLPKernels: [ShortKernel]
   /// Short kernels after the LM head (sampling).
   public var headKernels: [ShortKernel]
   /// Separate projections where the engine does not fuse them: QKV as
@@ -96,6 +102,7 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   /// Where short kernels are not modelled at all.
   public var modelsShortKernels: Bool {
     !attentionKernels.isEmpty || !mlpKernels.isEmpty
+      || !postAttentionKernels.isEmpty || !postMLPKernels.isEmpty
   }
 
   /// The launch mode of `phase`.
@@ -109,7 +116,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public init(
     name: String, prefillLaunch: KernelWorkload.LaunchMode,
     decodeLaunch: KernelWorkload.LaunchMode, normLaunches: Int,
-    attentionKernels: [ShortKernel], mlpKernels: [ShortKernel],
+    attentionKernels: [ShortKernel], postAttentionKernels: [ShortKernel] = [],
+    mlpKernels: [ShortKernel], postMLPKernels: [ShortKernel] = [],
     headKernels: [ShortKernel], splitProjections: Bool,
     attentionBackend: String = "flash", gemmBackend: String = "cublas"
   ) {
@@ -118,7 +126,9 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     self.decodeLaunch = decodeLaunch
     self.normLaunches = normLaunches
     self.attentionKernels = attentionKernels
+    self.postAttentionKernels = postAttentionKernels
     self.mlpKernels = mlpKernels
+    self.postMLPKernels = postMLPKernels
     self.headKernels = headKernels
     self.splitProjections = splitProjections
     self.attentionBackend = attentionBackend
@@ -146,6 +156,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
         "rope (k)", launches: 5, width: .keyValue, reads: 5.5, writes: 4.5),
       ShortKernel(
         "kv-cache write", launches: 2, width: .keyValue, reads: 2, writes: 2),
+    ],
+    postAttentionKernels: [
       ShortKernel(
         "attention output layout", launches: 1, width: .query, reads: 1,
         writes: 1),
@@ -154,9 +166,11 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     ],
     mlpKernels: [
       ShortKernel(
-        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2),
+        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2)
+    ],
+    postMLPKernels: [
       ShortKernel(
-        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1)
     ],
     headKernels: [
       ShortKernel(
@@ -176,6 +190,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
       ShortKernel(
         "kv-cache append (torch.cat)", launches: 2, width: .cacheContext,
         reads: 2, writes: 2),
+    ],
+    postAttentionKernels: [
       ShortKernel(
         "attention output layout", launches: 1, width: .query, reads: 1,
         writes: 1),
@@ -184,9 +200,11 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     ],
     mlpKernels: [
       ShortKernel(
-        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2),
+        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2)
+    ],
+    postMLPKernels: [
       ShortKernel(
-        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1)
     ],
     headKernels: [
       ShortKernel(

@@ -242,16 +242,17 @@ struct Builder {
     var ops = [norm("\(label) input norm", count: count)]
     ops += mixer(layer.mixer, count: count, label: label)
     if case .attention(let at) = layer.mixer {
-      let kernels = shortKernels(
-        scenario.engine.attentionKernels, count: count, label: label,
-        widths: attentionWidth(at))
       // RoPE and the cache write precede attention; the rest follow the
       // output projection.
-      let before = kernels.prefix { !$0.name.hasSuffix("residual add") }
-      let core =
-        ops.firstIndex { $0.kind == .attention } ?? ops.endIndex
-      ops.insert(contentsOf: before, at: core)
-      ops += kernels.dropFirst(before.count)
+      let widths = attentionWidth(at)
+      let core = ops.firstIndex { $0.kind == .attention } ?? ops.endIndex
+      ops.insert(
+        contentsOf: shortKernels(
+          scenario.engine.attentionKernels, count: count, label: label,
+          widths: widths), at: core)
+      ops += shortKernels(
+        scenario.engine.postAttentionKernels, count: count, label: label,
+        widths: widths)
     }
     if let reduce = allReduce("\(label) mixer all-reduce", count: count) {
       ops.append(reduce)
@@ -306,13 +307,13 @@ struct Builder {
       default: 0
       }
     }
-    let kernels = shortKernels(
+    ops += shortKernels(
       scenario.engine.mlpKernels, count: count, label: label, widths: widths)
-    let activation = kernels.prefix { !$0.name.hasSuffix("residual add") }
-    ops += activation
     ops.append(
       projection("\(label) mlp down", count: count, input: i, output: h))
-    ops += kernels.dropFirst(activation.count)
+    ops += shortKernels(
+      scenario.engine.postMLPKernels, count: count, label: label,
+      widths: widths)
     return ops
   }
 

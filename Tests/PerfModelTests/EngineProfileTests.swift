@@ -1,0 +1,120 @@
+import PerfModel
+import TestSupport
+import Testing
+
+@Suite("Engine profiles, the one pricer and eager launches")
+struct EngineProfileTests {
+  @Test("an eager stream's closed form equals issuing kernel by kernel")
+  func eagerStream() {
+    // Hand case: 3 kernels of 1 s issued at 2 s each from (0, 0): the k-th
+    // is issued at 2k and runs [2k, 2k + 1]: ends at 7.
+    var stream = EagerStream()
+    stream.issue(kernels: 3, deviceSeconds: 1, hostSeconds: 2)
+    #expect(stream.deviceEnd == 7)
+    #expect(stream.hostEnd == 6)
+    // Against a kernel-by-kernel replay over mixed groups.
+    let groups: [(Int, Double, Double)] = [
+      (5, 1e-6, 5e-6), (1, 3e-3, 5e-6), (20, 2e-6, 4e-6), (2, 8e-6, 1e-6),
+      (7, 0, 5e-6),
+    ]
+    var closed = EagerStream()
+    var host = 0.0
+    var device = 0.0
+    for (n, g, h) in groups {
+      closed.issue(kernels: n, deviceSeconds: g, hostSeconds: h)
+      for _ in 0..<n {
+        host += h
+        device = max(device, host) + g
+      }
+    }
+    #expect(approximately(closed.deviceEnd, device, relativeTolerance: 1e-12))
+  }
+
+  @Test(
+    "the minimal profile, uncalibrated, prices every operator as the roofline did",
+    arguments: CompiledPhaseTests.models)
+  func minimalEqualsRoofline(model: ModelArchitecture) throws {
+    let device = ParallelismTests.device
+    for phase in [OperatorGraph.Phase.prefill, .decode] {
+      let s = ParallelismTests.scenario(
+        batch: 4, prompt: 2048, context: 4096, plan: ParallelPlan())
+      let graph =
+        phase == .prefill
+        ? OperatorGraphBuilder.prefill(model, s)
+        : OperatorGraphBuilder.decode(model, s)
+      let priced = try PhasePrediction.predict(
+        graph, on: device, efficiency: .defaults)
+      for (op, time) in zip(graph.operators, priced.times) {
+        let roofline = try RooflineModel.time(
+          op, on: device, efficiency: .defaults)
+        #expect(
+          approximately(
+            time.seconds, roofline.seconds, relativeTolerance: 1e-12),
+          "\(op.name)")
+      }
+    }
+  }
+
+  @Test("a profile's short kernels are counted as the profile lists them")
+  func shortKernelCounts() throws {
+    // Llama-3-8B, 32 layers, torch profile: per layer 2 norms, 1 QKV,
+    // RoPE 5 + 5, cache write 2, attention 1, output layout 1, o_proj 1,
+    // add 1, gate+up 1, silu and mul 2, down 1, add 1 = 24; plus the
+    // embedding, final norm, LM head and argmax: 32·24 + 4 = 772 (the
+    // profiler counted 773 on the reference at batch 1).
+    var s = ParallelismTests.scenario(
+      batch: 1, prompt: 512, context: 512, plan: ParallelPlan())
+    s.engine = .torch
+    let graph = OperatorGraphBuilder.prefill(Fixtures.llama3With8B, s)
+    let phase = try PhasePrediction.predict(
+      graph, on: ParallelismTests.device, efficiency: .defaults,
+      engine: .torch)
+    #expect(phase.kernelLaunches == 772)
+    // RoPE on Q: 5.5 reads + 4.5 writes of T·q·d elements of 2 bytes.
+    let rope = try #require(
+      graph.operators.first { $0.name.hasSuffix("rope (q)") })
+    #expect(rope.bytes == 2 * 512 * 4096 * 10)
+    #expect(rope.launches == 5)
+  }
+
+  @Test("eager launches bound a phase of short kernels by the host")
+  func eagerHostBound() throws {
+    var s = ParallelismTests.scenario(
+      batch: 1, prompt: 1, context: 1, plan: ParallelPlan())
+    s.engine = .hf
+    let graph = OperatorGraphBuilder.decode(Fixtures.llama3With8B, s)
+    let device = ParallelismTests.device
+    let eager = try PhasePrediction.predict(
+      graph, on: device, efficiency: .defaults, engine: .hf)
+    var graphed = EngineProfile.hf
+    graphed.decodeLaunch = .graph
+    let replayed = try PhasePrediction.predict(
+      graph, on: device, efficiency: .defaults, engine: graphed)
+    // Each kernel costs at least the 4 µs host issue time eagerly.
+    #expect(eager.seconds >= Double(eager.kernelLaunches) * 4e-6)
+    #expect(eager.seconds >= replayed.seconds)
+  }
+
+  @Test("an unknown profile is refused with the valid names")
+  func unknownProfile() {
+    #expect(throws: PlanError.self) { try EngineProfile.named("tgi") }
+    do {
+      _ = try EngineProfile.named("tgi")
+    } catch {
+      #expect(error.message.contains("minimal, torch, hf, vllm"))
+    }
+  }
+
+  @Test("calibration classes are named whole, eager apart from graph")
+  func classNames() {
+    #expect(KernelClass(.gemm, backend: "cublas").name == "gemm/cublas")
+    #expect(
+      KernelClass(.gemm, backend: "cublas", launchMode: .eager).name
+        == "gemm/cublas/eager")
+    #expect(
+      KernelClass(.decodeAttention, threads: 2, launchMode: .graph).name
+        == "decode-attention/2t")
+    #expect(
+      KernelClass(.elementwise, backend: "").name == "elementwise")
+  }
+}
