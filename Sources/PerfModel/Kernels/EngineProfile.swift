@@ -178,39 +178,25 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     ],
     splitProjections: false)
 
-  /// transformers' model classes, eager.
-  public static let hf = EngineProfile(
-    name: "hf", prefillLaunch: .eager, decodeLaunch: .eager,
-    normLaunches: 7,
-    attentionKernels: [
-      ShortKernel(
-        "rope (q)", launches: 5, width: .query, reads: 5.5, writes: 4.5),
-      ShortKernel(
-        "rope (k)", launches: 5, width: .keyValue, reads: 5.5, writes: 4.5),
-      ShortKernel(
-        "kv-cache append (torch.cat)", launches: 2, width: .cacheContext,
-        reads: 2, writes: 2),
-    ],
-    postAttentionKernels: [
-      ShortKernel(
-        "attention output layout", launches: 1, width: .query, reads: 1,
-        writes: 1),
-      ShortKernel(
-        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
-    ],
-    mlpKernels: [
-      ShortKernel(
-        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2)
-    ],
-    postMLPKernels: [
-      ShortKernel(
-        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1)
-    ],
-    headKernels: [
-      ShortKernel(
-        "argmax", launches: 1, width: .vocabulary, reads: 1, writes: 0)
-    ],
-    splitProjections: true)
+  /// transformers' model classes, eager: the reference's kernels, but
+  /// RMSNorm unfused (seven kernels), separate q, k, v and gate, up
+  /// projections, and the cache appended by `torch.cat` (the whole cache
+  /// copied each step).
+  public static let hf: EngineProfile = {
+    var profile = torch
+    profile.name = "hf"
+    profile.decodeLaunch = .eager
+    profile.normLaunches = 7
+    profile.splitProjections = true
+    profile.attentionKernels = profile.attentionKernels.map {
+      $0.name != "kv-cache write"
+        ? $0
+        : ShortKernel(
+          "kv-cache append (torch.cat)", launches: 2, width: .cacheContext,
+          reads: 2, writes: 2)
+    }
+    return profile
+  }()
 
   /// A fused serving engine (vLLM, SGLang).
   public static let vllm = EngineProfile(
