@@ -44,18 +44,8 @@ public enum EndToEndCSV {
   public static func parse(_ text: String, path: String)
     throws(MeasuredCSVError) -> [EndToEndCase]
   {
-    let records: [[String]]
-    do { records = try CSVReader.records(text) } catch {
-      throw MeasuredCSVError(
-        path: path, row: nil, column: nil, message: error.description)
-    }
-    guard let header = records.first else {
-      throw MeasuredCSVError(
-        path: path, row: nil, column: nil,
-        message:
-          "the file is empty; it needs a header row: \(required.joined(separator: ","))…"
-      )
-    }
+    let (header, records) = try MeasuredCSV.records(
+      text, path: path, required: required)
     for column in required where !header.contains(column) {
       throw MeasuredCSVError(
         path: path, row: 1, column: column,

@@ -59,9 +59,10 @@ public enum MeasuredCSV {
     return text
   }
 
-  /// Reads and checks CSV `text`, naming `path` in errors.
-  public static func parse(_ text: String, path: String)
-    throws(MeasuredCSVError) -> [MeasuredKernel]
+  /// The records of CSV `text` and its header, which must exist; errors
+  /// name `path` and, for an empty file, the `required` columns.
+  static func records(_ text: String, path: String, required: [String])
+    throws(MeasuredCSVError) -> (header: [String], records: [[String]])
   {
     let records: [[String]]
     do { records = try CSVReader.records(text) } catch {
@@ -75,6 +76,14 @@ public enum MeasuredCSV {
           "the file is empty; it needs a header row: \(required.joined(separator: ","))…"
       )
     }
+    return (header, records)
+  }
+
+  /// Reads and checks CSV `text`, naming `path` in errors.
+  public static func parse(_ text: String, path: String)
+    throws(MeasuredCSVError) -> [MeasuredKernel]
+  {
+    let (header, records) = try records(text, path: path, required: required)
     try checkHeader(header, path: path)
     var seen: [String: Int] = [:]
     var result: [MeasuredKernel] = []

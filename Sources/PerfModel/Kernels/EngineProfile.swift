@@ -99,7 +99,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public var attentionBackend: String
   /// The GEMM implementation, for its calibration class.
   public var gemmBackend: String
-  /// Where short kernels are not modelled at all.
+  /// Whether the profile lists any short kernel (`minimal` lists none:
+  /// they are not modelled).
   public var modelsShortKernels: Bool {
     !attentionKernels.isEmpty || !mlpKernels.isEmpty
       || !postAttentionKernels.isEmpty || !postMLPKernels.isEmpty

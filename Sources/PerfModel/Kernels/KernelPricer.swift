@@ -91,11 +91,13 @@ public struct KernelPricer: Sendable {
       flops: op.flops / n, exponentials: op.exponentials / n,
       bytes: op.bytes / n, reuseBytes: op.reuseBytes / n,
       reuseWorkingSetBytes: op.reuseWorkingSetBytes)
+    // A step that only communicates launches no kernel of its own.
+    let isKernel = op.flops > 0 || op.bytes > 0
     var compute = 0.0
     var memory = 0.0
     var kernel = 0.0
     var limiter = Limiter.launch
-    if op.flops > 0 || op.bytes > 0 || kernelClass != nil {
+    if isKernel {
       let estimate = try KernelCostModel.estimate(
         work, dataType: op.dataType, on: device, efficiency: factors)
       kernel = estimate.seconds * n
@@ -114,14 +116,12 @@ public struct KernelPricer: Sendable {
       kernelClass == nil
       ? efficiency.launchSeconds
       : max(factors.computeOverheadSeconds, factors.memoryOverheadSeconds)
+    // The kernel's estimate already holds its overhead; a collective it
+    // overlaps (or one alone) pays the overhead once on top of the link.
     var seconds = kernel
-    if link > 0, link + overhead > kernel {
+    if !isKernel || link + overhead > kernel {
       seconds = link + overhead
       limiter = overhead > link ? .launch : .link
-    }
-    if kernelClass == nil, op.flops == 0, op.bytes == 0 {
-      seconds = max(link, 0) + overhead
-      limiter = link > overhead ? .link : .launch
     }
     return (
       OperatorTime(
