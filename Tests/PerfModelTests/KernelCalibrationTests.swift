@@ -179,6 +179,29 @@ struct KernelCalibrationTests {
     #expect(e.memory.isApproximatelyEqual(to: 0.505, absoluteTolerance: 1e-3))
   }
 
+  @Test("a class measured on the memory side only pays its own overhead")
+  func oneSidedOverhead() {
+    // Streaming copies (no FLOPs): times 1 µs + bytes / (0.8 · B). The
+    // compute side has no case; it takes the fitted 1 µs, so a copy of
+    // nothing costs 1 µs, not the default 4.
+    let samples = [1e3, 1e5, 1e7, 1e9].map { bytes in
+      KernelCalibration.Sample(
+        calibrationClass: "elementwise/copy",
+        ideal: KernelEstimate(
+          seconds: 0, limiter: .memoryBandwidth, flops: 0, exponentials: 0,
+          bytes: bytes, memoryLevel: "HBM", idealMatrixSeconds: 0,
+          idealSpecialSeconds: 0, idealMemorySeconds: bytes / 4.8e12),
+        measuredSeconds: 1e-6 + bytes / (0.8 * 4.8e12))
+    }
+    let e = KernelCalibration.fit(samples, source: "test").efficiency(
+      for: "elementwise/copy")
+    #expect(e.memory.isApproximatelyEqual(to: 0.8, relativeTolerance: 1e-6))
+    #expect(
+      e.memoryOverheadSeconds.isApproximatelyEqual(
+        to: 1e-6, relativeTolerance: 1e-6))
+    #expect(e.computeOverheadSeconds == e.memoryOverheadSeconds)
+  }
+
   @Test("a class never fitted keeps the uncalibrated factors")
   func unfittedClass() {
     let fit = KernelCalibration.fit([], source: "test")

@@ -12,7 +12,9 @@
 /// exceed 1, or gives an overhead over 1.25× its cheapest call (one up to
 /// that is held at the cheapest call), drops the last
 /// term (stream, then special), then the overhead, then tries the terms
-/// again without it; a group with no case keeps the uncalibrated factors.
+/// again without it; a group with no case keeps the uncalibrated
+/// efficiencies and takes the other group's overhead (a call's fixed cost
+/// is the class's, whichever term binds).
 public struct KernelCalibration: Sendable, Hashable, Codable {
   /// One class's fitted factors.
   public struct Entry: Sendable, Hashable, Codable {
@@ -88,24 +90,33 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       let memory = cases.filter {
         2 * $0.ideal.idealMemorySeconds >= $0.ideal.idealComputeSeconds
       }
-      if let c = fitGroup(
+      let computeFit = fitGroup(
         compute,
         terms: [
           \.idealMatrixSeconds, \.idealSpecialSeconds, \.idealStreamSeconds,
         ],
         overheadAtMost: cheapest, firstAtLeast: 1)
-      {
+      if let c = computeFit {
         e.computeOverheadSeconds = c[0]
         if c[1] > 0 { e.matrix = 1 / c[1] }
         e.special = c[2] > 0 ? 1 / c[2] : nil
         e.stream = c[3] > 0 ? 1 / c[3] : nil
       }
-      if let c = fitGroup(
-        memory, terms: [\.idealMemorySeconds], overheadAtMost: cheapest),
-        c[1] > 0
-      {
+      let memoryFit = fitGroup(
+        memory, terms: [\.idealMemorySeconds], overheadAtMost: cheapest
+      ).flatMap { $0[1] > 0 ? $0 : nil }
+      if let c = memoryFit {
         e.memoryOverheadSeconds = c[0]
         e.memory = 1 / c[1]
+      }
+      // A call's fixed cost is the class's, whichever term binds: a class
+      // measured on one side only (streaming copies, decode attention)
+      // pays its measured overhead on the other too, not the default's
+      // 4 µs (which made a 1 µs graph-launched copy cost 4).
+      if computeFit == nil, let c = memoryFit {
+        e.computeOverheadSeconds = c[0]
+      } else if memoryFit == nil, let c = computeFit {
+        e.memoryOverheadSeconds = c[0]
       }
       entries[name] = Entry(
         efficiency: e, band: nil, trainingCases: cases.count)
