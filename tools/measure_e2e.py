@@ -378,6 +378,34 @@ def count_kernels(torch, device, call):
                if e.device_type == torch.autograd.DeviceType.CUDA)
 
 
+TRACE_COLUMNS = ["model", "engine", "phase", "batch", "tokens", "index",
+                 "kernel", "start_us", "duration_us"]
+
+
+def trace_kernels(torch, call):
+    """(name, start µs, duration µs) of each GPU activity of one call, in
+    start order (times relative to the first)."""
+    from torch.profiler import ProfilerActivity, profile
+    call()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        call()
+        torch.cuda.synchronize()
+    kernels = sorted(
+        (e.time_range.start, e.time_range.end - e.time_range.start, e.name)
+        for e in prof.events()
+        if e.device_type == torch.autograd.DeviceType.CUDA)
+    first = kernels[0][0] if kernels else 0
+    return [(name, start - first, duration)
+            for start, duration, name in kernels]
+
+
+def shapes(text):
+    """`BxN,BxN`: (batch, tokens) pairs."""
+    return [tuple(int(v) for v in item.split("x"))
+            for item in text.split(",") if item]
+
+
 def fits(shape, batch, tokens, free_bytes, phase):
     kv = shape.kv_bytes_per_token() * batch * (tokens + 1)
     # Activations of a prefill pass: a few hidden-wide and one
@@ -397,6 +425,10 @@ def measure(args, torch, name, fields, engine, device, device_name):
     free = (torch.cuda.mem_get_info()[0] if device == "cuda" else 8 << 30)
     prefills = SMOKE_PREFILL if args.smoke else PREFILL
     decodes = SMOKE_DECODE if args.smoke else DECODE
+    if args.prefill_shapes is not None:
+        prefills = shapes(args.prefill_shapes)
+    if args.decode_shapes is not None:
+        decodes = shapes(args.decode_shapes)
     counted = {}
     with torch.inference_mode():
         for phase, grid in (("prefill", prefills), ("decode", decodes)):
@@ -418,6 +450,14 @@ def measure(args, torch, name, fields, engine, device, device_name):
                         call = runner.decode_call(batch, tokens, graph)
                     med, mn, reps = time_call(torch, device, call,
                                               args.budget, args.most)
+                    if args.trace_writer is not None and device == "cuda":
+                        for index, (kernel, start, duration) in enumerate(
+                                trace_kernels(torch, call)):
+                            args.trace_writer.writerow(dict(
+                                model=name, engine=engine, phase=phase,
+                                batch=batch, tokens=tokens, index=index,
+                                kernel=kernel[:120], start_us=f"{start:.3f}",
+                                duration_us=f"{duration:.3f}"))
                     key = (phase, batch == 1)
                     if key not in counted:
                         eager = runner.decode_call(batch, tokens, False) \
@@ -466,6 +506,15 @@ def main():
                         help="most timed runs per row")
     parser.add_argument("--max-tokens", type=int, default=32768,
                         help="largest prefill batch × prompt")
+    parser.add_argument("--prefill-shapes",
+                        help="BxN,… prefill batches and prompts (default: "
+                             "the built-in grid; empty: none)")
+    parser.add_argument("--decode-shapes",
+                        help="BxL,… decode batches and contexts (default: "
+                             "the built-in grid; empty: none)")
+    parser.add_argument("--trace",
+                        help="also write every GPU kernel of each timed "
+                             "pass (name, start, duration) to this CSV")
     parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     parser.add_argument("--smoke", action="store_true",
                         help="tiny shapes (to check the code on a CPU)")
@@ -478,6 +527,12 @@ def main():
     device_name = torch.cuda.get_device_properties(0).name \
         if args.device == "cuda" else "cpu"
     engines = args.engine or ["reference", "hf"]
+    args.trace_writer = None
+    if args.trace:
+        trace_handle = open(args.trace, "w", newline="")
+        args.trace_writer = csv.DictWriter(trace_handle,
+                                           fieldnames=TRACE_COLUMNS)
+        args.trace_writer.writeheader()
     rows = 0
     # Rows go to a temporary file as they are measured (a run stopped
     # part-way leaves them there), renamed to --output when complete.
@@ -503,6 +558,8 @@ def main():
                       f"{time.perf_counter() - started:.0f} s",
                       file=sys.stderr)
     os.replace(temporary, args.output)
+    if args.trace:
+        trace_handle.close()
     print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
 
 

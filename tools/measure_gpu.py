@@ -4,7 +4,9 @@
 What it measures, on one CUDA GPU, in bf16:
   gemm               y = x·Wᵀ for the projections of Llama-3-8B and -70B
                      (fused QKV, output, fused gate+up, down) at 1 to 8192
-                     tokens;
+                     tokens; and Mixtral-8x7B's experts through
+                     torch._grouped_mm (backend `grouped`, `groups` the
+                     experts touched) at 1 to 4096 tokens;
   flash-attention    torch's scaled_dot_product_attention prefill with the
                      flash, cuDNN and memory-efficient backends (32 heads,
                      d = 64 and 128, causal and not) up to N = 131072 (flash and cuDNN);
@@ -46,7 +48,7 @@ import sys
 COLUMNS = [
     "kernel", "backend", "dtype", "batch", "heads", "kv_heads",
     "query_length", "key_length", "head_dim", "causal", "m", "n", "k",
-    "elements", "reads", "writes", "launch_mode", "repetitions",
+    "groups", "elements", "reads", "writes", "launch_mode", "repetitions",
     "median_seconds", "min_seconds", "device",
 ]
 
@@ -167,6 +169,42 @@ def gemms(torch, args, l2, device, mode):
             del sets
 
 
+def grouped(torch, args, l2, device, mode):
+    """Mixture-of-experts GEMMs through torch._grouped_mm, as the
+    reference and transformers run Mixtral-8x7B's experts (8 experts,
+    hidden 4096, intermediate 14336, top-2): T tokens' 2T copies dealt
+    round-robin to the experts, so min(8, 2T) experts are touched; the
+    CSV's `groups` column says how many, `m` the copies."""
+    if not hasattr(torch, "_grouped_mm"):
+        return
+    experts, top = 8, 2
+    for k, n in ((4096, 2 * 14336), (14336, 4096)):
+        weights = [torch.randn(experts, n, k, device="cuda",
+                               dtype=torch.bfloat16).transpose(-2, -1)
+                   for _ in range(2)]
+        for tokens in (1, 4, 16, 64, 256, 1024, 4096):
+            m = tokens * top
+            counts = [m // experts + (1 if e < m % experts else 0)
+                      for e in range(experts)]
+            offs = torch.tensor(counts, device="cuda").cumsum(0).to(
+                torch.int32)
+            sets = [(torch.randn(m, k, device="cuda", dtype=torch.bfloat16),
+                     w) for w in weights]
+
+            def call(x, w):
+                return torch._grouped_mm(x, w, offs=offs)
+            med, mn = time_cuda(torch, call, sets, args.repetitions,
+                                mode=mode)
+            touched = sum(1 for c in counts if c)
+            print(f"grouped gemm m={m} n={n} k={k} {mode}: "
+                  f"{med * 1e6:.1f} us", file=sys.stderr)
+            yield row("gemm", "grouped", med, mn, args.repetitions, device,
+                      mode, m=m, n=n, k=k, groups=touched)
+            del sets
+        del weights
+        torch.cuda.empty_cache()
+
+
 def prefill(torch, args, l2, device, mode):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     backends = [("flash", SDPBackend.FLASH_ATTENTION, 131072),
@@ -279,11 +317,66 @@ def elementwise(torch, args, l2, device, mode):
                       mode, elements=elements, reads=reads, writes=writes)
         del sets
         torch.cuda.empty_cache()
+    yield from engine_kernels(torch, args, l2, device, mode)
+
+
+def engine_kernels(torch, args, l2, device, mode):
+    """The short kernels an eager PyTorch decoder launches, at the widths
+    of Llama-3-8B (hidden 4096, 32 query and 8 KV heads of 128), over
+    tokens (rows) from 1 to 32768:
+
+      rms_norm  torch's rms_norm over rows of 4096 (one read, one write);
+      strided   x·cos on Q seen through the fused QKV output's transposed
+                view (b, 32, n, 128), cos per token: what RoPE's and the
+                cache write's kernels do (one read, one write);
+      cat       the K cache (b, 8, L, 128) extended by one token along the
+                sequence, as transformers' DynamicCache does (one read of
+                the cache, one write), b·L from 1 to 32768 tokens.
+    """
+    F = torch.nn.functional
+    bf = torch.bfloat16
+    for power in range(0, 16, 2):
+        rows = 2 ** power
+        hidden = rows * 4096
+        sets = [(torch.randn(rows, 4096, device="cuda", dtype=bf),
+                 torch.ones(4096, device="cuda", dtype=bf))
+                for _ in range(copies_for(4 * hidden, l2))]
+        med, mn = time_cuda(
+            torch, lambda x, w: F.rms_norm(x, (4096,), w, 1e-5), sets,
+            args.repetitions, mode=mode)
+        yield row("elementwise", "rms_norm", med, mn, args.repetitions,
+                  device, mode, elements=hidden, reads=1, writes=1)
+        del sets
+        qkv = 48 * 128
+        sets = [(torch.randn(1, rows, qkv, device="cuda", dtype=bf),
+                 torch.randn(rows, 128, device="cuda", dtype=bf))
+                for _ in range(copies_for(2 * rows * qkv, l2))]
+
+        def rope_mul(x, cos):
+            q = x.view(1, rows, 48, 128).transpose(1, 2)[:, :32]
+            return q * cos
+        med, mn = time_cuda(torch, rope_mul, sets, args.repetitions,
+                            mode=mode)
+        yield row("elementwise", "strided", med, mn, args.repetitions,
+                  device, mode, elements=rows * 32 * 128, reads=1, writes=1)
+        del sets
+        sets = [(torch.randn(1, 8, rows, 128, device="cuda", dtype=bf),
+                 torch.randn(1, 8, 1, 128, device="cuda", dtype=bf))
+                for _ in range(copies_for(4 * rows * 1024, l2))]
+        med, mn = time_cuda(torch, lambda k, new: torch.cat((k, new), -2),
+                            sets, args.repetitions, mode=mode)
+        print(f"engine kernels at {rows} rows {mode}: cat "
+              f"{med * 1e6:.2f} us", file=sys.stderr)
+        yield row("elementwise", "cat", med, mn, args.repetitions,
+                  device, mode, elements=rows * 8 * 128, reads=1, writes=1)
+        del sets
+        torch.cuda.empty_cache()
 
 
 # Which groups are timed in each launch mode: prefill attention kernels
 # run for milliseconds, so launching them eagerly changes nothing.
-MODES = {"gemm": ("graph", "eager"), "prefill": ("graph",),
+MODES = {"gemm": ("graph", "eager"), "grouped": ("graph", "eager"),
+         "prefill": ("graph",),
          "decode": ("graph", "eager"), "elementwise": ("graph", "eager")}
 
 
@@ -292,7 +385,8 @@ def main():
     parser.add_argument("--output", required=True, help="CSV file to write")
     parser.add_argument("--repetitions", type=int, default=15)
     parser.add_argument("--only",
-                        choices=["gemm", "prefill", "decode", "elementwise"],
+                        choices=["gemm", "grouped", "prefill", "decode",
+                                 "elementwise"],
                         action="append", help="measure only these groups")
     parser.add_argument("--launch-mode", choices=["graph", "eager"],
                         action="append",
@@ -308,7 +402,8 @@ def main():
     torch.backends.cuda.matmul.allow_bf16_reduced_precision_reduction = True
     print(f"device {device}, torch {torch.__version__}, "
           f"L2 {l2} bytes", file=sys.stderr)
-    groups = args.only or ["gemm", "prefill", "decode", "elementwise"]
+    groups = args.only or ["gemm", "grouped", "prefill", "decode",
+                           "elementwise"]
     rows = 0
     # Rows go to a temporary file as they are measured (a run stopped
     # part-way leaves them there), renamed to --output when complete.
@@ -317,7 +412,8 @@ def main():
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for name, fn in (("elementwise", elementwise), ("gemm", gemms),
-                         ("prefill", prefill), ("decode", decode)):
+                         ("grouped", grouped), ("prefill", prefill),
+                         ("decode", decode)):
             if name not in groups:
                 continue
             for mode in MODES[name]:

@@ -77,6 +77,31 @@ struct EngineProfileTests {
     #expect(rope.launches == 5)
   }
 
+  @Test("a mixture-of-experts layer launches the reference's kernels")
+  func moeKernelCount() throws {
+    // Mixtral's layer, torch profile: the dense part less its MLP (24 − 4
+    // = 20), the router, 22 routing kernels (19 on the logits, the
+    // gather, two grouped-GEMM setups), two grouped GEMMs, 6 to combine,
+    // the residual add: 51; over 8 layers plus the 4 of the head, 412,
+    // what torch.profiler counted on the reference
+    // (reports/e2e/h200-e2e.csv, Mixtral's 8-layer slice at batch 1).
+    var model = ParallelismTests.moe
+    model.layerGroups[0].count = 8
+    var s = ParallelismTests.scenario(
+      batch: 1, prompt: 512, context: 512, plan: ParallelPlan())
+    s.engine = .torch
+    let phase = try PhasePrediction.predict(
+      OperatorGraphBuilder.prefill(model, s), on: ParallelismTests.device,
+      efficiency: .defaults, engine: .torch)
+    #expect(phase.kernelLaunches == 412)
+    // The routed rows' gather moves T·k·h elements each way: 512·2·4096·2
+    // bytes read and written.
+    let gather = try #require(
+      phase.graph.operators.first { $0.name.hasSuffix("gather routed rows") })
+    #expect(gather.bytes == 2 * 512 * 2 * 4096 * 2)
+    #expect(gather.backend == "strided")
+  }
+
   @Test("eager launches bound a phase of short kernels by the host")
   func eagerHostBound() throws {
     var s = ParallelismTests.scenario(

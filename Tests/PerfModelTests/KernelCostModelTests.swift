@@ -170,4 +170,19 @@ struct KernelCostModelTests {
       try KernelCostModel.estimate(w, on: Self.h100, efficiency: .ideal)
     }
   }
+
+  @Test("a grouped GEMM reads each touched expert's weights once")
+  func groupedGemm() throws {
+    // m = 8 routed rows over 3 experts of 28672 × 4096: FLOPs 2·m·n·k;
+    // bytes 2·(m·k + 3·n·k + m·n).
+    let w = KernelWorkload(
+      kind: .gemm, shape: .groupedGemm(m: 8, n: 28672, k: 4096, groups: 3),
+      dataType: .bf16, backend: "grouped")
+    let e = try KernelCostModel.estimate(w, on: Self.h100, efficiency: .ideal)
+    let (m, n, k): (Double, Double, Double) = (8, 28672, 4096)
+    let bytes: Double = 2 * (m * k + 3 * n * k + m * n)
+    #expect(e.flops == 2 * m * n * k)
+    #expect(e.bytes == bytes)
+    #expect(w.shapeKey.contains("groups=3"))
+  }
 }

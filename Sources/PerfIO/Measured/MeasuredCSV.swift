@@ -15,6 +15,8 @@ import PerfModel
 ///     repetitions     timed repetitions (≥ 1)
 ///     backend, device, threads                     optional
 ///     m, n, k                                      gemm
+///     groups                                       gemm: weight matrices
+///                                                  (experts touched), grouped
 ///     batch, heads, kv_heads, query_length,        attention kinds
 ///     key_length, head_dim, causal (true|false)
 ///     tokens, key_dim, value_dim, chunk            linear-attention (+ batch, heads)
@@ -30,7 +32,7 @@ public enum MeasuredCSV {
     "kernel", "backend", "dtype", "device", "threads", "batch", "heads",
     "kv_heads", "query_length", "key_length", "head_dim", "causal", "m", "n",
     "k", "tokens", "key_dim", "value_dim", "chunk", "length", "channels",
-    "state", "elements", "reads", "writes", "splits", "row_block",
+    "state", "groups", "elements", "reads", "writes", "splits", "row_block",
     "column_block", "launch_mode", "repetitions", "median_seconds",
     "min_seconds",
   ]

@@ -122,6 +122,10 @@ struct MeasuredRow {
   {
     switch kind {
     case .gemm:
+      if let groups = try optionalInt("groups") {
+        return .groupedGemm(
+          m: try int("m"), n: try int("n"), k: try int("k"), groups: groups)
+      }
       return .gemm(m: try int("m"), n: try int("n"), k: try int("k"))
     case .flashAttention, .standardAttention, .decodeAttention:
       let heads = try int("heads")

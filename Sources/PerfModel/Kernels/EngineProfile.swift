@@ -43,6 +43,12 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     case cacheContext
     /// The vocabulary (fp32 logits), per sequence.
     case vocabulary
+    /// The routed experts of a token (router logits, top-k).
+    case experts
+    /// A token's routed copies of the hidden state: k · hidden.
+    case routedHidden
+    /// A token's routed copies of an expert's intermediate: k · its size.
+    case routedIntermediate
   }
 
   /// One group of short kernels.
@@ -57,12 +63,18 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     public var reads: Double
     /// Tensors written, over all `launches` kernels.
     public var writes: Double
+    /// The implementation, for its calibration class
+    /// (`elementwise/<backend>`): `copy` (contiguous), `strided` (a
+    /// transposed view, as RoPE and the cache write read), `add` (two
+    /// inputs), `cat`, `read` (a reduction), `rms_norm`.
+    public var backend: String
 
     /// Creates a group.
     public init(
       _ name: String, launches: Int, width: Width, reads: Double,
-      writes: Double
+      writes: Double, backend: String = "copy"
     ) {
+      self.backend = backend
       self.name = name
       self.launches = launches
       self.width = width
@@ -79,6 +91,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public var decodeLaunch: KernelWorkload.LaunchMode
   /// Kernels per norm (RMSNorm; a fused add+norm counts its add here).
   public var normLaunches: Int
+  /// The norm's implementation (``ShortKernel/backend``).
+  public var normBackend = "copy"
   /// Short kernels of each attention layer before attention (RoPE, the
   /// cache write).
   public var attentionKernels: [ShortKernel]
@@ -90,6 +104,15 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public var mlpKernels: [ShortKernel]
   /// Short kernels after the MLP (the residual add).
   public var postMLPKernels: [ShortKernel]
+  /// Short kernels of a mixture-of-experts layer between the router and
+  /// the experts (softmax, top-k, sort, the routed rows' gather).
+  public var routingKernels: [ShortKernel] = []
+  /// Short kernels after the experts (activation, weighting, the
+  /// scatter back to tokens).
+  public var combineKernels: [ShortKernel] = []
+  /// The experts' GEMM implementation (`grouped`: one grouped GEMM per
+  /// matrix, two launches).
+  public var expertsBackend = "cublas"
   /// Short kernels after the LM head (sampling).
   public var headKernels: [ShortKernel]
   /// Separate projections where the engine does not fuse them: QKV as
@@ -117,20 +140,27 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public init(
     name: String, prefillLaunch: KernelWorkload.LaunchMode,
     decodeLaunch: KernelWorkload.LaunchMode, normLaunches: Int,
+    normBackend: String = "copy",
     attentionKernels: [ShortKernel], postAttentionKernels: [ShortKernel] = [],
     mlpKernels: [ShortKernel], postMLPKernels: [ShortKernel] = [],
-    headKernels: [ShortKernel], splitProjections: Bool,
+    headKernels: [ShortKernel], routingKernels: [ShortKernel] = [],
+    combineKernels: [ShortKernel] = [], expertsBackend: String = "cublas",
+    splitProjections: Bool,
     attentionBackend: String = "flash", gemmBackend: String = "cublas"
   ) {
     self.name = name
     self.prefillLaunch = prefillLaunch
     self.decodeLaunch = decodeLaunch
     self.normLaunches = normLaunches
+    self.normBackend = normBackend
     self.attentionKernels = attentionKernels
     self.postAttentionKernels = postAttentionKernels
     self.mlpKernels = mlpKernels
     self.postMLPKernels = postMLPKernels
     self.headKernels = headKernels
+    self.routingKernels = routingKernels
+    self.combineKernels = combineKernels
+    self.expertsBackend = expertsBackend
     self.splitProjections = splitProjections
     self.attentionBackend = attentionBackend
     self.gemmBackend = gemmBackend
@@ -150,34 +180,70 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public static let torch = EngineProfile(
     name: "torch", prefillLaunch: .eager, decodeLaunch: .graph,
     normLaunches: 1,
+    normBackend: "rms_norm",
     attentionKernels: [
       ShortKernel(
-        "rope (q)", launches: 5, width: .query, reads: 5.5, writes: 4.5),
+        "rope (q)", launches: 5, width: .query, reads: 5.5, writes: 4.5,
+        backend: "strided"),
       ShortKernel(
-        "rope (k)", launches: 5, width: .keyValue, reads: 5.5, writes: 4.5),
+        "rope (k)", launches: 5, width: .keyValue, reads: 5.5, writes: 4.5,
+        backend: "strided"),
       ShortKernel(
-        "kv-cache write", launches: 2, width: .keyValue, reads: 2, writes: 2),
+        "kv-cache write", launches: 2, width: .keyValue, reads: 2, writes: 2,
+        backend: "strided"),
     ],
     postAttentionKernels: [
       ShortKernel(
         "attention output layout", launches: 1, width: .query, reads: 1,
-        writes: 1),
+        writes: 1, backend: "strided"),
       ShortKernel(
-        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1),
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1,
+        backend: "add"),
     ],
     mlpKernels: [
       ShortKernel(
-        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2)
+        "silu, mul", launches: 2, width: .intermediate, reads: 3, writes: 2,
+        backend: "add")
     ],
     postMLPKernels: [
       ShortKernel(
-        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1)
+        "residual add", launches: 1, width: .hidden, reads: 2, writes: 1,
+        backend: "add")
     ],
     headKernels: [
       ShortKernel(
-        "argmax", launches: 1, width: .vocabulary, reads: 1, writes: 0)
+        "argmax", launches: 1, width: .vocabulary, reads: 1, writes: 0,
+        backend: "read")
     ],
+    routingKernels: torchRouting, combineKernels: torchCombine,
+    expertsBackend: "grouped",
     splitProjections: false)
+
+  /// The reference's mixture-of-experts layer (`tools/measure_e2e.py`,
+  /// counted by torch.profiler on Mixtral): 19 routing kernels on the
+  /// router's E logits per token (cast, softmax, top-k, normalise, the
+  /// argsort, counts by scatter, their scan), the gather of the routed
+  /// rows, two grouped GEMMs each after a setup kernel, silu and mul on
+  /// the routed rows, and four to weight and scatter-add them back.
+  static let torchRouting = [
+    ShortKernel(
+      "routing (softmax, top-k, sort, counts)", launches: 19,
+      width: .experts, reads: 2, writes: 2),
+    ShortKernel(
+      "gather routed rows", launches: 1, width: .routedHidden, reads: 1,
+      writes: 1, backend: "strided"),
+    ShortKernel(
+      "grouped-GEMM setup", launches: 2, width: .experts, reads: 0,
+      writes: 0),
+  ]
+  static let torchCombine = [
+    ShortKernel(
+      "expert silu, mul", launches: 2, width: .routedIntermediate, reads: 3,
+      writes: 2, backend: "strided"),
+    ShortKernel(
+      "weight and scatter-add", launches: 4, width: .routedHidden, reads: 2,
+      writes: 2, backend: "strided"),
+  ]
 
   /// transformers' model classes, eager: the reference's kernels, but
   /// RMSNorm unfused (seven kernels), separate q, k, v and gate, up
@@ -188,13 +254,14 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     profile.name = "hf"
     profile.decodeLaunch = .eager
     profile.normLaunches = 7
+    profile.normBackend = "copy"
     profile.splitProjections = true
     profile.attentionKernels = profile.attentionKernels.map {
       $0.name != "kv-cache write"
         ? $0
         : ShortKernel(
           "kv-cache append (torch.cat)", launches: 2, width: .cacheContext,
-          reads: 2, writes: 2)
+          reads: 2, writes: 2, backend: "cat")
     }
     return profile
   }()
@@ -203,6 +270,7 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   public static let vllm = EngineProfile(
     name: "vllm", prefillLaunch: .eager, decodeLaunch: .graph,
     normLaunches: 1,
+    normBackend: "rms_norm",
     attentionKernels: [
       ShortKernel(
         "rope + kv-cache write", launches: 2, width: .keyValue, reads: 3,
@@ -210,12 +278,28 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     ],
     mlpKernels: [
       ShortKernel(
-        "silu_and_mul", launches: 1, width: .intermediate, reads: 2, writes: 1)
+        "silu_and_mul", launches: 1, width: .intermediate, reads: 2, writes: 1,
+        backend: "add")
     ],
     headKernels: [
       ShortKernel(
-        "sampler", launches: 1, width: .vocabulary, reads: 1, writes: 0)
+        "sampler", launches: 1, width: .vocabulary, reads: 1, writes: 0,
+        backend: "read")
     ],
+    routingKernels: [
+      ShortKernel(
+        "topk_softmax, moe_align_block_size", launches: 2, width: .experts,
+        reads: 2, writes: 2)
+    ],
+    combineKernels: [
+      ShortKernel(
+        "silu_and_mul", launches: 1, width: .routedIntermediate, reads: 2,
+        writes: 1, backend: "add"),
+      ShortKernel(
+        "moe_sum", launches: 1, width: .routedHidden, reads: 1, writes: 0.5,
+        backend: "add"),
+    ],
+    expertsBackend: "grouped",
     splitProjections: false)
 
   /// Every built-in profile.

@@ -51,19 +51,28 @@ public struct KernelPricer: Sendable {
     else { return nil }
     let backend: String? =
       switch kind {
-      case .gemm: engine.gemmBackend
+      case .gemm:
+        op.kind == .experts ? engine.expertsBackend : engine.gemmBackend
       case .flashAttention, .decodeAttention: engine.attentionBackend
-      case .elementwise: "copy"
+      case .elementwise: op.backend ?? "copy"
       default: nil
       }
     return KernelClass(kind, backend: backend)
   }
 
-  /// Host seconds to issue one kernel eagerly.
-  public var hostSecondsPerLaunch: Double {
-    let eager = KernelClass(.elementwise, backend: "copy", launchMode: .eager)
-    if let e = calibration?.entries[eager.name]?.efficiency {
-      return max(e.memoryOverheadSeconds, e.computeOverheadSeconds)
+  /// Host seconds to issue one kernel eagerly: the fixed cost its class
+  /// measured in eager launches (`gemm/cublas/eager`), else an eager
+  /// copy's, else the default launch cost.
+  public func hostSecondsPerLaunch(
+    _ op: Operator? = nil, in phase: OperatorGraph.Phase = .decode
+  ) -> Double {
+    let copy = KernelClass(.elementwise, backend: "copy")
+    for graphClass in [op.flatMap { kernelClass(of: $0, in: phase) }, copy] {
+      guard var eager = graphClass else { continue }
+      eager.launchMode = .eager
+      if let e = calibration?.entries[eager.name]?.efficiency {
+        return max(e.memoryOverheadSeconds, e.computeOverheadSeconds)
+      }
     }
     return efficiency.launchSeconds
   }

@@ -46,6 +46,12 @@ public struct KernelWork: Sendable, Hashable, Codable {
       exponentials = 0
       bytes = e * (mm * kk + nn * kk + mm * nn)
       footprintBytes = bytes
+    case .groupedGemm(let m, let n, let k, let g):
+      let (mm, nn, kk) = (Double(m), Double(n), Double(k))
+      flops = 2 * mm * nn * kk
+      exponentials = 0
+      bytes = e * (mm * kk + Double(g) * nn * kk + mm * nn)
+      footprintBytes = bytes
     case .attention(var a):
       a.elementBytes = max(1, Int(e))
       var pairs = Self.visiblePairs(a) * Double(a.batch * a.heads)

@@ -38,6 +38,9 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
   public enum Shape: Sendable, Hashable, Codable {
     /// `m × n × k` matrix product.
     case gemm(m: Int, n: Int, k: Int)
+    /// Mixture-of-experts products: `m` rows in all, split among `groups`
+    /// weight matrices of `n × k` (the experts touched), each read once.
+    case groupedGemm(m: Int, n: Int, k: Int, groups: Int)
     /// Attention of any kind; decode has `queryLength` 1.
     case attention(AttentionShape)
     /// Linear attention over `tokens` with `chunk`-token chunks.
@@ -110,6 +113,8 @@ public struct KernelWorkload: Sendable, Hashable, Codable {
     var parts: [String]
     switch shape {
     case .gemm(let m, let n, let k): parts = ["m=\(m)", "n=\(n)", "k=\(k)"]
+    case .groupedGemm(let m, let n, let k, let g):
+      parts = ["m=\(m)", "n=\(n)", "k=\(k)", "groups=\(g)"]
     case .attention(let a):
       parts = [
         "batch=\(a.batch)", "heads=\(a.heads)", "kv_heads=\(a.kvHeads)",

@@ -37,6 +37,9 @@ public struct Operator: Sendable, Hashable, Codable {
   /// Kernels one instance launches (a profile's short-kernel group: RoPE
   /// is five); its FLOPs and bytes are split evenly between them.
   public var launches = 1
+  /// The implementation of a streaming kernel (``EngineProfile/ShortKernel/backend``),
+  /// which names its calibration class; `nil`: a contiguous copy.
+  public var backend: String?
   /// Exponentials of one instance (attention's softmax).
   public var exponentials = 0.0
   /// Of ``bytes``, re-reads of data read once already (FlashAttention's K

@@ -103,6 +103,7 @@ struct Builder {
     // An unfused norm (fp32 cast, pow, mean, rsqrt, muls) passes over the
     // tokens once per kernel.
     op.launches = scenario.engine.normLaunches
+    op.backend = scenario.engine.normBackend
     op.bytes *= Double(op.launches)
     return op
   }
@@ -138,6 +139,7 @@ struct Builder {
         flops: 0, dataType: type,
         bytes: elementBytes * rows * width * (k.reads + k.writes))
       op.launches = k.launches
+      op.backend = k.backend
       return op
     }
   }
@@ -152,8 +154,8 @@ struct Builder {
       case .hidden: self.h
       case .query: q
       case .keyValue, .cacheContext: kv
-      case .intermediate: 0
       case .vocabulary: Double((self.model.vocabSize + self.tp - 1) / self.tp)
+      case .intermediate, .experts, .routedHidden, .routedIntermediate: 0
       }
     }
   }
@@ -268,6 +270,9 @@ struct Builder {
     case .moe(let e):
       ops.append(norm("\(label) mlp norm", count: count))
       ops += experts(e, count: count, label: label)
+      ops += shortKernels(
+        scenario.engine.postMLPKernels, count: count, label: label,
+        widths: { $0 == .hidden ? self.h : 0 })
       if scenario.plan.expertParallel > 1,
         e.sharedExpert == nil || e.sharedExperts == 0
       {
@@ -347,13 +352,33 @@ struct Builder {
           "\(label) expert dispatch (all-to-all)", count: count, .allToAll,
           bytes: dispatch, ranks: ep, stride: 1))
     }
-    ops.append(
-      Operator(
-        name: "\(label) experts (top-\(e.expertsPerToken) of \(e.experts))",
-        kind: .experts,
-        count: count, flops: 2 * copies * perExpert, dataType: type,
-        bytes: routing.weightBytes + a * copies * (2 * h + i),
-        routing: routing))
+    // Per token: its E router logits, its k routed copies of the hidden
+    // state and of an expert's intermediate (on this rank, 1/ep of the
+    // tokens' copies).
+    let widths: (EngineProfile.Width) -> Double = { w in
+      switch w {
+      case .experts: n
+      case .routedHidden: k / Double(ep) * self.h
+      case .routedIntermediate: k / Double(ep) * i
+      default: 0
+      }
+    }
+    ops += shortKernels(
+      scenario.engine.routingKernels, count: count, label: label,
+      widths: widths)
+    var expertsOp = Operator(
+      name: "\(label) experts (top-\(e.expertsPerToken) of \(e.experts))",
+      kind: .experts,
+      count: count, flops: 2 * copies * perExpert, dataType: type,
+      bytes: routing.weightBytes + a * copies * (2 * h + i),
+      routing: routing)
+    expertsOp.backend = scenario.engine.expertsBackend
+    // A grouped GEMM per matrix group: gate and up, then down.
+    if scenario.engine.expertsBackend == "grouped" { expertsOp.launches = 2 }
+    ops.append(expertsOp)
+    ops += shortKernels(
+      scenario.engine.combineKernels, count: count, label: label,
+      widths: widths)
     if ep > 1 {
       ops.append(
         communication(

@@ -6,8 +6,9 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
   public var times: [OperatorTime]
   /// How the phase's kernels are launched.
   public var launchMode: KernelWorkload.LaunchMode = .graph
-  /// Host seconds to issue one kernel when launched eagerly.
-  public var hostSecondsPerLaunch = 0.0
+  /// Host seconds to issue one kernel of each operator when launched
+  /// eagerly, in graph order (empty for graph launches).
+  public var hostSecondsPerLaunch: [Double] = []
   /// Calibration classes the phase's kernels have no fitted entry for:
   /// they are priced at the descriptor's default factors.
   public var uncalibratedClasses: [String] = []
@@ -16,9 +17,12 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
   public init(
     graph: OperatorGraph, times: [OperatorTime],
     launchMode: KernelWorkload.LaunchMode = .graph,
-    hostSecondsPerLaunch: Double = 0, uncalibratedClasses: [String] = []
+    hostSecondsPerLaunch: [Double] = [], uncalibratedClasses: [String] = []
   ) {
     precondition(graph.operators.count == times.count)
+    precondition(
+      hostSecondsPerLaunch.isEmpty
+        || hostSecondsPerLaunch.count == times.count)
     self.graph = graph
     self.times = times
     self.launchMode = launchMode
@@ -34,7 +38,7 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
   /// the one before it ends, layer by layer (``EagerStream``); a phase of
   /// short kernels is bound by the host.
   public var seconds: Double {
-    guard launchMode == .eager, hostSecondsPerLaunch > 0 else {
+    guard launchMode == .eager, !hostSecondsPerLaunch.isEmpty else {
       return zip(graph.operators, times).reduce(0) {
         $0 + Double($1.0.count) * $1.1.seconds
       }
@@ -52,7 +56,7 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
           let n = max(1, ops[i].launches)
           stream.issue(
             kernels: n, deviceSeconds: times[i].seconds / Double(n),
-            hostSeconds: hostSecondsPerLaunch)
+            hostSeconds: hostSecondsPerLaunch[i])
         }
       }
       index = end
@@ -86,10 +90,14 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
       if let name = priced.uncalibrated { missing.insert(name) }
     }
     let mode = engine.launchMode(graph.phase)
+    let host =
+      mode == .eager
+      ? graph.operators.map {
+        pricer.hostSecondsPerLaunch($0, in: graph.phase)
+      } : []
     return PhasePrediction(
       graph: graph, times: times, launchMode: mode,
-      hostSecondsPerLaunch: mode == .eager ? pricer.hostSecondsPerLaunch : 0,
-      uncalibratedClasses: missing.sorted())
+      hostSecondsPerLaunch: host, uncalibratedClasses: missing.sorted())
   }
 }
 
