@@ -44,6 +44,76 @@ struct CompiledPhaseTests {
     }
   }
 
+  /// Fitted entries for the classes the profiles use, with special and
+  /// stream terms and eager launches, so every path of the pricer runs.
+  static let calibration: KernelCalibration = {
+    func entry(_ m: Double, _ b: Double, _ o: Double, special: Double? = nil)
+      -> KernelCalibration.Entry
+    {
+      KernelCalibration.Entry(
+        efficiency: KernelEfficiency(
+          matrix: m, special: special, memory: b, computeOverheadSeconds: o,
+          memoryOverheadSeconds: o * 1.5, stream: special.map { _ in 0.9 }),
+        band: nil, trainingCases: 3)
+    }
+    var entries: [String: KernelCalibration.Entry] = [
+      "gemm/cublas": entry(0.78, 0.8, 4e-6),
+      "gemm/grouped": entry(0.7, 0.6, 2e-5),
+      "flash-attention/flash": entry(0.45, 0.3, 8e-6, special: 0.6),
+      "decode-attention/flash": entry(0.7, 0.75, 1e-5),
+      "elementwise/eager": entry(0.7, 0.9, 5e-6),
+    ]
+    for backend in ["copy", "strided", "add", "cat", "read", "rms_norm"] {
+      entries["elementwise/\(backend)"] = entry(0.7, 0.7, 1e-6)
+      entries["elementwise/\(backend)/eager"] = entry(0.7, 0.7, 7e-6)
+    }
+    return KernelCalibration(entries: entries, source: "test")
+  }()
+
+  @Test(
+    "with a calibration and any engine profile the compiled phase equals predict",
+    arguments: EngineProfile.all)
+  func equalsPredictCalibrated(engine: EngineProfile) throws {
+    let device = KernelCostModelTests.h100
+    let pricer = KernelPricer(
+      device: device, efficiency: .defaults,
+      calibration: Self.calibration, engine: engine)
+    for model in [Fixtures.llama3With8B, ParallelismTests.moe] {
+      for context in [1, 1000, 32768] {
+        func scenario(_ batch: Int) -> GraphScenario {
+          var s = GraphScenario(
+            batch: batch, promptTokens: context, contextTokens: context,
+            weightFormat: .weights(.bf16), cacheFormat: .cache(.bf16),
+            sramBytes: 196_608)
+          s.engine = engine
+          s.computeUnits = 132
+          return s
+        }
+        for phase in [OperatorGraph.Phase.prefill, .decode] {
+          func build(_ batch: Int) -> OperatorGraph {
+            phase == .prefill
+              ? OperatorGraphBuilder.prefill(model, scenario(batch))
+              : OperatorGraphBuilder.decode(model, scenario(batch))
+          }
+          let compiled = try CompiledPhase(
+            one: build(1), two: build(2), pricer: pricer)
+          for batch in [1, 3, 17, 256] {
+            let built = try PhasePrediction.predict(
+              build(batch), on: device, efficiency: .defaults,
+              calibration: Self.calibration, engine: engine
+            ).seconds
+            #expect(
+              approximately(
+                compiled.seconds(batch: batch), built,
+                relativeTolerance: 1e-9),
+              "\(engine.name) \(model.name) \(phase) at \(context) × \(batch)"
+            )
+          }
+        }
+      }
+    }
+  }
+
   @Test("a sweep's fit per batch is the memory model's at that batch")
   func fits() throws {
     let model = Fixtures.llama3With8B

@@ -143,3 +143,7 @@ struct EngineProfileTests {
       KernelClass(.elementwise, backend: "").name == "elementwise")
   }
 }
+
+extension EngineProfile: CustomTestStringConvertible {
+  public var testDescription: String { name }
+}
