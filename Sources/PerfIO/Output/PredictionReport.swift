@@ -27,16 +27,22 @@ public struct PredictionReport: Sendable, Encodable {
   public var ttftBand: ErrorBand?
   /// TPOT's error band.
   public var tpotBand: ErrorBand?
+  /// The engine profile priced.
+  public var engine: String
+  /// Whether that profile lists an engine's short kernels.
+  public var modelsShortKernels: Bool
 
   /// Creates a report.
   public init(
     model: String, hardware: String, plan: ParallelPlan, promptTokens: Int,
     prediction: ServingPrediction, fits: Bool,
-    calibration: KernelCalibration? = nil
+    calibration: KernelCalibration? = nil, engine: EngineProfile = .minimal
   ) {
     calibrationSource = calibration?.source
-    ttftBand = calibration?.band(of: prediction.prefill)
-    tpotBand = calibration?.band(of: prediction.decode)
+    ttftBand = calibration?.band(of: prediction.prefill, engine: engine)
+    tpotBand = calibration?.band(of: prediction.decode, engine: engine)
+    self.engine = engine.name
+    modelsShortKernels = engine.modelsShortKernels
     self.model = model
     self.hardware = hardware
     self.plan = plan
@@ -119,10 +125,25 @@ public struct PredictionReport: Sendable, Encodable {
       "\(model) on \(hardware) (\(split)): prompt \(promptTokens), output \(p.outputTokens), batch \(p.batch) per replica\n"
     out +=
       "efficiency: compute \(e.compute), memory \(e.memory), link \(e.link), launch \(HumanUnits.seconds(e.launchSeconds))\n\n"
+    out +=
+      "engine: \(engine) (prefill \(p.prefill.launchMode.rawValue), decode \(p.decode.launchMode.rawValue); \(p.prefill.kernelLaunches) kernels a prefill pass, \(p.decode.kernelLaunches) a decode step)"
+    out +=
+      modelsShortKernels
+      ? "\n"
+      : "; short kernels (RoPE, cache write, residual adds, activation, sampling) not modelled: --engine torch, hf or vllm lists them\n"
     if let calibrationSource {
       out +=
-        "calibrated operators use fitted factors (\(calibrationSource)); bands are held-out p10–p90 errors\n\n"
+        "calibrated operators use fitted factors (\(calibrationSource)); bands are held-out p10–p90 errors\n"
     }
+    let missing = Set(
+      p.decode.uncalibratedClasses + p.prefill.uncalibratedClasses
+        + p.laterChunks.flatMap(\.uncalibratedClasses)
+    ).sorted()
+    if calibrationSource != nil, !missing.isEmpty {
+      out +=
+        "not calibrated, priced at the factors above: \(missing.joined(separator: ", "))\n"
+    }
+    out += "\n"
     var summary = ReportTable(columns: [
       "metric", "value", "band (p10–p90)", "bound mostly by",
     ])

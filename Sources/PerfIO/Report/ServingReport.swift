@@ -29,6 +29,10 @@ public struct ServingReport: Sendable {
   public var tpotSeconds: Double
   /// Efficiency factors of every prediction.
   public var efficiency = EfficiencyFactors.defaults
+  /// The engine whose kernels every prediction prices.
+  public var engine = EngineProfile.minimal
+  /// Devices one scale-up fabric joins (the target's nodes).
+  public var devicesPerNode = Int.max
 
   /// Creates a report builder.
   public init(
@@ -63,9 +67,10 @@ public struct ServingReport: Sendable {
     section: ReportDocument.Section, prediction: ServingPrediction
   ) {
     try model.checkTensorParallel(plan.tensorParallel)
-    let graph = GraphScenario(
+    var graph = GraphScenario(
       serving: scenario, promptTokens: promptTokens,
-      outputTokens: outputTokens, on: device)
+      outputTokens: outputTokens, on: device, devicesPerNode: devicesPerNode)
+    graph.engine = engine
     let prediction = try ServingPrediction.predict(
       model, on: device, graph, outputTokens: outputTokens,
       efficiency: efficiency, calibration: device.calibration)
@@ -75,7 +80,7 @@ public struct ServingReport: Sendable {
     let report = PredictionReport(
       model: model.name, hardware: hardwareName, plan: plan,
       promptTokens: promptTokens, prediction: prediction, fits: memory.fits,
-      calibration: device.calibration)
+      calibration: device.calibration, engine: engine)
     let memoryReport = MemoryReport(
       model: model.name, hardware: hardwareName, device: device.name,
       scenario: fit, estimate: memory)
@@ -151,7 +156,8 @@ public struct ServingReport: Sendable {
           ? scenario.weightFormat.dataType
           : m.quantizedWeightDataType ?? m.weightDataType,
         cacheType: own ? scenario.cacheFormat.dataType : m.weightDataType,
-        activationType: scenario.activationDataType, efficiency: efficiency)
+        activationType: scenario.activationDataType, efficiency: efficiency,
+        engine: engine, calibration: device.calibration)
       models.append((count == 1 ? m.name : "\(m.name) (TP \(count))", points))
       for p in points {
         table.append([
@@ -227,9 +233,13 @@ public struct ServingReport: Sendable {
   public func cost() -> ReportDocument.Section {
     let result = DeploymentPlanner.search(
       model, devices: priced,
-      request: DeploymentPlanner.Request(
-        promptTokens: promptTokens, outputTokens: outputTokens,
-        ttftSeconds: ttftSeconds, tpotSeconds: tpotSeconds),
+      request: {
+        var request = DeploymentPlanner.Request(
+          promptTokens: promptTokens, outputTokens: outputTokens,
+          ttftSeconds: ttftSeconds, tpotSeconds: tpotSeconds)
+        request.engine = engine
+        return request
+      }(),
       weightType: scenario.weightFormat.dataType,
       cacheType: scenario.cacheFormat.dataType,
       activationType: scenario.activationDataType, efficiency: efficiency)

@@ -66,6 +66,7 @@ extension RooflineCommand {
       help: "Comma-separated pipeline degrees to try (default 1,2,4).")
     var pipelineDegrees = "1,2,4"
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var engine: EngineOption
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -102,13 +103,14 @@ extension RooflineCommand {
           || ((includeAmortized || ($0.price?.isOnDemand ?? false))
             && $0.calibration == nil)
       }
-      let request = DeploymentPlanner.Request(
+      var request = DeploymentPlanner.Request(
         promptTokens: promptTokens ?? preset?.promptTokens ?? 1024,
         outputTokens: outputTokens ?? preset?.outputTokens ?? 256,
         ttftSeconds: ttftMilliseconds / 1000,
         tpotSeconds: tpotMilliseconds / 1000,
         deviceCounts: try Sweep.integers(deviceCounts, "--device-counts"),
         pipelineDegrees: try Sweep.integers(pipelineDegrees, "--pp-degrees"))
+      request.engine = try engine.profile()
       let weights =
         weightDataType ?? preset?.weightDataType ?? model
         .quantizedWeightDataType

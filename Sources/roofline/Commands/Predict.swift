@@ -43,13 +43,7 @@ extension RooflineCommand {
       name: .customLong("prefix-on"),
       help: "Where the reused prefix waits: device or host (default device).")
     var prefixOn: PrefillOptions.PrefixLocation = .device
-    @Option(
-      help: ArgumentHelp(
-        "Engine whose kernels are listed and how they launch: minimal, torch, hf or vllm.",
-        discussion:
-          "minimal lists projections, norms, attention and collectives only (short kernels not modelled); torch is this project's reference PyTorch implementation, hf transformers' model classes, vllm a fused engine."
-      ))
-    var engine = "minimal"
+    @OptionGroup var engine: EngineOption
     @Flag(help: "Print every operator with its time and limiter.") var ops =
       false
     @Flag(
@@ -77,11 +71,6 @@ extension RooflineCommand {
       if cachedPrefixTokens < 0 {
         throw ValidationError("--cached-prefix-tokens must be 0 or more")
       }
-      do {
-        _ = try EngineProfile.named(engine)
-      } catch {
-        throw ValidationError("--engine: \(error.message)")
-      }
     }
 
     func run() throws {
@@ -96,7 +85,7 @@ extension RooflineCommand {
         serving: r.scenario, promptTokens: r.promptTokens,
         outputTokens: r.outputTokens, on: device,
         devicesPerNode: r.target.devicesPerNode)
-      graph.engine = try EngineProfile.named(engine)
+      graph.engine = try engine.profile()
       let calibration = ignoreCalibration ? nil : device.calibration
       let options = PrefillOptions(
         chunkTokens: chunkTokens, cachedPrefixTokens: cachedPrefixTokens,
@@ -140,7 +129,7 @@ extension RooflineCommand {
       var report = PredictionReport(
         model: r.model.name, hardware: r.target.name, plan: graph.plan,
         promptTokens: r.promptTokens, prediction: prediction, fits: memory.fits,
-        calibration: calibration)
+        calibration: calibration, engine: graph.engine)
       report.cachedPrefixTokens = cachedPrefixTokens
       report.ttftWithoutReuseSeconds = withoutReuse
       report.contextSwitch = contextSwitch

@@ -22,6 +22,7 @@ extension RooflineCommand {
         """)
 
     @OptionGroup var serving: ScenarioOptions
+    @OptionGroup var engine: EngineOption
     @Option(help: "The folder to write (default: report-<model>-<hardware>).")
     var out: String?
     @Option(help: "Comma-separated contexts for the sweeps (tokens).")
@@ -63,7 +64,7 @@ extension RooflineCommand {
       let priced = try c.names(.devices).map { try c.device($0) }.filter {
         ($0.price?.isOnDemand ?? false) && $0.calibration == nil
       }
-      let builder = ServingReport(
+      var builder = ServingReport(
         model: r.model, hardwareName: r.target.name, device: r.target.device,
         scenario: r.scenario, promptTokens: r.promptTokens,
         outputTokens: r.outputTokens,
@@ -73,6 +74,8 @@ extension RooflineCommand {
         },
         priced: priced, ttftSeconds: ttftMilliseconds / 1000,
         tpotSeconds: tpotMilliseconds / 1000)
+      builder.engine = try engine.profile()
+      builder.devicesPerNode = r.target.devicesPerNode
       var sections: [ReportDocument.Section] = []
       do {
         let summary = try builder.summary()

@@ -37,6 +37,7 @@ extension RooflineCommand {
     )
     var timing = false
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var engine: EngineOption
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -83,7 +84,8 @@ extension RooflineCommand {
               batches: Self.integers(batches, "--batches"),
               deviceCounts: Self.integers(deviceCounts, "--device-counts"),
               weightType: weightDataType, cacheType: kvDataType,
-              efficiency: .defaults)
+              efficiency: .defaults, engine: engine.profile(),
+              calibration: device.calibration)
           } catch let error as PlanError {
             throw CommandError(planError: error, defaultedTP: false)
           }

@@ -54,6 +54,8 @@ public enum DeploymentPlanner {
     public var pipelineDegrees: [Int]
     /// Devices one scale-up fabric joins.
     public var devicesPerNode: Int
+    /// The engine whose kernels and launches are priced.
+    public var engine: EngineProfile = .minimal
 
     /// Creates a request.
     public init(
@@ -113,14 +115,15 @@ public enum DeploymentPlanner {
               break  // larger batches will not fit either
             }
             anyFits = true
-            let graph = GraphScenario(
+            var graph = GraphScenario(
               serving: memory, promptTokens: r.promptTokens,
               outputTokens: r.outputTokens, on: device,
               devicesPerNode: r.devicesPerNode)
+            graph.engine = r.engine
             guard
               let p = try? ServingPrediction.predict(
                 model, on: device, graph, outputTokens: r.outputTokens,
-                efficiency: efficiency)
+                efficiency: efficiency, calibration: device.calibration)
             else { continue }
             let name =
               "\(count) × \(device.name) (TP \(tp), PP \(pp)), batch \(batch)"

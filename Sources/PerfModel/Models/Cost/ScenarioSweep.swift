@@ -30,8 +30,12 @@ public enum ScenarioSweep {
     _ model: ModelArchitecture, on device: DeviceSpec, contexts: [Int],
     batches: [Int],
     deviceCounts: [Int], weightType: DataType, cacheType: DataType,
-    activationType: DataType = .bf16, efficiency: EfficiencyFactors
+    activationType: DataType = .bf16, efficiency: EfficiencyFactors,
+    engine: EngineProfile = .minimal, calibration: KernelCalibration? = nil
   ) throws(PlanError) -> [SweepPoint] {
+    let pricer = KernelPricer(
+      device: device, efficiency: efficiency, calibration: calibration,
+      engine: engine)
     let folded = model.repeatedLayersFolded
     var points: [SweepPoint] = []
     points.reserveCapacity(deviceCounts.count * contexts.count * batches.count)
@@ -48,17 +52,17 @@ public enum ScenarioSweep {
         func graph(_ batch: Int) -> GraphScenario {
           var s = scenario
           s.batch = batch
-          return GraphScenario(
+          var g = GraphScenario(
             serving: s, promptTokens: context, outputTokens: 0, on: device)
+          g.engine = engine
+          return g
         }
         let prefill = try CompiledPhase(
           one: OperatorGraphBuilder.prefill(folded, graph(1)),
-          two: OperatorGraphBuilder.prefill(folded, graph(2)), on: device,
-          efficiency: efficiency)
+          two: OperatorGraphBuilder.prefill(folded, graph(2)), pricer: pricer)
         let decode = try CompiledPhase(
           one: OperatorGraphBuilder.decode(folded, graph(1)),
-          two: OperatorGraphBuilder.decode(folded, graph(2)), on: device,
-          efficiency: efficiency)
+          two: OperatorGraphBuilder.decode(folded, graph(2)), pricer: pricer)
         for batch in batches {
           let fits = memory.stages.allSatisfy {
             $0.freeBytes + $0.batchCacheBytes
