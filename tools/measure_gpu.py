@@ -21,9 +21,10 @@ What it measures, on one CUDA GPU, in bf16:
                      an add (two read, one written), from 4 KiB to 2 GiB
                      per tensor: the short ones show a kernel's fixed cost.
 
-How it times, per --launch-mode (both by default; the CSV's launch_mode
-column says which): `graph`: `inner` back-to-back calls (inner chosen so
-a sample lasts about a millisecond) captured in a CUDA graph, replayed
+How it times, in samples of --sample-seconds (1 ms by default), per
+--launch-mode (both by default; the CSV's launch_mode column says
+which): `graph`: `inner` back-to-back calls (at most 200, so a sample
+lasts about --sample-seconds) captured in a CUDA graph, replayed
 between CUDA events, divided by inner, so launch costs stay out, as in a
 serving engine's captured decode step; `eager`: the same `inner` calls
 issued from Python between the events, so each pays what an eager
@@ -107,6 +108,11 @@ def eager_seconds(torch, fn, sets, calls):
     return start.elapsed_time(end) / 1e3
 
 
+# Seconds one timed sample lasts (--sample-seconds): long samples hold the
+# clocks where a sustained run settles, as a model's prefill does.
+SAMPLE_SECONDS = [1e-3]
+
+
 def time_cuda(torch, fn, sets, repetitions, warmup=3, mode="graph"):
     """Median and min seconds of one call, rotating among `sets` inputs.
 
@@ -120,7 +126,7 @@ def time_cuda(torch, fn, sets, repetitions, warmup=3, mode="graph"):
             fn(*sets[i % len(sets)])
         once = max(min(eager_seconds(torch, fn, sets, 1) for _ in range(3)),
                    1e-6)
-        inner = max(1, min(200, int(1e-3 / once)))
+        inner = max(1, min(200, int(SAMPLE_SECONDS[0] / once)))
         eager_seconds(torch, fn, sets, inner)
         samples = sorted(eager_seconds(torch, fn, sets, inner) / inner
                          for _ in range(repetitions))
@@ -132,7 +138,7 @@ def time_cuda(torch, fn, sets, repetitions, warmup=3, mode="graph"):
     replay_seconds(torch, single)
     once = max(min(replay_seconds(torch, single) for _ in range(3)), 1e-6)
     del single
-    inner = max(1, min(200, int(1e-3 / once)))
+    inner = max(1, min(200, int(SAMPLE_SECONDS[0] / once)))
     graph = capture(torch, fn, sets, inner)
     replay_seconds(torch, graph)
     samples = sorted(replay_seconds(torch, graph) / inner
@@ -392,7 +398,12 @@ def main():
                         action="append",
                         help="time in these launch modes (default: both "
                              "where they differ, see MODES)")
+    parser.add_argument("--sample-seconds", type=float, default=1e-3,
+                        help="length of one timed sample (up to 200 calls); "
+                             "longer samples time clocks a sustained run "
+                             "settles at")
     args = parser.parse_args()
+    SAMPLE_SECONDS[0] = args.sample_seconds
     import torch
     if not torch.cuda.is_available():
         sys.exit("measure_gpu.py: no CUDA device; run it on a GPU machine")

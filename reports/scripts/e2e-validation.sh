@@ -7,7 +7,9 @@
 #
 #   reports/scripts/e2e-validation.sh
 #
-# The GPU runs that made the two CSVs (on the device machine):
+# The GPU runs that made the CSVs (on the device machine):
+#   python3 tools/measure_gpu.py --output h200-measured-sustained.csv \
+#     --repetitions 9 --sample-seconds 0.05
 #   python3 tools/measure_gpu.py --output h200-measured.csv --repetitions 9
 #   python3 tools/measure_e2e.py --config workloads/llama-3-8b.yaml \
 #     --config reports/e2e/configs/llama-3.2-3b.json \
@@ -16,9 +18,15 @@
 #     --config reports/e2e/configs/llama-3-70b-20-layers.json \
 #     --config workloads/yi-34b.yaml --budget 0.5 --most 10 \
 #     --output h200-e2e.csv
+#   (and, with --prefill-shapes 1x512,8x512 --decode-shapes 1x1024,64x1024
+#   --trace h200-e2e-trace.csv, every kernel of a few passes)
 #
-# Writes hardware/h200-calibrated.yaml, reports/h200-validation.txt and
-# reports/e2e/h200-e2e-{calibrated,uncalibrated}.txt and
+# The descriptor is calibrated from the kernels timed in 50 ms samples
+# (clocks as a sustained prefill holds them); the 1 ms samples' calibration
+# is predicted beside it.
+#
+# Writes hardware/h200-calibrated.yaml, reports/h200-validation{,-1ms}.txt,
+# reports/e2e/h200-e2e-{calibrated,calibrated-1ms,uncalibrated}.txt and
 # reports/e2e/h200-e2e-calibrated.csv. No end-to-end row is fitted to.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,15 +35,22 @@ bin=.build/release/roofline
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-$bin validate --measured reports/gpu/h200-measured.csv --hardware h200 \
-  --db "$scratch/h200.sqlite" \
+$bin validate --measured reports/gpu/h200-measured-sustained.csv \
+  --hardware h200 --db "$scratch/h200.sqlite" \
   --calibrated-descriptor hardware/h200-calibrated.yaml \
   --output reports/h200-validation.txt
+$bin validate --measured reports/gpu/h200-measured.csv --hardware h200 \
+  --db "$scratch/h200-1ms.sqlite" \
+  --calibrated-descriptor "$scratch/h200-calibrated-1ms.yaml" \
+  --output reports/h200-validation-1ms.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv \
   --hardware h200-calibrated --output reports/e2e/h200-e2e-calibrated.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv \
   --hardware h200-calibrated --format csv \
   --output reports/e2e/h200-e2e-calibrated.csv
+$bin validate --end-to-end reports/e2e/h200-e2e.csv \
+  --hardware "$scratch/h200-calibrated-1ms.yaml" \
+  --output reports/e2e/h200-e2e-calibrated-1ms.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv \
   --hardware h200 --output reports/e2e/h200-e2e-uncalibrated.txt
 echo "wrote reports/h200-validation.txt, reports/e2e/h200-e2e-*.txt"
