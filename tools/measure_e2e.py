@@ -298,10 +298,12 @@ class HuggingFace:
         self.t = torch
         self.device = device
         config = transformers.AutoConfig.for_model(**fields)
-        config._attn_implementation = "sdpa"
+        # SDPA attention where the model has attention (an SSM has none).
+        attention = {} if config.model_type == "mamba2" else dict(
+            attn_implementation="sdpa")
         with torch.device(device):
             self.model = transformers.AutoModelForCausalLM.from_config(
-                config, dtype=torch.bfloat16, attn_implementation="sdpa")
+                config, dtype=torch.bfloat16, **attention)
         self.model.eval()
         self.config = config
         self.vocab = config.vocab_size
@@ -322,6 +324,8 @@ class HuggingFace:
         import transformers
         t = self.t
         c = self.config
+        if c.model_type == "mamba2":
+            return self.recurrent_decode_call(batch, context)
         heads = c.num_attention_heads
         kv = getattr(c, "num_key_value_heads", None) or heads
         d = getattr(c, "head_dim", None) or c.hidden_size // heads
@@ -339,6 +343,24 @@ class HuggingFace:
                              position_ids=position.expand(batch, 1),
                              use_cache=True)
             cache.crop(-1)
+            return t.argmax(out.logits[:, -1], -1)
+        return call
+
+
+    def recurrent_decode_call(self, batch, context):
+        """An SSM's decode step: a short prompt fills the cache (its state
+        does not grow with the context, which is nominal here), then each
+        call advances it by one token in place."""
+        t = self.t
+        prompt = t.randint(0, self.vocab, (batch, 16), device=self.device)
+        cache = self.model(input_ids=prompt, use_cache=True,
+                           logits_to_keep=1).cache_params
+        ids = t.randint(0, self.vocab, (batch, 1), device=self.device)
+        position = t.tensor([context], device=self.device)
+
+        def call():
+            out = self.model(input_ids=ids, cache_params=cache,
+                             cache_position=position, use_cache=True)
             return t.argmax(out.logits[:, -1], -1)
         return call
 
@@ -407,6 +429,12 @@ def shapes(text):
 
 
 def fits(shape, batch, tokens, free_bytes, phase):
+    if not hasattr(shape, "kv_bytes_per_token"):
+        # Mamba-2: its state is small; the chunked scan's intermediates
+        # (chunk × chunk per head and token) bound the prefill.
+        act = batch * tokens * shape.heads * shape.chunk * 4 * 4 \
+            if phase == "prefill" else 0
+        return act < 0.5 * free_bytes
     kv = shape.kv_bytes_per_token() * batch * (tokens + 1)
     # Activations of a prefill pass: a few hidden-wide and one
     # intermediate-wide tensor per token, and the logits of the last tokens.
@@ -417,9 +445,15 @@ def fits(shape, batch, tokens, free_bytes, phase):
 
 
 def measure(args, torch, name, fields, engine, device, device_name):
-    shape = Shape(fields)
+    if fields.get("model_type") == "mamba2":
+        from e2e_mamba2 import Mamba2Reference, Mamba2Shape
+        shape = Mamba2Shape(fields)
+        make = Mamba2Reference
+    else:
+        shape = Shape(fields)
+        make = Reference
     if engine == "reference":
-        runner = Reference(torch, shape, device)
+        runner = make(torch, shape, device)
     else:
         runner = HuggingFace(torch, fields, device)
     free = (torch.cuda.mem_get_info()[0] if device == "cuda" else 8 << 30)
