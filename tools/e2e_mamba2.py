@@ -30,6 +30,7 @@ class Mamba2Shape:
         self.eps = c.get("layer_norm_epsilon", 1e-5)
         self.tied = bool(c.get("tie_word_embeddings", True))
         self.channels = self.inner + 2 * self.groups * self.state
+        self.experts = 0
 
 
 class Mamba2Reference:

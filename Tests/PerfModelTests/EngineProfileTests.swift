@@ -102,6 +102,28 @@ struct EngineProfileTests {
     #expect(gather.backend == "strided")
   }
 
+  @Test("a Mamba-2 layer launches the reference's kernels in a decode step")
+  func ssmKernelCount() throws {
+    // Per layer: norm, in_proj, 27 kernels of the conv, dt, state update,
+    // readout and gate, out_proj, residual add: 31; 48 layers and the 4 of
+    // the head: 1492 (torch.profiler counted 1540 on the reference: the
+    // 48 more are cuBLAS split-K reductions after out_proj).
+    var s = ParallelismTests.scenario(
+      batch: 4, prompt: 1, context: 1024, plan: ParallelPlan())
+    s.engine = .torch
+    let graph = OperatorGraphBuilder.decode(Fixtures.mamba2With780M, s)
+    let phase = try PhasePrediction.predict(
+      graph, on: ParallelismTests.device, efficiency: .defaults,
+      engine: .torch)
+    #expect(phase.kernelLaunches == 1492)
+    // The state update streams the state 8 times: 4 sequences × 48 heads
+    // × 64 × 128, two bytes each.
+    let update = try #require(
+      graph.operators.first { $0.name.contains("state update") })
+    #expect(update.bytes == 2 * 4 * 48 * 64 * 128 * 8)
+    #expect(!graph.operators.contains { $0.kind == .scan })
+  }
+
   @Test("eager launches bound a phase of short kernels by the host")
   func eagerHostBound() throws {
     var s = ParallelismTests.scenario(

@@ -18,6 +18,8 @@
 #     --config reports/e2e/configs/llama-3-70b-20-layers.json \
 #     --config workloads/yi-34b.yaml --budget 0.5 --most 10 \
 #     --output h200-e2e.csv
+#   (cd tools && python3 measure_e2e.py --config ../workloads/mamba2-780m.yaml \
+#     --budget 0.5 --most 10 --output h200-e2e-ssm.csv)   # model column: the name
 #   (and, with --prefill-shapes 1x512,8x512 --decode-shapes 1x1024,64x1024
 #   --trace h200-e2e-trace.csv, every kernel of a few passes)
 #
@@ -26,7 +28,7 @@
 # is predicted beside it.
 #
 # Writes hardware/h200-calibrated.yaml, reports/h200-validation{,-1ms}.txt,
-# reports/e2e/h200-e2e-{calibrated,calibrated-1ms,uncalibrated}.txt and
+# reports/e2e/h200-e2e-{calibrated,calibrated-1ms,uncalibrated,ssm-calibrated}.txt and
 # reports/e2e/h200-e2e-calibrated.csv. No end-to-end row is fitted to.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,6 +50,8 @@ $bin validate --end-to-end reports/e2e/h200-e2e.csv \
 $bin validate --end-to-end reports/e2e/h200-e2e.csv \
   --hardware h200-calibrated --format csv \
   --output reports/e2e/h200-e2e-calibrated.csv
+$bin validate --end-to-end reports/e2e/h200-e2e-ssm.csv \
+  --hardware h200-calibrated --output reports/e2e/h200-e2e-ssm-calibrated.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv \
   --hardware "$scratch/h200-calibrated-1ms.yaml" \
   --output reports/e2e/h200-e2e-calibrated-1ms.txt

@@ -49,6 +49,23 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     case routedHidden
     /// A token's routed copies of an expert's intermediate: k · its size.
     case routedIntermediate
+    /// A Mamba layer's convolution channels (inner + 2·groups·state).
+    case ssmChannels
+    /// Its convolution window: channels × kernel width.
+    case ssmConvWindow
+    /// Its heads.
+    case ssmHeads
+    /// Its inner width (heads × head dimension).
+    case ssmInner
+    /// B or C per head: heads × state size.
+    case ssmHeadStates
+    /// Its recurrent state: heads × head dimension × state size.
+    case ssmState
+    /// The chunked scan's per-token score rows: heads × chunk (SSD).
+    case ssdScores
+    /// The chunked scan's matrix FLOPs per token: heads · (2·chunk·(state +
+    /// head dimension) + 4·state·head dimension).
+    case ssdFLOPs
   }
 
   /// One group of short kernels.
@@ -68,6 +85,9 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     /// transposed view, as RoPE and the cache write read), `add` (two
     /// inputs), `cat`, `read` (a reduction), `rms_norm`.
     public var backend: String
+    /// FLOPs per element of the width: a group of small matrix products
+    /// (the chunked scan's einsums), priced as `gemm/<backend>`.
+    public var flopsPerElement = 0.0
 
     /// Creates a group.
     public init(
@@ -113,6 +133,13 @@ public struct EngineProfile: Sendable, Hashable, Codable {
   /// The experts' GEMM implementation (`grouped`: one grouped GEMM per
   /// matrix, two launches).
   public var expertsBackend = "cublas"
+  /// A Mamba-2 layer's kernels between its input and output projections
+  /// in a decode step (replacing the convolution and scan operators).
+  public var ssmDecodeKernels: [ShortKernel] = []
+  /// The same in a prefill pass.
+  public var ssmPrefillKernels: [ShortKernel] = []
+  /// A Mamba layer's kernels after its output projection.
+  public var ssmPostKernels: [ShortKernel] = []
   /// Short kernels after the LM head (sampling).
   public var headKernels: [ShortKernel]
   /// Separate projections where the engine does not fuse them: QKV as
@@ -145,6 +172,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     mlpKernels: [ShortKernel], postMLPKernels: [ShortKernel] = [],
     headKernels: [ShortKernel], routingKernels: [ShortKernel] = [],
     combineKernels: [ShortKernel] = [], expertsBackend: String = "cublas",
+    ssmDecodeKernels: [ShortKernel] = [], ssmPrefillKernels: [ShortKernel] = [],
+    ssmPostKernels: [ShortKernel] = [],
     splitProjections: Bool,
     attentionBackend: String = "flash", gemmBackend: String = "cublas"
   ) {
@@ -161,6 +190,9 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     self.routingKernels = routingKernels
     self.combineKernels = combineKernels
     self.expertsBackend = expertsBackend
+    self.ssmDecodeKernels = ssmDecodeKernels
+    self.ssmPrefillKernels = ssmPrefillKernels
+    self.ssmPostKernels = ssmPostKernels
     self.splitProjections = splitProjections
     self.attentionBackend = attentionBackend
     self.gemmBackend = gemmBackend
@@ -216,7 +248,8 @@ public struct EngineProfile: Sendable, Hashable, Codable {
         backend: "read")
     ],
     routingKernels: torchRouting, combineKernels: torchCombine,
-    expertsBackend: "grouped",
+    expertsBackend: "grouped", ssmDecodeKernels: torchSSMDecode,
+    ssmPrefillKernels: torchSSMPrefill, ssmPostKernels: torchSSMPost,
     splitProjections: false)
 
   /// The reference's mixture-of-experts layer (`tools/measure_e2e.py`,
@@ -243,6 +276,74 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     ShortKernel(
       "weight and scatter-add", launches: 4, width: .routedHidden, reads: 2,
       writes: 2, backend: "strided"),
+  ]
+
+  /// The reference's Mamba-2 layer (`tools/e2e_mamba2.py`), counted by
+  /// torch.profiler on mamba2-780m: 32 kernels a layer in a decode step
+  /// (26 here, with the norm, the two projections, the gated norm and
+  /// the residual add), 81 in a prefill pass of the chunked (SSD) scan.
+  static let torchSSMDecode = [
+    ShortKernel(
+      "conv window (cat, copy)", launches: 2, width: .ssmConvWindow,
+      reads: 2, writes: 2, backend: "strided"),
+    ShortKernel(
+      "conv (mul, sum, bias, silu)", launches: 4, width: .ssmConvWindow,
+      reads: 2, writes: 1, backend: "strided"),
+    ShortKernel(
+      "dt (bias, cast, softplus, ·A, exp, cast)", launches: 6, width: .ssmHeads,
+      reads: 6, writes: 6),
+    ShortKernel(
+      "B, C per head", launches: 2, width: .ssmHeadStates, reads: 1,
+      writes: 2, backend: "strided"),
+    ShortKernel(
+      "state update (casts, x·dt, outer, ·dA, add, copy)", launches: 6,
+      width: .ssmState, reads: 4, writes: 4, backend: "strided"),
+    ShortKernel(
+      "readout (·C, sum, D·x, add)", launches: 4, width: .ssmState,
+      reads: 2, writes: 1, backend: "strided"),
+    ShortKernel(
+      "gate (silu, mul)", launches: 2, width: .ssmInner, reads: 3,
+      writes: 2, backend: "add"),
+    ShortKernel(
+      "gated norm", launches: 1, width: .ssmInner, reads: 1, writes: 1,
+      backend: "rms_norm"),
+  ]
+  static let torchSSMPrefill = [
+    ShortKernel(
+      "conv (layout, depthwise conv, silu, state)", launches: 6,
+      width: .ssmChannels, reads: 5, writes: 5, backend: "strided"),
+    ShortKernel(
+      "dt (bias, cast, softplus, x·dt, a·dt)", launches: 8,
+      width: .ssmInner, reads: 3, writes: 3, backend: "strided"),
+    ShortKernel(
+      "B, C per head", launches: 2, width: .ssmHeadStates, reads: 1,
+      writes: 2, backend: "strided"),
+    // Two segment sums (cumsum, masks, fills) and the decays' exps, on
+    // fp32 chunk × chunk rows: 4 bytes counted as two tensors of 2.
+    ShortKernel(
+      "segment sums and decays", launches: 30, width: .ssdScores,
+      reads: 12, writes: 12, backend: "strided"),
+    ShortKernel(
+      "einsum operand layouts", launches: 16, width: .ssmInner, reads: 4,
+      writes: 4, backend: "strided"),
+    {
+      var k = ShortKernel(
+        "chunk matmuls (einsums)", launches: 6, width: .ssdFLOPs, reads: 0,
+        writes: 0, backend: "cublas")
+      k.flopsPerElement = 1
+      return k
+    }(),
+    ShortKernel(
+      "readout (D·x, add, gate silu, mul)", launches: 5, width: .ssmInner,
+      reads: 3, writes: 2, backend: "add"),
+    ShortKernel(
+      "gated norm", launches: 1, width: .ssmInner, reads: 1, writes: 1,
+      backend: "rms_norm"),
+  ]
+  static let torchSSMPost = [
+    ShortKernel(
+      "residual add", launches: 1, width: .hidden, reads: 2, writes: 1,
+      backend: "add")
   ]
 
   /// transformers' model classes, eager: the reference's kernels, but

@@ -239,6 +239,36 @@ extension Builder {
     var ops = [
       projection("\(label) in_proj", count: count, input: h, output: inWidth)
     ]
+    let engineKernels =
+      phase == .decode
+      ? scenario.engine.ssmDecodeKernels : scenario.engine.ssmPrefillKernels
+    if s.version == 2, !engineKernels.isEmpty {
+      // The engine's own kernels stand for the convolution and the scan.
+      let p = Double(s.headDim)
+      let chunk = 256.0
+      let widths: (EngineProfile.Width) -> Double = { w in
+        switch w {
+        case .hidden: self.h
+        case .ssmChannels: convChannels
+        case .ssmConvWindow: convChannels * Double(s.convKernel)
+        case .ssmHeads: heads
+        case .ssmInner: di
+        case .ssmHeadStates: heads * n
+        case .ssmState: heads * p * n
+        case .ssdScores: heads * chunk
+        case .ssdFLOPs: heads * (2 * chunk * (n + p) + 4 * n * p)
+        default: 0
+        }
+      }
+      ops += shortKernels(
+        engineKernels, count: count, label: label, widths: widths)
+      ops.append(
+        projection("\(label) out_proj", count: count, input: di, output: h))
+      ops += shortKernels(
+        scenario.engine.ssmPostKernels, count: count, label: label,
+        widths: widths)
+      return ops
+    }
     ops.append(
       Operator(
         name: "\(label) conv1d", kind: .convolution, count: count,

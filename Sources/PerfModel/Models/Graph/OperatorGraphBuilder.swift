@@ -135,8 +135,9 @@ struct Builder {
       default: break
       }
       var op = Operator(
-        name: "\(label) \(k.name)", kind: .elementwise, count: count,
-        flops: 0, dataType: type,
+        name: "\(label) \(k.name)",
+        kind: k.flopsPerElement > 0 ? .projection : .elementwise, count: count,
+        flops: rows * width * k.flopsPerElement, dataType: type,
         bytes: elementBytes * rows * width * (k.reads + k.writes))
       op.launches = k.launches
       op.backend = k.backend
@@ -155,7 +156,7 @@ struct Builder {
       case .query: q
       case .keyValue, .cacheContext: kv
       case .vocabulary: Double((self.model.vocabSize + self.tp - 1) / self.tp)
-      case .intermediate, .experts, .routedHidden, .routedIntermediate: 0
+      default: 0
       }
     }
   }
