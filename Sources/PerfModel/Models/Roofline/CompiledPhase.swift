@@ -24,27 +24,33 @@
 /// ``PhasePrediction/predict(_:on:efficiency:calibration:engine:)`` on the
 /// graph built at that batch.
 public struct CompiledPhase: Sendable {
-  /// One operator's lines and factors.
+  /// One operator's lines and its class's factors, folded into seconds
+  /// per unit of work of one launch.
   struct Term: Sendable {
     var flops: Line
     var exponentials: Line
     var bytes: Line
     var ring: Line
     var tree: Line
-    /// Seconds per FLOP, exponential and byte at the device's peaks.
+    /// Seconds per FLOP, exponential and byte of one launch, at the
+    /// class's efficiencies (`stream` 0 where the class fitted none).
     var perFLOP: Double
     var perExponential: Double
-    var perByte: Double
-    var factors: KernelEfficiency
+    var perStreamByte: Double
+    var perMemoryByte: Double
+    var computeOverhead: Double
+    var memoryOverhead: Double
     var launches: Double
     var count: Int
     var isKernel: Bool
     var overhead: Double
     var hostSeconds: Double
-    /// Bytes per touched expert, and the routing at `b = 1`.
-    var routing: (bytesPerExpert: Double, routing: ExpertRouting)?
-    /// The operators at batches 1 and 2, for those priced exactly.
-    var exact: (one: Operator, two: Operator)?
+    /// The class's factors (for operators priced whole).
+    var factors: KernelEfficiency
+    /// Index into ``routings``, or −1.
+    var routing = -1
+    /// Index into ``exact``, or −1.
+    var exact = -1
   }
 
   /// `constant + slope · b`.
@@ -64,6 +70,10 @@ public struct CompiledPhase: Sendable {
   }
 
   let terms: [Term]
+  /// Bytes per touched expert, and the routing at `b = 1`.
+  let routings: [(bytesPerExpert: Double, routing: ExpertRouting)]
+  /// The operators at batches 1 and 2 of those priced exactly.
+  let exact: [(one: Operator, two: Operator)]
   let pricer: KernelPricer
   let phase: OperatorGraph.Phase
   let eager: Bool
@@ -96,6 +106,8 @@ public struct CompiledPhase: Sendable {
     let e = pricer.efficiency
     let mode = pricer.engine.launchMode(one.phase)
     var terms: [Term] = []
+    var routings: [(bytesPerExpert: Double, routing: ExpertRouting)] = []
+    var exact: [(one: Operator, two: Operator)] = []
     terms.reserveCapacity(one.operators.count)
     for (a, b) in zip(one.operators, two.operators) {
       // Checks the data type and finds the class, as the pricer does.
@@ -109,28 +121,35 @@ public struct CompiledPhase: Sendable {
         device.compute.specialFunctionsPerSecond
         ?? (device.compute.vectorFLOPsPerSecond[.fp32] ?? peak)
         / KernelCostModel.vectorFLOPsPerExponential
+      let n = Double(max(1, a.launches))
+      let perByte = 1 / device.mainMemory.bandwidthBytesPerSecond
       var term = Term(
         flops: Line(one: a.flops, two: b.flops),
         exponentials: Line(one: a.exponentials, two: b.exponentials),
         bytes: Line(
           one: a.bytes - (a.routing?.weightBytes ?? 0),
           two: b.bytes - (b.routing?.weightBytes ?? 0)),
-        ring: Line(), tree: Line(), perFLOP: 1 / peak,
-        perExponential: 1 / rate,
-        perByte: 1 / device.mainMemory.bandwidthBytesPerSecond,
-        factors: factors, launches: Double(max(1, a.launches)),
-        count: a.count, isKernel: a.flops > 0 || a.bytes > 0,
+        ring: Line(), tree: Line(),
+        perFLOP: 1 / (peak * n * factors.matrix),
+        perExponential: factors.special.map { 1 / (rate * n * $0) } ?? 0,
+        perStreamByte: factors.stream.map { perByte / (n * $0) } ?? 0,
+        perMemoryByte: perByte / (n * factors.memory),
+        computeOverhead: factors.computeOverheadSeconds,
+        memoryOverhead: factors.memoryOverheadSeconds,
+        launches: n, count: a.count, isKernel: a.flops > 0 || a.bytes > 0,
         overhead: kernelClass == nil
           ? e.launchSeconds
           : max(factors.computeOverheadSeconds, factors.memoryOverheadSeconds),
         hostSeconds: mode == .eager
           ? pricer.hostSecondsPerLaunch(a, in: one.phase) : 0,
-        routing: nil, exact: nil)
+        factors: factors)
       if let r = a.routing {
-        term.routing = (r.weightBytesPerExpert, r)
+        term.routing = routings.count
+        routings.append((r.weightBytesPerExpert, r))
       }
       if a.reuseBytes > 0 || b.reuseBytes > 0 {
-        term.exact = (a, b)
+        term.exact = exact.count
+        exact.append((a, b))
       }
       if let demand = a.collective, demand.ranks > 1,
         demand.bytes > 0 || (b.collective?.bytes ?? 0) > 0
@@ -158,57 +177,63 @@ public struct CompiledPhase: Sendable {
       terms.append(term)
     }
     self.terms = terms
+    self.routings = routings
+    self.exact = exact
     self.pricer = pricer
     self.phase = one.phase
     eager = mode == .eager
   }
 
   /// Seconds of one instance of `t` at `b` sequences.
+  @inline(__always)
   func seconds(_ t: Term, at b: Double) -> Double {
-    if let (one, two) = t.exact {
-      // Work lines through the two built operators, priced whole.
-      var op = one
-      op.flops = Line(one: one.flops, two: two.flops).at(b)
-      op.exponentials = Line(one: one.exponentials, two: two.exponentials)
-        .at(b)
-      op.bytes = Line(one: one.bytes, two: two.bytes).at(b)
-      op.reuseBytes = Line(one: one.reuseBytes, two: two.reuseBytes).at(b)
-      op.reuseWorkingSetBytes = Line(
-        one: one.reuseWorkingSetBytes, two: two.reuseWorkingSetBytes
-      ).at(b)
-      if var demand = one.collective {
-        demand.bytes = Line(
-          one: demand.bytes, two: two.collective?.bytes ?? 0
-        ).at(b)
-        op.collective = demand
-      }
-      return (try? pricer.time(op, in: phase).time.seconds) ?? .infinity
-    }
+    if t.exact >= 0 { return exactSeconds(t, exact[t.exact], at: b) }
     var kernel = 0.0
     if t.isKernel {
       var bytes = t.bytes.at(b)
-      if let (perExpert, routing) = t.routing {
-        var r = routing
-        r.tokens *= b
-        bytes += perExpert * r.touchedExperts
+      if t.routing >= 0 {
+        var r = routings[t.routing]
+        r.routing.tokens *= b
+        bytes += r.bytesPerExpert * r.routing.touchedExperts
       }
-      let n = t.launches
-      let e = t.factors
-      let memoryIdeal = bytes / n * t.perByte
-      var compute =
-        e.computeOverheadSeconds + t.flops.at(b) / n * t.perFLOP / e.matrix
-      if let s = e.special {
-        compute += t.exponentials.at(b) / n * t.perExponential / s
-      }
-      if let f = e.stream { compute += memoryIdeal / f }
-      let memory = e.memoryOverheadSeconds + memoryIdeal / e.memory
-      kernel = n * max(compute, memory)
+      let compute =
+        t.computeOverhead + t.flops.at(b) * t.perFLOP
+        + t.exponentials.at(b) * t.perExponential + bytes * t.perStreamByte
+      let memory = t.memoryOverhead + bytes * t.perMemoryByte
+      kernel = t.launches * max(compute, memory)
     }
     let link = min(t.ring.at(b), t.tree.at(b))
     if !t.isKernel || link + t.overhead > kernel {
       return link + t.overhead
     }
     return kernel
+  }
+
+  /// The cost model's time of the operator whose work lines pass through
+  /// `pair` at batches 1 and 2, at `b`, with `t`'s factors: the pricer's
+  /// arithmetic for work whose re-reads a cache may serve.
+  func exactSeconds(
+    _ t: Term, _ pair: (one: Operator, two: Operator), at b: Double
+  ) -> Double {
+    let (one, two) = pair
+    let n = t.launches
+    let work = KernelWork(
+      flops: Line(one: one.flops, two: two.flops).at(b) / n,
+      exponentials: Line(one: one.exponentials, two: two.exponentials).at(b)
+        / n,
+      bytes: Line(one: one.bytes, two: two.bytes).at(b) / n,
+      reuseBytes: Line(one: one.reuseBytes, two: two.reuseBytes).at(b) / n,
+      reuseWorkingSetBytes: Line(
+        one: one.reuseWorkingSetBytes, two: two.reuseWorkingSetBytes
+      ).at(b))
+    guard
+      let estimate = try? KernelCostModel.estimate(
+        work, dataType: one.dataType, on: pricer.device,
+        efficiency: t.factors)
+    else { return .infinity }
+    let kernel = n * estimate.seconds
+    let link = min(t.ring.at(b), t.tree.at(b))
+    return link + t.overhead > kernel ? link + t.overhead : kernel
   }
 
   /// Seconds of the phase at `batch` sequences.
