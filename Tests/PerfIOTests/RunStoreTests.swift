@@ -51,6 +51,28 @@ struct RunStoreTests {
     #expect(previous[rows[1].key]?.seconds == 2e-3)
   }
 
+  @Test("a schema-1 store migrates to keep whole-model phases, runs intact")
+  func migratesPhases() throws {
+    let path = try Repository.temporaryFolder() + "/schema1.sqlite"
+    do {
+      let store = try RunStore(path: path)
+      _ = try store.record(Self.record())
+    }
+    do {
+      // What a schema-1 build left: no phases table, version 1.
+      let db = try SQLiteDatabase(path: path)
+      try db.execute("DROP INDEX phases_by_run; DROP TABLE phases;")
+      try db.setUserVersion(1)
+    }
+    let store = try RunStore(path: path)
+    #expect(try store.runs().count == 1)
+    let db = try SQLiteDatabase(path: path, readOnly: true)
+    #expect(try db.userVersion() == RunStore.schemaVersion)
+    let count = try db.prepare("SELECT count(*) FROM phases")
+    #expect(try count.step())
+    #expect(count.int(0) == 0)
+  }
+
   @Test("a store from a newer schema is refused and left unchanged")
   func newerSchema() throws {
     let path = try Repository.temporaryFolder() + "/newer.sqlite"

@@ -18,8 +18,10 @@ struct ValidateEndToEndTests {
       "llama-3-8b,hf,hf,eager,prefill,2,512,,10,0.05,0.05,,H200",
     ].joined(separator: "\n")
     let path = try ValidateCommandTests.write(csv, "e2e.csv")
+    let db = try Repository.temporaryFolder() + "/e2e-runs.sqlite"
     let r = try CommandRunner.run([
       "validate", "--end-to-end", path, "--hardware", "h200", "--format", "csv",
+      "--db", db,
     ])
     #expect(r.status == 0, "\(r.error)")
     let rows = r.output.split(separator: "\n").dropFirst().map {
@@ -36,9 +38,11 @@ struct ValidateEndToEndTests {
     // The torch profile lists 24 kernels a layer and 4 more: 32·24 + 4.
     #expect(rows[0][12] == "772")
     let table = try CommandRunner.run([
-      "validate", "--end-to-end", path, "--hardware", "h200",
+      "validate", "--end-to-end", path, "--hardware", "h200", "--db", db,
     ])
     #expect(table.output.contains("not calibrated on h200"))
+    // Each run is stored, the second after the first.
+    #expect(table.output.contains("run 2 stored in \(db)"))
   }
 
   @Test(
@@ -65,7 +69,8 @@ struct ValidateEndToEndTests {
     let path = try ValidateCommandTests.write(
       Self.header + "\n" + row + "\n", "bad-e2e.csv")
     let r = try CommandRunner.run([
-      "validate", "--end-to-end", path, "--hardware", "h200",
+      "validate", "--end-to-end", path, "--hardware", "h200", "--db",
+      try Repository.temporaryFolder() + "/bad-e2e.sqlite",
     ])
     #expect(r.status != 0)
     #expect(r.error.contains(message), "stderr: \(r.error)")

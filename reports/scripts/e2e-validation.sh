@@ -45,16 +45,16 @@ $bin validate --measured reports/gpu/h200-measured.csv --hardware h200 \
   --db "$scratch/h200-1ms.sqlite" \
   --calibrated-descriptor "$scratch/h200-calibrated-1ms.yaml" \
   --output reports/h200-validation-1ms.txt
-$bin validate --end-to-end reports/e2e/h200-e2e.csv \
+$bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --output reports/e2e/h200-e2e-calibrated.txt
-$bin validate --end-to-end reports/e2e/h200-e2e.csv \
+$bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --format csv \
   --output reports/e2e/h200-e2e-calibrated.csv
-$bin validate --end-to-end reports/e2e/h200-e2e-ssm.csv \
+$bin validate --end-to-end reports/e2e/h200-e2e-ssm.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --output reports/e2e/h200-e2e-ssm-calibrated.txt
-$bin validate --end-to-end reports/e2e/h200-e2e.csv \
+$bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware "$scratch/h200-calibrated-1ms.yaml" \
   --output reports/e2e/h200-e2e-calibrated-1ms.txt
-$bin validate --end-to-end reports/e2e/h200-e2e.csv \
+$bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware h200 --output reports/e2e/h200-e2e-uncalibrated.txt
 echo "wrote reports/h200-validation.txt, reports/e2e/h200-e2e-*.txt"

@@ -34,26 +34,35 @@ public struct EndToEndReport: Sendable {
     return table
   }
 
-  /// The summary: per engine, model and phase, then per engine and phase
-  /// over all models, then per engine.
-  public func summaryTable() -> ReportTable {
-    var table = ReportTable(columns: [
-      "engine", "model", "phase", "cases", "median_abs_error",
-      "p90_abs_error", "median_error",
-    ])
+  /// One summary: the residuals of `engine`'s rows of `model` (or
+  /// `all`) in `phase` (or `both`), and their signed median.
+  public struct Summary: Sendable {
+    /// The engine.
+    public var engine: String
+    /// A model, or `all`.
+    public var model: String
+    /// `prefill`, `decode` or `both`.
+    public var phase: String
+    /// The |error| statistics.
+    public var residuals: ResidualSummary
+    /// The median signed error.
+    public var medianError: Double
+  }
+
+  /// Per engine, model and phase, then per engine and phase over all
+  /// models, then per engine.
+  public func summaries() -> [Summary] {
+    var out: [Summary] = []
     func add(
       _ engine: String, _ model: String, _ phase: String,
       _ rows: [EndToEndResult]
     ) {
       let errors = rows.map(\.relativeError)
-      guard let summary = ResidualSummary(errors: errors) else { return }
-      let signed = ResidualSummary.median(sorted: errors.sorted())
-      table.append([
-        engine, model, phase, "\(summary.count)",
-        ValidationReport.percent(summary.medianAbsoluteError),
-        ValidationReport.percent(summary.p90AbsoluteError),
-        ValidationReport.signedPercent(signed),
-      ])
+      guard let residuals = ResidualSummary(errors: errors) else { return }
+      out.append(
+        Summary(
+          engine: engine, model: model, phase: phase, residuals: residuals,
+          medianError: ResidualSummary.median(sorted: errors.sorted())))
     }
     let engines = Array(Set(results.map(\.measured.engine))).sorted()
     for engine in engines {
@@ -77,6 +86,23 @@ public struct EndToEndReport: Sendable {
           ofEngine.filter { $0.measured.phase == phase })
       }
       add(engine, "all", "both", ofEngine)
+    }
+    return out
+  }
+
+  /// The summaries as a table.
+  public func summaryTable() -> ReportTable {
+    var table = ReportTable(columns: [
+      "engine", "model", "phase", "cases", "median_abs_error",
+      "p90_abs_error", "median_error",
+    ])
+    for s in summaries() {
+      table.append([
+        s.engine, s.model, s.phase, "\(s.residuals.count)",
+        ValidationReport.percent(s.residuals.medianAbsoluteError),
+        ValidationReport.percent(s.residuals.p90AbsoluteError),
+        ValidationReport.signedPercent(s.medianError),
+      ])
     }
     return table
   }

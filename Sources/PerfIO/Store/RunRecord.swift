@@ -67,6 +67,8 @@ public struct RunRecord: Sendable {
   public var cases: [Case]
   /// The summary rows.
   public var summaries: [Summary]
+  /// Whole-model phases, measured and predicted (`validate --end-to-end`).
+  public var phases: [EndToEndResult] = []
 
   /// Creates a record.
   public init(

@@ -66,7 +66,27 @@ enum RunStoreSchema {
     CREATE INDEX measurements_by_run ON measurements(run_id);
     CREATE INDEX predictions_by_measurement ON predictions(measurement_id);
     CREATE INDEX validations_by_run ON validations(run_id);
+    """,
+    // 2: whole-model phases (`validate --end-to-end`), measured and
+    // predicted; their summaries go to `validations` as the kernels' do.
     """
+    CREATE TABLE phases(
+      id INTEGER PRIMARY KEY,
+      run_id INTEGER NOT NULL REFERENCES runs(id),
+      model TEXT NOT NULL,
+      engine TEXT NOT NULL,
+      fusion_profile TEXT NOT NULL,
+      launch_mode TEXT NOT NULL,
+      phase TEXT NOT NULL CHECK (phase IN ('prefill', 'decode')),
+      batch INTEGER NOT NULL,
+      tokens INTEGER NOT NULL,
+      measured_seconds REAL NOT NULL CHECK (measured_seconds > 0),
+      predicted_seconds REAL NOT NULL,
+      measured_kernels INTEGER,
+      predicted_kernels INTEGER NOT NULL,
+      descriptor_hash TEXT NOT NULL);
+    CREATE INDEX phases_by_run ON phases(run_id);
+    """,
   ]
 
   /// The version this build writes.

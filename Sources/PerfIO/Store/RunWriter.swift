@@ -60,6 +60,20 @@ struct RunWriter {
         ])
       }
     }
+    let phase = try database.prepare(
+      "INSERT INTO phases(run_id, model, engine, fusion_profile, launch_mode, phase, batch, tokens, measured_seconds, predicted_seconds, measured_kernels, predicted_kernels, descriptor_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    for r in run.phases {
+      let c = r.measured
+      try phase.run([
+        .integer(runID), .text(c.model), .text(c.engine),
+        .text(c.profile.name), .text(c.launchMode.rawValue),
+        .text(c.phase.rawValue), .integer(c.batch), .integer(c.tokens),
+        .real(c.measuredSeconds), .real(r.predictedSeconds),
+        c.measuredKernels.map { .integer($0) } ?? .null,
+        .integer(r.predictedKernels), .text(hash),
+      ])
+    }
     let summary = try database.prepare(
       "INSERT INTO validations(run_id, model, subset, kernel, cases, median_abs_error, p90_abs_error, mean_abs_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     )

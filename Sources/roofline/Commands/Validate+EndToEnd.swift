@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PerfIO
 import PerfModel
 
@@ -12,8 +13,10 @@ extension RooflineCommand.Validate {
         "--end-to-end needs --hardware NAME: the descriptor to predict the measurements on"
       )
     }
+    let started = Self.timestamp()
+    let store = try RunStore(path: try Self.storePath(db))
     let catalogue = try catalog.load()
-    let device = try catalogue.device(hardware)
+    let (device, descriptorText, _) = try loadDescriptor()
     let cases = try EndToEndCSV.load(path)
     var models: [String: ModelArchitecture] = [:]
     for c in cases where models[c.model] == nil {
@@ -37,8 +40,21 @@ extension RooflineCommand.Validate {
       throw CommandError(planError: error, defaultedTP: false)
     }
     let report = EndToEndReport(results: results, hardware: hardware)
+    var record = RunRecord(
+      startedAt: started, finishedAt: Self.timestamp(),
+      command: CommandLine.arguments.joined(separator: " "), source: path,
+      machineName: hardware,
+      descriptorName: hardware, descriptorYAML: descriptorText, build: nil,
+      cases: [],
+      summaries: report.summaries().map {
+        RunRecord.Summary(
+          model: "end-to-end/\($0.engine)", subset: "all",
+          kernel: "\($0.model) \($0.phase)", residuals: $0.residuals)
+      })
+    record.phases = results
+    let runID = try store.record(record)
     try output.emit(
-      table: { report.text() },
+      table: { report.text() + "\nrun \(runID) stored in \(store.path)\n" },
       csv: { report.residualTable().csv() },
       json: { report.residualTable().json() })
   }
