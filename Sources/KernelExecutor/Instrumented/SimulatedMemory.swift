@@ -1,10 +1,14 @@
-/// A two-level memory: unbounded slow memory and an SRAM of fixed size.
+/// A two-level memory: unbounded slow memory and an SRAM of fixed size,
+/// optionally with a read cache (an L2) between them.
 ///
 /// Instrumented kernels may compute only on ``SRAMTile``s; every element
 /// they move between a slow-memory array and a tile passes through
 /// ``load(_:from:count:into:at:)`` or ``store(_:at:count:to:from:)``, which
 /// count bytes at `elementBytes` per element. Allocating tiles beyond the
 /// SRAM capacity throws ``SRAMOverflow`` instead of silently spilling.
+/// With `cacheBytes`, every loaded element passes through a fully
+/// associative LRU cache of that size (stores go around it); loads it
+/// serves are counted in ``cacheHitBytes``, the rest reach main memory.
 public final class SimulatedMemory {
   /// SRAM capacity in bytes.
   public let sramBytes: Int
@@ -18,13 +22,24 @@ public final class SimulatedMemory {
   public private(set) var sramInUse = 0
   /// The most SRAM bytes held at once.
   public private(set) var peakSRAMBytes = 0
+  /// The read cache's capacity in bytes, if there is one.
+  public let cacheBytes: Int?
+  /// Of ``readBytes``, those the read cache served.
+  public private(set) var cacheHitBytes = 0
+  private let cache: LRUReadCache?
 
-  /// Creates a memory with `sramBytes` of SRAM.
-  public init(sramBytes: Int, elementBytes: Int = 4) {
-    precondition(sramBytes > 0 && elementBytes > 0)
+  /// Creates a memory with `sramBytes` of SRAM and, with `cacheBytes`, a
+  /// read cache of that many bytes.
+  public init(sramBytes: Int, elementBytes: Int = 4, cacheBytes: Int? = nil) {
+    precondition(sramBytes > 0 && elementBytes > 0 && (cacheBytes ?? 0) >= 0)
     self.sramBytes = sramBytes
     self.elementBytes = elementBytes
+    self.cacheBytes = cacheBytes
+    cache = cacheBytes.map { LRUReadCache(capacity: $0 / elementBytes) }
   }
+
+  /// Bytes read from main memory: what the read cache did not serve.
+  public var mainReadBytes: Int { readBytes - cacheHitBytes }
 
   /// Allocates a tile of `elements`, runs `body`, and frees it.
   ///
@@ -53,6 +68,15 @@ public final class SimulatedMemory {
       tileOffset + count <= tile.values.count, "load overruns its tile")
     for i in 0..<count { tile.values[tileOffset + i] = source[offset + i] }
     readBytes += count * elementBytes
+    if let cache {
+      let base = source.withUnsafeBufferPointer {
+        UInt(bitPattern: $0.baseAddress)
+      }
+      for i in 0..<count
+      where cache.load(LRUReadCache.Key(base: base, index: offset + i)) {
+        cacheHitBytes += elementBytes
+      }
+    }
   }
 
   /// Copies `count` elements of `tile` from `tileOffset` into `destination`

@@ -78,16 +78,17 @@ public struct KernelWork: Sendable, Hashable, Codable {
             * a.kvHeads * a.keyLength * a.headDim)
       bytes = try Self.attentionBytes(w, a, sram: sram, device: device)
       if w.kind == .flashAttention {
-        // Row blocks of one (batch, KV head) re-read its K and V; the
-        // instances in flight at once share the cache between them.
-        let rowBlocks = Double(
-          (a.packedRows + (w.tiling?.rowBlock ?? 128) - 1)
-            / (w.tiling?.rowBlock ?? 128))
+        // Row blocks of one (batch, KV head) re-read its K and V; a row
+        // block's re-reads hit a cache holding its K, V and Q rows
+        // (FlashAttentionIO.cacheHitBytes, exact against a simulated LRU
+        // cache); the instances in flight at once share it.
+        let rowBlock = w.tiling?.rowBlock ?? 128
+        let rowBlocks = Double((a.packedRows + rowBlock - 1) / rowBlock)
         let workers = Double(w.threads ?? device.compute.unitCount)
         let inFlight = max(1, min(Double(a.instances), workers / rowBlocks))
         reuseBytes = max(0, bytes - footprintBytes)
         reuseWorkingSetBytes =
-          inFlight * 2 * e * Double(a.keyLength * a.headDim)
+          inFlight * e * Double((2 * a.keyLength + rowBlock) * a.headDim)
       }
       if w.kind == .standardAttention {
         // S and P, one row-major N_q × N_k matrix per (batch, head).

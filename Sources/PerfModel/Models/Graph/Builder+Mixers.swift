@@ -204,7 +204,8 @@ extension Builder {
         let instances = batch * kvHeads
         let units = Double(scenario.computeUnits)
         let inFlight = max(1, min(instances, units / rowBlocks))
-        flash.reuseWorkingSetBytes = inFlight * 2 * a * keys * d
+        // Each row block's K, V and Q rows (FlashAttentionIO.cacheHitBytes).
+        flash.reuseWorkingSetBytes = inFlight * a * (2 * keys + rowBlock) * d
       }
       core = flash
     } else {

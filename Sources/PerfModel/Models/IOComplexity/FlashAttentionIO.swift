@@ -59,6 +59,38 @@ public enum FlashAttentionIO {
     return Double(shape.instances * shape.elementBytes) * perInstance
   }
 
+  /// Of FlashAttention-2's reads, those a least-recently-used read cache
+  /// of `cacheBytes` serves (writes going around it), over all instances.
+  ///
+  /// Row block `i` reads its Q rows (first use: a miss) and the K and V of
+  /// its `L_i` loaded keys. Loaded keys never shrink from one row block to
+  /// the next, and blocks load in key order, so between two loads of one
+  /// K or V element the cache sees every other K and V element of
+  /// `L_{i−1}` keys and row block `i`'s `r_i` Q rows: the element hits if
+  /// those are fewer than the cache holds:
+  ///
+  ///     hits = e · Σ_{i ≥ 1} [e·(2·L_{i−1} + r_i)·d ≤ C] · 2·L_{i−1}·d
+  ///
+  /// (the first row block's loads are all misses, and so are the K and V
+  /// blocks a row block loads for the first time).
+  public static func cacheHitBytes(
+    _ shape: AttentionShape, tiling: AttentionTiling, cacheBytes: Double
+  ) -> Double {
+    let d = Double(shape.headDim)
+    let e = Double(shape.elementBytes)
+    var previous: Int?
+    var hits = 0.0
+    RowBlocks.forEach(shape, rowBlock: tiling.rowBlock) { rows, keys in
+      let loaded = loadedKeys(keys, tiling.columnBlock, shape.keyLength)
+      if let p = previous, e * (2 * Double(p) + Double(rows)) * d <= cacheBytes
+      {
+        hits += 2 * Double(p) * d
+      }
+      previous = loaded
+    }
+    return Double(shape.instances) * e * hits
+  }
+
   /// Keys in the whole key blocks that cover the first `visible` keys.
   static func loadedKeys(_ visible: Int, _ columnBlock: Int, _ keyLength: Int)
     -> Int
