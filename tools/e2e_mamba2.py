@@ -14,6 +14,8 @@ step updates them in place (capturable in a CUDA graph).
 [Dao & Gu 2024]: https://arxiv.org/abs/2405.21060
 """
 
+from e2e_graph import graph_replay
+
 
 class Mamba2Shape:
     def __init__(self, c):
@@ -209,13 +211,4 @@ class Mamba2Reference:
             return self.step(ids, caches)
         if not graph:
             return step
-        stream = t.cuda.Stream()
-        stream.wait_stream(t.cuda.current_stream())
-        with t.cuda.stream(stream):
-            for _ in range(2):
-                step()
-        t.cuda.current_stream().wait_stream(stream)
-        g = t.cuda.CUDAGraph()
-        with t.cuda.graph(g):
-            step()
-        return g.replay
+        return graph_replay(t, step)

@@ -42,6 +42,8 @@ import os
 import sys
 import time
 
+from e2e_graph import graph_replay
+
 COLUMNS = [
     "model", "engine", "fusion_profile", "launch_mode", "phase", "batch",
     "prompt_tokens", "context_tokens", "repetitions", "median_seconds",
@@ -278,16 +280,7 @@ class Reference:
         if not graph or (self.s.experts and not self.grouped):
             # The per-expert loop reads its counts back: no graph.
             return step
-        stream = t.cuda.Stream()
-        stream.wait_stream(t.cuda.current_stream())
-        with t.cuda.stream(stream):
-            for _ in range(2):
-                step()
-        t.cuda.current_stream().wait_stream(stream)
-        g = t.cuda.CUDAGraph()
-        with t.cuda.graph(g):
-            step()
-        return g.replay
+        return graph_replay(t, step)
 
 
 class HuggingFace:

@@ -9,18 +9,7 @@ import Testing
 /// sides of each row block's working set.
 @Suite("FlashAttention-2 with an L2: modelled hits equal simulated hits")
 struct FlashAttentionCacheTests {
-  struct Case: Sendable, CustomTestStringConvertible {
-    var n: Int
-    var d: Int
-    var rowBlock: Int
-    var columnBlock: Int
-    var heads: Int
-    var kvHeads: Int
-    var causal: Bool
-    var testDescription: String {
-      "N=\(n) d=\(d) \(rowBlock)×\(columnBlock) H=\(heads)/\(kvHeads)\(causal ? " causal" : "")"
-    }
-  }
+  typealias Case = FlashAttentionExactnessTests.Case
 
   static let cases: [Case] = {
     var all: [Case] = []
