@@ -60,8 +60,10 @@ struct ParallelismTests {
           plan: ParallelPlan(tensorParallel: 16), perNode: perNode))
       let reduce = try #require(Self.op(g, "mixer all-reduce"))
       #expect(reduce.collective?.crossesNodes == (perNode == 8))
-      let t = try RooflineModel.time(
-        reduce, on: Self.device, efficiency: .ideal)
+      let t = try KernelPricer(
+        device: Self.device, efficiency: .ideal, calibration: nil,
+        engine: .minimal
+      ).time(reduce, in: .prefill).time
       // With α = 0 the ring's 2·15/16·n beats the tree's 2·n.
       #expect(
         approximately(

@@ -119,8 +119,9 @@ struct RooflinePredictionTests {
     let op = Operator(
       name: "ar", kind: .allReduce, flops: 0, dataType: .bf16, bytes: 0,
       collective: CollectiveDemand(.allReduce, bytes: 8e6, ranks: 8))
-    let t = try RooflineModel.time(
-      op, on: device, efficiency: .ideal)
+    let t = try KernelPricer(
+      device: device, efficiency: .ideal, calibration: nil, engine: .minimal
+    ).time(op, in: .prefill).time
     // 2·7/8 · 8e6 / 300e9 = 46.67 µs.
     #expect(
       approximately(
@@ -140,9 +141,9 @@ struct RooflinePredictionTests {
       let op = Operator(
         name: "ar", kind: .allReduce, flops: 0, dataType: .bf16, bytes: 0,
         collective: CollectiveDemand(.allReduce, bytes: bytes, ranks: 8))
-      return try RooflineModel.time(
-        op, on: device, efficiency: .ideal
-      ).seconds
+      return try KernelPricer(
+        device: device, efficiency: .ideal, calibration: nil, engine: .minimal
+      ).time(op, in: .prefill).time.seconds
     }
     // 1 KB: tree 2·3·5 µs + 2·1e3/300e9 beats ring 14·5 µs + 1.75·1e3/300e9.
     #expect(
@@ -161,8 +162,10 @@ struct RooflinePredictionTests {
     let op = Operator(
       name: "x", kind: .projection, flops: 1e9, dataType: .fp8, bytes: 1e6)
     #expect(throws: PlanError.self) {
-      try RooflineModel.time(
-        op, on: Self.a100, efficiency: .ideal)
+      try KernelPricer(
+        device: Self.a100, efficiency: .ideal, calibration: nil,
+        engine: .minimal
+      ).time(op, in: .prefill)
     }
   }
 }

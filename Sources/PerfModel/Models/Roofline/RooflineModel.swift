@@ -1,64 +1,22 @@
-/// Time of one operator on one device: the slowest of its compute, its
-/// main-memory traffic and its collective, plus a launch overhead.
+/// The time a collective takes on the link it runs over: the link term
+/// of every operator's price (``KernelPricer``).
 ///
 /// Collectives are costed by the α-β model of Thakur et al.
 /// (``CollectiveModel``); an all-reduce takes the faster of a ring and a
 /// double binary tree:
 ///
-///     compute = FLOPs / (peak(type) · e_compute)
-///     memory  = bytes / (bandwidth · e_memory)
 ///     ring    = 2(p − 1)·α + 2(p − 1)/p · payload / B
 ///     tree    = 2⌈log₂ p⌉·α + 2 · payload / B        (double binary tree, pipelined)
 ///     link    = repeats · min(ring, tree),  B = link bandwidth · e_link
-///     time    = max(compute, memory, link) + launch
 ///
 /// The link is the scale-up fabric (NVLink) for a group inside one node
 /// and the device's scale-out NIC for one that crosses nodes
-/// (``CollectiveDemand/crossesNodes``). The limiter is whichever term is
-/// largest: an operator's own collective overlaps its compute (ring
-/// attention), while operators run one after another, with no overlap.
+/// (``CollectiveDemand/crossesNodes``). An operator's own collective
+/// overlaps its kernel (ring attention); operators run one after another.
 ///
 /// [Williams et al. 2009]: https://doi.org/10.1145/1498765.1498785
 /// [Thakur et al. 2005]: https://doi.org/10.1177/1094342005051521
 public enum RooflineModel {
-  /// Time of `op` on `device`.
-  ///
-  /// - Throws: ``PlanError`` when the device has no peak for the
-  ///   operator's data type.
-  public static func time(
-    _ op: Operator, on device: DeviceSpec, efficiency e: EfficiencyFactors
-  ) throws(PlanError) -> OperatorTime {
-    var compute = 0.0
-    if op.flops > 0 {
-      guard let peak = device.compute.peakFLOPsPerSecond(op.dataType) else {
-        throw PlanError(
-          .dataType,
-          "\(device.name) has no \(op.dataType.rawValue) peak; choose an activation type it lists (\(Set(device.compute.matrixFLOPsPerSecond.keys).union(device.compute.vectorFLOPsPerSecond.keys).sorted().map(\.rawValue).joined(separator: ", ")))"
-        )
-      }
-      compute = op.flops / (peak * e.compute)
-    }
-    let memory =
-      op.bytes / (device.mainMemory.bandwidthBytesPerSecond * e.memory)
-    let link =
-      op.collective.map { linkSeconds($0, on: device, efficiency: e) } ?? 0
-    let slowest = max(compute, memory, link)
-    let limiter: Limiter
-    if slowest == 0 {
-      limiter = .launch
-    } else if slowest == compute {
-      limiter = .compute
-    } else if slowest == memory {
-      limiter = .memoryBandwidth
-    } else {
-      limiter = .link
-    }
-    return OperatorTime(
-      seconds: slowest + e.launchSeconds, computeSeconds: compute,
-      memorySeconds: memory,
-      linkSeconds: link, limiter: e.launchSeconds > slowest ? .launch : limiter)
-  }
-
   /// Seconds of `demand` on the link it runs over: the scale-up fabric
   /// inside a node, the scale-out NIC across nodes (each falling back to
   /// the other, then the host link, then 1 GB/s where a descriptor lists
