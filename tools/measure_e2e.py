@@ -327,6 +327,10 @@ class HuggingFace:
             k = t.zeros(batch, kv, context, d, device=self.device,
                         dtype=t.bfloat16)
             cache.update(k, t.zeros_like(k), layer)
+        # Each step appends to the context's cache as in generation, then
+        # the cache goes back to the same contiguous tensors (a crop would
+        # leave a strided view for the next step's torch.cat to read).
+        kept = [(layer.keys, layer.values) for layer in cache.layers]
         ids = t.randint(0, self.vocab, (batch, 1), device=self.device)
         position = t.tensor([context], device=self.device)
 
@@ -335,7 +339,8 @@ class HuggingFace:
                              cache_position=position,
                              position_ids=position.expand(batch, 1),
                              use_cache=True)
-            cache.crop(-1)
+            for layer, (keys, values) in zip(cache.layers, kept):
+                layer.keys, layer.values = keys, values
             return t.argmax(out.logits[:, -1], -1)
         return call
 

@@ -14,8 +14,9 @@ What it measures, on one CUDA GPU, in bf16:
                      materialised), up to N = 8192;
   decode-attention   one query token per sequence against a long KV cache,
                      grouped-query (32 query heads over 8 KV heads), through
-                     SDPA with enable_gqa (flash backend) and through plain
-                     matmuls on the grouped layout;
+                     SDPA with enable_gqa (flash and cuDNN backends; cuDNN is
+                     what transformers' SDPA path gets on an H200) and
+                     through plain matmuls on the grouped layout;
   elementwise        streaming kernels: a copy (one tensor read, one
                      written; the HBM bandwidth check), a sum (one read),
                      an add (two read, one written), from 4 KiB to 2 GiB
@@ -262,7 +263,7 @@ def decode(torch, args, l2, device, mode):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     heads, kv_heads, d = 32, 8, 128
     group = heads // kv_heads
-    for batch in (1, 8, 32):
+    for batch in (1, 8, 32, 128):
         for length in (1024, 4096, 16384, 65536, 131072):
             if batch * length > 32 * 16384:
                 continue
@@ -286,7 +287,13 @@ def decode(torch, args, l2, device, mode):
                 s = torch.matmul(qg, k.transpose(-1, -2)) / math.sqrt(d)
                 return torch.matmul(torch.softmax(s.float(), -1).to(q.dtype), v)
 
-            for name, fn in (("flash", sdpa), ("matmul", grouped)):
+            def cudnn(q, k, v):
+                with sdpa_kernel([SDPBackend.CUDNN_ATTENTION]):
+                    return torch.nn.functional.scaled_dot_product_attention(
+                        q, k, v, enable_gqa=True)
+
+            for name, fn in (("flash", sdpa), ("cudnn", cudnn),
+                             ("matmul", grouped)):
                 try:
                     med, mn = time_cuda(torch, fn, sets, args.repetitions,
                                         mode=mode)
