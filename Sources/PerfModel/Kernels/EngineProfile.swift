@@ -348,11 +348,15 @@ public struct EngineProfile: Sendable, Hashable, Codable {
 
   /// transformers' model classes, eager: the reference's kernels, but
   /// RMSNorm unfused (seven kernels), separate q, k, v and gate, up
-  /// projections, and the cache appended by `torch.cat` (the whole cache
-  /// copied each step).
+  /// projections, the cache appended by `torch.cat` (the whole cache
+  /// copied each step), and SDPA's cuDNN backend: transformers passes
+  /// no mask to SDPA and asks for GQA, and on an H200 torch's dispatch
+  /// picks cuDNN attention (`cudnn_generated_fort_native_sdpa_*` in
+  /// `reports/e2e/h200-e2e-trace.csv`), prefill and decode alike.
   public static let hf: EngineProfile = {
     var profile = torch
     profile.name = "hf"
+    profile.attentionBackend = "cudnn"
     profile.decodeLaunch = .eager
     profile.normLaunches = 7
     profile.normBackend = "copy"
