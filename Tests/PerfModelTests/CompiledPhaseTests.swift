@@ -67,7 +67,18 @@ struct CompiledPhaseTests {
       entries["elementwise/\(backend)"] = entry(0.7, 0.7, 1e-6)
       entries["elementwise/\(backend)/eager"] = entry(0.7, 0.7, 7e-6)
     }
-    return KernelCalibration(entries: entries, source: "test")
+    // Host issue for some of the eager phases (the rest issue at the
+    // classes' launch cost), so both paths of the host spread run.
+    let hostIssue = [
+      "hf/attention+mlp/decode": HostIssue(
+        passSeconds: 6e-4, layerSeconds: 5e-4, trainingCases: 3),
+      "hf/attention+moe/prefill": HostIssue(
+        passSeconds: 1e-3, layerSeconds: 2e-3, trainingCases: 3),
+      "torch/attention+mlp/prefill": HostIssue(
+        passSeconds: 1.3e-4, layerSeconds: 3e-4, trainingCases: 3),
+    ]
+    return KernelCalibration(
+      entries: entries, hostIssue: hostIssue, source: "test")
   }()
 
   @Test(

@@ -52,6 +52,16 @@ public enum CalibratedDescriptor {
       }
       out += "      training_cases: \(entry.trainingCases)\n"
     }
+    if !calibration.hostIssue.isEmpty {
+      out += "  host_issue:\n"
+      for key in calibration.hostIssue.keys.sorted() {
+        guard let issue = calibration.hostIssue[key] else { continue }
+        out += "    - key: \(key)\n"
+        out += "      pass_seconds: \(number(issue.passSeconds))\n"
+        out += "      layer_seconds: \(number(issue.layerSeconds))\n"
+        out += "      training_cases: \(issue.trainingCases)\n"
+      }
+    }
     return out
   }
 

@@ -17,12 +17,17 @@ import PerfModel
 ///           band_low: -0.04                  # held-out error band
 ///           band_high: 0.06
 ///           training_cases: 40
+///       host_issue:                          # optional: eager passes' host cost
+///         - key: hf/attention+mlp/decode     # profile/layer kind/phase
+///           pass_seconds: 6.1e-4
+///           layer_seconds: 5.9e-4
+///           training_cases: 3
 enum CalibrationDecoder {
   static func decode(_ r: YAMLNodeReader) throws(DescriptorError)
     -> KernelCalibration?
   {
     guard let c = try r.optionalChild("calibration") else { return nil }
-    try c.rejectUnknownKeys(["source", "classes", "notes"])
+    try c.rejectUnknownKeys(["source", "classes", "host_issue", "notes"])
     var entries: [String: KernelCalibration.Entry] = [:]
     for item in try c.children("classes") {
       try item.rejectUnknownKeys([
@@ -58,6 +63,21 @@ enum CalibrationDecoder {
         band: band,
         trainingCases: try item.optionalInt("training_cases") ?? 0)
     }
-    return KernelCalibration(entries: entries, source: try c.string("source"))
+    var hostIssue: [String: HostIssue] = [:]
+    if try c.optionalList("host_issue") != nil {
+      for item in try c.children("host_issue") {
+        try item.rejectUnknownKeys([
+          "key", "pass_seconds", "layer_seconds", "training_cases",
+        ])
+        hostIssue[try item.string("key")] = HostIssue(
+          passSeconds: try item.double(
+            "pass_seconds", unit: "seconds", .nonNegative),
+          layerSeconds: try item.double(
+            "layer_seconds", unit: "seconds", .nonNegative),
+          trainingCases: try item.optionalInt("training_cases") ?? 0)
+      }
+    }
+    return KernelCalibration(
+      entries: entries, hostIssue: hostIssue, source: try c.string("source"))
   }
 }

@@ -127,10 +127,16 @@ public struct EndToEndReport: Sendable {
     var out =
       "whole-model phases predicted on \(hardware) (error = (predicted − measured) / measured; negative is optimistic)\n\n"
     out += rows.text() + "\n" + summaryTable().text()
-    let missing = Set(results.flatMap(\.uncalibratedClasses)).sorted()
+    let all = Set(results.flatMap(\.uncalibratedClasses)).sorted()
+    let host = all.filter { $0.hasPrefix("host-issue/") }
+    let missing = all.filter { !$0.hasPrefix("host-issue/") }
     if !missing.isEmpty {
       out +=
         "\nnot calibrated on \(hardware), priced at the default factors: \(missing.joined(separator: ", "))\n"
+    }
+    if !host.isEmpty {
+      out +=
+        "\nno host-issue entry on \(hardware) (tools/measure_host.py, validate --host-issue), eager kernels issued at their class's launch cost: \(host.map { String($0.dropFirst("host-issue/".count)) }.joined(separator: ", "))\n"
     }
     return out
   }

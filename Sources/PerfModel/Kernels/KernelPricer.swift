@@ -77,6 +77,55 @@ public struct KernelPricer: Sendable {
     return efficiency.launchSeconds
   }
 
+  /// Host seconds to issue one kernel of each operator of `graph`
+  /// eagerly, in graph order, and the host-issue key it found no entry
+  /// for, if any.
+  ///
+  /// With a ``HostIssue`` entry for the engine, the layer's kind and the
+  /// phase, a layer's ``HostIssue/layerSeconds`` are spread evenly over
+  /// the kernels of one layer of its group, and the pass's seconds (of
+  /// the first layer group's entry) over the kernels outside the layers.
+  /// A layer kind without an entry keeps ``hostSecondsPerLaunch(_:in:)``
+  /// per kernel, and its key is returned.
+  public func hostSeconds(of graph: OperatorGraph) -> (
+    seconds: [Double], missing: [String]
+  ) {
+    let ops = graph.operators
+    var seconds = ops.map { hostSecondsPerLaunch($0, in: graph.phase) }
+    var missing = Set<String>()
+    var kernelsPerLayer: [Int: Int] = [:]
+    var passKernels = 0
+    for op in ops {
+      let n = max(1, op.launches)
+      if let layer = op.layer {
+        kernelsPerLayer[layer.group, default: 0] += n
+      } else {
+        passKernels += n
+      }
+    }
+    func entry(_ kind: String) -> HostIssue? {
+      let key = HostIssue.key(
+        profile: engine.name, layerKind: kind, phase: graph.phase)
+      guard let found = calibration?.hostIssue[key] else {
+        missing.insert(key)
+        return nil
+      }
+      return found
+    }
+    let firstKind = ops.lazy.compactMap(\.layer).first?.kind
+    let pass = firstKind.flatMap(entry)
+    for (i, op) in ops.enumerated() {
+      if let layer = op.layer {
+        if let e = entry(layer.kind), let k = kernelsPerLayer[layer.group] {
+          seconds[i] = e.layerSeconds / Double(k)
+        }
+      } else if let pass, passKernels > 0 {
+        seconds[i] = pass.passSeconds / Double(passKernels)
+      }
+    }
+    return (seconds, missing.sorted())
+  }
+
   /// The time of one instance of `op`, and the class it found no fitted
   /// entry for, if any.
   ///

@@ -56,12 +56,18 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
 
   /// Factors per calibration class.
   public var entries: [String: Entry]
+  /// Host issue costs of eager passes, by ``HostIssue/key(profile:layerKind:phase:)``.
+  public var hostIssue: [String: HostIssue]
   /// Where the factors came from (command, date, cases, held-out error).
   public var source: String
 
   /// Creates a calibration.
-  public init(entries: [String: Entry], source: String) {
+  public init(
+    entries: [String: Entry], hostIssue: [String: HostIssue] = [:],
+    source: String
+  ) {
     self.entries = entries
+    self.hostIssue = hostIssue
     self.source = source
   }
 

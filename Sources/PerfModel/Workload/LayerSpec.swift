@@ -28,6 +28,25 @@ public struct LayerSpec: Sendable, Hashable, Codable {
   }
 }
 
+extension LayerSpec {
+  /// What the host issues for such a layer, as a calibration key part:
+  /// the mixer (`attention`, `ssm`, `linear-attention`) and the
+  /// feed-forward block (`mlp`, `moe`) joined by `+` (`attention+moe`).
+  public var issueKind: String {
+    let mixerName =
+      switch mixer {
+      case .attention: "attention"
+      case .stateSpace: "ssm"
+      case .linearAttention: "linear-attention"
+      }
+    switch feedForward {
+    case .none: return mixerName
+    case .dense: return mixerName + "+mlp"
+    case .moe: return mixerName + "+moe"
+    }
+  }
+}
+
 /// A run of consecutive identical layers.
 public struct LayerGroup: Sendable, Hashable, Codable {
   /// How many identical layers in a row.

@@ -73,6 +73,12 @@ extension RooflineCommand {
         "Write the descriptor with the fitted factors here (its name is the file's base name)."
     )
     var calibratedDescriptor: String?
+    @Option(
+      name: .customLong("host-issue"),
+      help:
+        "A host-issue CSV (tools/measure_host.py): fit eager passes' host seconds per layer and per pass, stored with the calibration (needs --measured)."
+    )
+    var hostIssue: String?
     @Flag(help: "Print no progress.") var quiet = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
@@ -81,6 +87,11 @@ extension RooflineCommand {
       if measured != nil && hardware == nil {
         throw ValidationError(
           "--measured needs --hardware NAME: the descriptor to predict the measurements on"
+        )
+      }
+      if hostIssue != nil && measured == nil {
+        throw ValidationError(
+          "--host-issue needs --measured FILE --hardware NAME: host-issue entries are stored with a kernel calibration"
         )
       }
       if repetitions < 1 || warmup < 0 {
@@ -132,7 +143,8 @@ extension RooflineCommand {
       let store = try RunStore(path: try Self.storePath(db))
       let (device, descriptorText, descriptorName) = try loadDescriptor()
       let measurements = try measuredKernels()
-      let validation: KernelValidation
+      let issue = try hostIssue.map { try fitHostIssue($0) }
+      var validation: KernelValidation
       do {
         validation = try KernelValidation(
           measurements.map { ($0.workload, $0.medianSeconds) }, on: device,
@@ -142,6 +154,7 @@ extension RooflineCommand {
       } catch {
         throw CommandError(planError: error, defaultedTP: false)
       }
+      if let issue { validation.calibration.hostIssue = issue.entries }
       let machine =
         measured == nil
         ? "host: \(HostFacts.read().modelName)"
@@ -175,7 +188,7 @@ extension RooflineCommand {
         previous: previous, threshold: regressionThreshold)
       try output.emit(
         table: {
-          report.text()
+          report.text() + (issue?.text ?? "")
             + "\nrun \(runID) stored in \(store.path)\n"
         },
         csv: { report.residualTable().csv() },

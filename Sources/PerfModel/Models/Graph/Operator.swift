@@ -48,6 +48,24 @@ public struct Operator: Sendable, Hashable, Codable {
   public var reuseBytes = 0.0
   /// The bytes those re-reads cycle through at once.
   public var reuseWorkingSetBytes = 0.0
+  /// The layer group it belongs to (its ordinal among the model's layer
+  /// groups) and that layer's kind (``LayerSpec/issueKind``); `nil` for the
+  /// pass's own operators (embedding, final norm, LM head, sampling).
+  public var layer: Layer?
+
+  /// An operator's place in the model's layers.
+  public struct Layer: Sendable, Hashable, Codable {
+    /// The ordinal of its layer group in ``ModelArchitecture/layerGroups``.
+    public var group: Int
+    /// The layer's kind (``LayerSpec/issueKind``).
+    public var kind: String
+
+    /// Creates a place.
+    public init(group: Int, kind: String) {
+      self.group = group
+      self.kind = kind
+    }
+  }
 
   /// Creates an operator.
   public init(

@@ -217,11 +217,16 @@ struct Builder {
         name: "embedding", kind: .embedding, flops: 0, dataType: type,
         bytes: tokens * h * (edge.dataType.bytesPerElement + a)))
     var first = 0
-    for group in model.layerGroups {
+    for (ordinal, group) in model.layerGroups.enumerated() {
       let label =
         group.count == 1
         ? "layer \(first)" : "layers \(first)–\(first + group.count - 1)"
-      ops += layer(group.layer, count: group.count, label: label)
+      let place = Operator.Layer(group: ordinal, kind: group.layer.issueKind)
+      ops += layer(group.layer, count: group.count, label: label).map {
+        var op = $0
+        op.layer = place
+        return op
+      }
       first += group.count
     }
     ops += pipelineHandOffs()

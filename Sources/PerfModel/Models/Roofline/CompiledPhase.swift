@@ -109,7 +109,8 @@ public struct CompiledPhase: Sendable {
     var routings: [(bytesPerExpert: Double, routing: ExpertRouting)] = []
     var exact: [(one: Operator, two: Operator)] = []
     terms.reserveCapacity(one.operators.count)
-    for (a, b) in zip(one.operators, two.operators) {
+    let host = mode == .eager ? pricer.hostSeconds(of: one).seconds : []
+    for (index, (a, b)) in zip(one.operators, two.operators).enumerated() {
       // Checks the data type and finds the class, as the pricer does.
       _ = try pricer.time(a, in: one.phase)
       let kernelClass = pricer.kernelClass(of: a, in: one.phase)
@@ -140,8 +141,7 @@ public struct CompiledPhase: Sendable {
         overhead: kernelClass == nil
           ? e.launchSeconds
           : max(factors.computeOverheadSeconds, factors.memoryOverheadSeconds),
-        hostSeconds: mode == .eager
-          ? pricer.hostSecondsPerLaunch(a, in: one.phase) : 0,
+        hostSeconds: mode == .eager ? host[index] : 0,
         factors: factors)
       if let r = a.routing {
         term.routing = routings.count

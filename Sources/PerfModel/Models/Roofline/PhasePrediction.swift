@@ -90,11 +90,12 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
       if let name = priced.uncalibrated { missing.insert(name) }
     }
     let mode = engine.launchMode(graph.phase)
-    let host =
-      mode == .eager
-      ? graph.operators.map {
-        pricer.hostSecondsPerLaunch($0, in: graph.phase)
-      } : []
+    var host: [Double] = []
+    if mode == .eager {
+      let issue = pricer.hostSeconds(of: graph)
+      host = issue.seconds
+      missing.formUnion(issue.missing.map { "host-issue/\($0)" })
+    }
     return PhasePrediction(
       graph: graph, times: times, launchMode: mode,
       hostSecondsPerLaunch: host, uncalibratedClasses: missing.sorted())
