@@ -70,20 +70,28 @@ enum SVG {
     ChartAxis.trimmed(String(format: "%.2f", value))
   }
 
-  /// `text` escaped for XML content and attribute values.
+  /// `text` escaped for XML content and attribute values, Unicode scalar
+  /// by scalar (a quote followed by a combining mark is one `Character`
+  /// but still a quote to a parser); control characters XML forbids
+  /// become U+FFFD.
   static func escape(_ text: String) -> String {
-    var out = ""
-    for c in text {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      default: out.append(c)
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+      case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+      case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+      case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+      case "'": out.append(contentsOf: "&apos;".unicodeScalars)
+      case "\t", "\n", "\r": out.append(scalar)
+      default:
+        let forbidden =
+          scalar.value < 0x20 || scalar.value == 0xFFFE
+          || scalar.value == 0xFFFF
+        out.append(forbidden ? "\u{FFFD}" : scalar)
       }
     }
-    return out
+    return String(out)
   }
 
   /// A `<text>` element.

@@ -55,10 +55,18 @@ public struct ReportTable: Sendable, Hashable {
     let objects = rows.map { row in
       "  {"
         + zip(columns, row).map { key, cell in
-          "\(Self.jsonString(key)): \(Self.isNumeric(cell) && Double(cell) != nil ? cell : Self.jsonString(cell))"
+          "\(Self.jsonString(key)): \(Self.isJSONNumber(cell) ? cell : Self.jsonString(cell))"
         }.joined(separator: ", ") + "}"
     }
     return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+  }
+
+  /// Whether `cell` is a number in JSON's grammar (not `nan`, `inf`,
+  /// `0x1p3`, `+1` or `1,234`, which Swift's `Double` would read).
+  static func isJSONNumber(_ cell: String) -> Bool {
+    cell.range(
+      of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#,
+      options: .regularExpression) != nil
   }
 
   static func isNumeric(_ cell: String) -> Bool {

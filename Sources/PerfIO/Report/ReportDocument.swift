@@ -56,16 +56,69 @@ public struct ReportDocument: Sendable {
     return files
   }
 
+  /// `name` reduced to a safe file name: letters, digits, `.`, `_` and
+  /// `-` kept, every other run of characters (a `/`, `..`, spaces) made
+  /// one `-`, and no leading dot, so a model's name never leads a path
+  /// out of the folder it is written in.
+  public static func safeFileName(_ name: String) -> String {
+    var out = ""
+    var dashed = false
+    for scalar in name.unicodeScalars {
+      let keep =
+        scalar.isASCII
+        && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_"
+          || scalar == "-" || scalar == ".")
+      if keep {
+        out.unicodeScalars.append(scalar)
+        dashed = false
+      } else if !dashed {
+        out += "-"
+        dashed = true
+      }
+    }
+    out = out.replacingOccurrences(
+      of: #"\.{2,}"#, with: "-", options: .regularExpression
+    ).replacingOccurrences(of: "-{2,}", with: "-", options: .regularExpression)
+    while out.hasPrefix(".") { out.removeFirst() }
+    return out.isEmpty ? "report" : out
+  }
+
+  /// `text` with `&`, `<` and `>` as entities: Markdown passes raw HTML
+  /// through, and names are the user's.
+  static func markdownText(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;")
+      .replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;")
+  }
+
+  /// The longest run of backticks in `text`.
+  static func longestBacktickRun(_ text: String) -> Int {
+    var longest = 0
+    var run = 0
+    for c in text {
+      run = c == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    return longest
+  }
+
+  /// A code fence longer than any run of backticks in `text`.
+  static func fence(for text: String) -> String {
+    String(repeating: "`", count: max(3, longestBacktickRun(text) + 1))
+  }
+
   /// The Markdown text, charts linked as images, tables inline.
   public func markdown() -> String {
-    var out = "# \(title)\n\nMade by `\(command)`.\n"
+    var out =
+      "# \(Self.markdownText(title))\n\nMade by \(Self.inlineCode(command)).\n"
     for section in sections {
-      out += "\n## \(section.heading)\n"
+      out += "\n## \(Self.markdownText(section.heading))\n"
       for block in section.blocks {
         switch block {
-        case .paragraph(let text): out += "\n\(text)\n"
+        case .paragraph(let text): out += "\n\(Self.markdownText(text))\n"
         case .preformatted(let text):
-          out += "\n```\n\(text)\(text.hasSuffix("\n") ? "" : "\n")```\n"
+          let f = Self.fence(for: text)
+          out += "\n\(f)\n\(text)\(text.hasSuffix("\n") ? "" : "\n")\(f)\n"
         case .chart(let name, _): out += "\n![\(name)](charts/\(name).svg)\n"
         case .table(let name, let table):
           out +=
@@ -119,11 +172,22 @@ public struct ReportDocument: Sendable {
     return out + "</body></html>\n"
   }
 
+  /// `text` as inline code: backticks around it, more than any run
+  /// inside it.
+  static func inlineCode(_ text: String) -> String {
+    let f = String(repeating: "`", count: longestBacktickRun(text) + 1)
+    let pad = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+    return f + pad + text + pad + f
+  }
+
   /// `table` as a Markdown pipe table.
   static func markdownTable(_ table: ReportTable) -> String {
     func row(_ cells: [String]) -> String {
       "| "
-        + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }
+        + cells.map {
+          markdownText($0).replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\n", with: " ")
+        }
         .joined(separator: " | ") + " |"
     }
     return

@@ -97,7 +97,10 @@ extension RooflineCommand {
       } catch let error as PlanError {
         throw CommandError(planError: error, defaultedTP: r.defaultedTP)
       }
-      let folder = out ?? "report-\(r.model.name)-\(r.target.name)"
+      let folder =
+        out
+        ?? ReportDocument.safeFileName(
+          "report-\(r.model.name)-\(r.target.name)")
       let document = ReportDocument(
         title: "\(r.model.name) on \(r.target.name)",
         command: (["roofline"] + CommandLine.arguments.dropFirst()).joined(

@@ -1,0 +1,126 @@
+import Foundation
+import FoundationXML
+import PerfIO
+import Testing
+
+@Suite("Hostile names in CSV, JSON, Markdown, HTML, SVG and paths")
+struct InjectionTests {
+  /// A quote followed by a combining acute accent: one `Character`, but
+  /// a quote to every XML parser.
+  static let combining = "x\"\u{301} onmouseover=alert(1) a="
+  static let hostile = [
+    "=HYPERLINK(\"http://x\",\"y\")", "<script>alert(1)</script>",
+    "\"><svg onload=alert(1)>", combining, "nan", "@SUM(1)", "+1",
+    "\tx", "a```b", "../../etc/passwd",
+  ]
+
+  @Test("an SVG naming a hostile series is well-formed XML and has no handler")
+  func svg() throws {
+    for name in Self.hostile {
+      let chart = XYChart(
+        title: name, kind: "t",
+        x: ChartAxis(label: name, scale: .linear, format: .plain(digits: 0)),
+        y: ChartAxis(label: "y", scale: .linear, format: .plain(digits: 0)),
+        series: [
+          XYChart.Series(
+            name: name, points: [ChartPoint(1, 1), ChartPoint(2, 3)],
+            style: .line, styleIndex: 0)
+        ])
+      let svg = chart.svg()
+      let parser = XMLParser(data: Data(svg.utf8))
+      let attributes = AttributeNames()
+      parser.delegate = attributes
+      #expect(
+        parser.parse(), "\(name): \(String(describing: parser.parserError))")
+      // No attribute is opened by the name: the event handler stays text.
+      #expect(!attributes.names.contains { $0.hasPrefix("on") }, "\(name)")
+      #expect(!attributes.elements.contains("script"), "\(name)")
+    }
+  }
+
+  /// Every element and attribute name a parse meets.
+  final class AttributeNames: NSObject, XMLParserDelegate {
+    var names: Set<String> = []
+    var elements: Set<String> = []
+    func parser(
+      _ parser: XMLParser, didStartElement elementName: String,
+      namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String]
+    ) {
+      elements.insert(elementName)
+      names.formUnion(attributes.keys)
+    }
+  }
+
+  @Test(
+    "CSV cells a spreadsheet would run are neutralised; numbers stay numbers")
+  func csv() {
+    #expect(CSVWriter.neutralised("=HYPERLINK(1)") == "'=HYPERLINK(1)")
+    #expect(CSVWriter.neutralised("@SUM(1)") == "'@SUM(1)")
+    #expect(
+      CSVWriter.neutralised("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0")
+    #expect(CSVWriter.neutralised("-2+3") == "'-2+3")
+    #expect(CSVWriter.neutralised("\tx") == "'\tx")
+    for number in ["-1.5", "+12%", "-3.2e-05", "-", "+0.0%", "12"] {
+      #expect(CSVWriter.neutralised(number) == number)
+    }
+    let table = ReportTable(
+      columns: ["model", "seconds"], rows: [["=HYPERLINK(1)", "-0.5"]])
+    #expect(
+      table.csv() == "\"model\",\"seconds\"\n\"'=HYPERLINK(1)\",\"-0.5\"\n")
+  }
+
+  @Test("JSON writes numbers only in JSON's grammar; anything else is a string")
+  func json() throws {
+    let cells = ["nan", "0x1p3", "+1", "1,234", "inf", "1e3", "-2.5", "0"]
+    let table = ReportTable(columns: cells.map { "c\($0)" }, rows: [cells])
+    let text = table.json()
+    let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    let object = try #require((parsed as? [[String: Any]])?.first)
+    for cell in ["nan", "0x1p3", "+1", "1,234", "inf"] {
+      #expect(object["c\(cell)"] as? String == cell, "\(cell)")
+    }
+    #expect((object["c1e3"] as? NSNumber)?.doubleValue == 1000)
+    #expect((object["c-2.5"] as? NSNumber)?.doubleValue == -2.5)
+  }
+
+  @Test("Markdown escapes HTML and fences code longer than its backticks")
+  func markdown() {
+    let document = ReportDocument(
+      title: "<script>alert(1)</script>",
+      command: "roofline report --model a`b",
+      sections: [
+        ReportDocument.Section(
+          "<b>h</b>",
+          [
+            .paragraph("<img src=x onerror=alert(1)>"),
+            .preformatted("a ``` b"),
+            .table(
+              name: "t",
+              ReportTable(columns: ["model"], rows: [["<i>x</i>|y"]])),
+          ])
+      ])
+    let md = document.markdown()
+    #expect(
+      !md.contains("<script>") && !md.contains("<img") && !md.contains("<b>"))
+    #expect(md.contains("&lt;script&gt;"))
+    #expect(md.contains("\n````\na ``` b\n````\n"))
+    #expect(md.contains("``roofline report --model a`b``"))
+    #expect(md.contains("| &lt;i&gt;x&lt;/i&gt;\\|y |"))
+  }
+
+  @Test("a name never leads a path out of its folder")
+  func fileNames() {
+    for name in Self.hostile + ["..", ".hidden", "a/../../b", ""] {
+      let safe = ReportDocument.safeFileName(name)
+      #expect(
+        !safe.contains("/") && !safe.contains("..") && !safe.hasPrefix("."))
+      #expect(!safe.isEmpty)
+    }
+    #expect(
+      ReportDocument.safeFileName("report-llama-3-8b-h200")
+        == "report-llama-3-8b-h200")
+    #expect(
+      ReportDocument.safeFileName("report-../../x-h200") == "report-x-h200")
+  }
+}
