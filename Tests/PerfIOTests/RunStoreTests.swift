@@ -109,11 +109,39 @@ struct RunStoreTests {
     let holder = try SQLiteDatabase(path: path)
     try holder.execute("BEGIN EXCLUSIVE")
     defer { try? holder.execute("ROLLBACK") }
+    // It waits up to its busy timeout (30 s by default; 0.2 s here).
     #expect {
-      try RunStore(path: path).record(Self.record())
+      try RunStore(path: path, busyTimeoutSeconds: 0.2).record(Self.record())
     } throws: { error in
       "\(error)".contains("another process holds the database")
     }
+  }
+
+  @Test("two writers opening a new store at once both store their run")
+  func twoWritersOnANewStore() throws {
+    // Each round: a fresh path, two connections created and written from
+    // two threads at once (SQLite locks connections as it locks processes).
+    for round in 0..<12 {
+      let path = try Repository.temporaryFolder() + "/new-\(round).sqlite"
+      let failures = Failures()
+      DispatchQueue.concurrentPerform(iterations: 2) { _ in
+        do {
+          _ = try RunStore(path: path).record(Self.record())
+        } catch {
+          failures.append("\(error)")
+        }
+      }
+      #expect(failures.all.isEmpty, "round \(round): \(failures.all)")
+      #expect(try RunStore(path: path).runs().count == 2, "round \(round)")
+    }
+  }
+
+  /// Errors gathered from several threads.
+  final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [String] = []
+    func append(_ error: String) { lock.withLock { errors.append(error) } }
+    var all: [String] { lock.withLock { errors } }
   }
 
   @Test(

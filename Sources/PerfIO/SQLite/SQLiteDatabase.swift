@@ -9,10 +9,13 @@ public final class SQLiteDatabase {
   /// The database file.
   public let path: String
 
-  /// Opens (or creates) the database at `path`.
+  /// Opens (or creates) the database at `path`; a statement that finds
+  /// it locked by another connection waits up to `busyTimeoutSeconds`.
   ///
   /// - Throws: ``SQLiteError`` when the file cannot be opened.
-  public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+  public init(
+    path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 30
+  ) throws(SQLiteError) {
     var db: OpaquePointer?
     let flags =
       readOnly
@@ -26,7 +29,8 @@ public final class SQLiteDatabase {
     }
     handle = db
     self.path = path
-    sqlite3_busy_timeout(db, 2000)
+    sqlite3_busy_timeout(
+      db, Int32(min(max(busyTimeoutSeconds, 0), 3600) * 1000))
   }
 
   deinit { sqlite3_close(handle) }

@@ -17,10 +17,13 @@ public final class RunStore {
   /// Opens (creating when absent) the store at `path`.
   ///
   /// - Throws: ``RunStoreError`` naming the problem and the fix.
-  public init(path: String, readOnly: Bool = false) throws(RunStoreError) {
+  public init(
+    path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 30
+  ) throws(RunStoreError) {
     try Self.checkHeader(path)
     do {
-      database = try SQLiteDatabase(path: path, readOnly: readOnly)
+      database = try SQLiteDatabase(
+        path: path, readOnly: readOnly, busyTimeoutSeconds: busyTimeoutSeconds)
     } catch {
       throw RunStoreError(path: path, message: error.description)
     }
@@ -59,8 +62,13 @@ public final class RunStore {
       }
       try database.execute("PRAGMA journal_mode = WAL")
       try database.execute("PRAGMA foreign_keys = ON")
+      // The version is read again inside the write transaction: another
+      // process may have created or migrated the store since the read
+      // above, and migrating twice would fail ("table already exists").
       try database.transaction {
-        for migration in RunStoreSchema.migrations.dropFirst(version) {
+        let current = try database.userVersion()
+        guard current < RunStoreSchema.version else { return }
+        for migration in RunStoreSchema.migrations.dropFirst(current) {
           try database.execute(migration)
         }
         try database.setUserVersion(RunStoreSchema.version)
