@@ -78,6 +78,30 @@ struct MemoryCommandTests {
   }
 
   @Test(
+    "--output's extension picks the format; a mismatch with --format is refused"
+  )
+  func outputFormat() throws {
+    let folder = try Repository.temporaryFolder()
+    let json = try CommandRunner.run(["memory", "--output", folder + "/m.json"])
+    #expect(json.status == 0, "\(json.error)")
+    let text = try String(contentsOfFile: folder + "/m.json", encoding: .utf8)
+    #expect(
+      (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil,
+      "\(text)")
+    let csv = try CommandRunner.run(["memory", "--output", folder + "/m.csv"])
+    #expect(csv.status == 0)
+    #expect(
+      try String(contentsOfFile: folder + "/m.csv", encoding: .utf8)
+        .hasPrefix("\"model\""))
+    let mismatch = try CommandRunner.run([
+      "memory", "--format", "csv", "--output", folder + "/x.json",
+    ])
+    #expect(mismatch.status != 0)
+    #expect(mismatch.error.contains("is a .json file but --format is csv"))
+    #expect(!FileManager.default.fileExists(atPath: folder + "/x.json"))
+  }
+
+  @Test(
     "bad input exits non-zero with a message naming the fix, and writes no file",
     arguments: [
       (

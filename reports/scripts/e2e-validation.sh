@@ -74,7 +74,7 @@ $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
 $bin validate --measured reports/gpu/h200-measured-sustained.csv \
   --host-issue reports/gpu/h200-host-issue-head-dim-8.csv \
   --hardware h200 --db "$scratch/h200-host8.sqlite" \
-  --calibrated-descriptor "$scratch/h200-host8.yaml" --output /dev/null
+  --calibrated-descriptor "$scratch/h200-host8.yaml" --output "$scratch/host8.txt"
 $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware "$scratch/h200-host8.yaml" \
   --output reports/e2e/h200-e2e-calibrated-host8.txt
