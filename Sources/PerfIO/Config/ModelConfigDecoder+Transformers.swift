@@ -72,6 +72,16 @@ extension ModelConfigDecoder {
     } else {
       kv = (try r.optionalBool("multi_query") ?? true) ? 1 : heads
     }
+    guard heads % kv == 0 else {
+      throw r.error(
+        .range, "num_kv_heads",
+        "\(kv) KV heads do not divide \(heads) query heads; check the config")
+    }
+    guard h % heads == 0 else {
+      throw r.error(
+        .range, "num_attention_heads",
+        "\(heads) heads do not divide hidden_size \(h); check the config")
+    }
     let bias = try r.optionalBool("bias") ?? false
     let parallel = try r.optionalBool("parallel_attn") ?? true
     let norms = newArchitecture ? 2 : (parallel ? 1 : 2)

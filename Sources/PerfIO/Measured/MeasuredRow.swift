@@ -19,6 +19,19 @@ struct MeasuredRow {
     return value.isEmpty ? nil : value
   }
 
+  /// The largest value a column may hold: beyond it the work the model
+  /// multiplies out of a row would overflow.
+  static let limits: [String: Int] = [
+    "batch": 1 << 20, "heads": 1 << 16, "kv_heads": 1 << 16,
+    "query_length": 1 << 26, "key_length": 1 << 26, "head_dim": 1 << 16,
+    "m": 1 << 24, "n": 1 << 24, "k": 1 << 24, "groups": 1 << 16,
+    "tokens": 1 << 26, "key_dim": 1 << 16, "value_dim": 1 << 16,
+    "chunk": 1 << 16, "length": 1 << 26, "channels": 1 << 24,
+    "state": 1 << 16, "elements": 1 << 40, "reads": 64, "writes": 64,
+    "splits": 1 << 16, "row_block": 1 << 24, "column_block": 1 << 24,
+    "threads": 1 << 16, "layers": 4096,
+  ]
+
   func int(_ column: String, default value: Int? = nil)
     throws(MeasuredCSVError) -> Int
   {
@@ -28,6 +41,10 @@ struct MeasuredRow {
     }
     guard let v = Int(t), v >= 1 else {
       throw error(column, "expected a whole number ≥ 1, found \"\(t)\"")
+    }
+    if let most = Self.limits[column], v > most {
+      throw error(
+        column, "\(v) is beyond what the model computes; at most \(most)")
     }
     return v
   }
@@ -164,10 +181,10 @@ struct MeasuredRow {
     case .elementwise:
       let reads = try int("reads")
       guard let writesText = text("writes"), let writes = Int(writesText),
-        writes >= 0
+        writes >= 0, writes <= 64
       else {
         throw error(
-          "writes", "expected the tensors written, a whole number ≥ 0")
+          "writes", "expected the tensors written, a whole number 0 to 64")
       }
       return .stream(
         elements: try int("elements"), reads: reads, writes: writes)

@@ -43,6 +43,26 @@ extension YAMLNodeReader {
     return number
   }
 
+  /// The largest count each field may hold.
+  ///
+  /// Beyond it a model's sizes would overflow the arithmetic that
+  /// multiplies them (hidden × intermediate × experts × layers stays under
+  /// 2⁶⁰), or its layers would not fit in memory. Position limits and
+  /// windows may be large; any other count is at most
+  /// ``defaultCountLimit``.
+  static let countLimits: [String: Int] = [
+    "num_hidden_layers": 4096, "n_layer": 4096,
+    "num_local_experts": 4096, "num_experts": 4096, "n_routed_experts": 4096,
+    "max_position_embeddings": 1 << 40, "n_positions": 1 << 40,
+    "sliding_window": 1 << 40, "model_max_length": 1 << 40,
+    "vocab_size": 1 << 22,
+    "prompt_tokens": 1 << 26, "output_tokens": 1 << 26,
+    "context_tokens": 1 << 26, "batch": 1 << 20,
+  ]
+  /// The largest value of a count not in ``countLimits`` (hidden sizes,
+  /// heads, state sizes): 262144, ten times today's widest models.
+  static let defaultCountLimit = 1 << 18
+
   func optionalInt(_ key: String, _ rule: NumberRule = .positive)
     throws(DescriptorError)
     -> Int?
@@ -54,6 +74,13 @@ extension YAMLNodeReader {
     guard number == number.rounded(), abs(number) < 1e15 else {
       throw error(
         .type, key, "expected a whole number, found \(describe(found))",
+        at: found)
+    }
+    let limit = Self.countLimits[key] ?? Self.defaultCountLimit
+    guard abs(number) <= Double(limit) else {
+      throw error(
+        .range, key,
+        "\(Int(number)) is beyond what the models compute; at most \(limit)",
         at: found)
     }
     return Int(number)

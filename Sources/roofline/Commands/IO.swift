@@ -39,6 +39,10 @@ extension RooflineCommand {
     var count = false
     @OptionGroup var output: OutputOptions
 
+    static func integerText(_ value: Double) -> String {
+      value < 1e18 ? String(Int(value)) : String(format: "%.3g", value)
+    }
+
     func validate() throws {
       for (flag, value) in [
         ("--n", n), ("--d", d), ("--heads", heads), ("--batch", batch),
@@ -48,6 +52,18 @@ extension RooflineCommand {
       ] where value < 1 {
         throw ValidationError("\(flag) must be at least 1, got \(value)")
       }
+      // Beyond these the counts the model multiplies would overflow.
+      for (flag, value, most) in [
+        ("--n", n, 1 << 24), ("--d", d, 1 << 16), ("--heads", heads, 1 << 16),
+        ("--batch", batch, 1 << 20), ("--sram-bytes", sramBytes, 1 << 40),
+        ("--element-bytes", elementBytes, 64),
+        ("--row-block", rowBlock ?? 1, 1 << 26),
+        ("--column-block", columnBlock ?? 1, 1 << 26),
+        ("--inner-block", innerBlock ?? 1, 1 << 16),
+      ] where value > most {
+        throw ValidationError(
+          "\(flag) \(value) is beyond what the model computes; at most \(most)")
+      }
       let kv = kvHeads ?? heads
       if kv < 1 || heads % kv != 0 {
         throw ValidationError("--kv-heads \(kv) must divide --heads \(heads)")
@@ -55,6 +71,14 @@ extension RooflineCommand {
       if (rowBlock == nil) != (columnBlock == nil) {
         throw ValidationError(
           "give both --row-block and --column-block, or neither")
+      }
+      // The instrumented kernel simulates every access: n² · d per head
+      // and sequence, about 2²⁸ a few seconds.
+      let work = Double(n) * Double(n) * Double(d) * Double(batch * heads)
+      if count && work > Double(1 << 30) {
+        throw ValidationError(
+          "--count simulates every access of the kernel: n² × d × batch × heads must be at most 1073741824 (e.g. --n 4096 --d 64); got \(Self.integerText(work))"
+        )
       }
       if count && elementBytes != 4 {
         throw ValidationError(

@@ -17,12 +17,17 @@ struct ScenarioOptions: ParsableArguments {
     help: "A scenario from workloads/scenarios (or a path); flags override it.")
   var scenario: String?
   @Option(
+    parsing: .unconditional,
     help: "Devices (default: a node's or cluster's count; tp × pp of a device)."
   )
   var devices: Int?
-  @Option(help: "Tensor-parallel degree (default: devices / (pp · cp)).")
+  @Option(
+    parsing: .unconditional,
+    help: "Tensor-parallel degree (default: devices / (pp · cp)).")
   var tp: Int?
-  @Option(help: "Pipeline-parallel degree (default 1).") var pp: Int?
+  @Option(
+    parsing: .unconditional, help: "Pipeline-parallel degree (default 1).")
+  var pp: Int?
   @Option(
     help:
       "Context-parallel degree: the prompt and KV cache split by position (default 1)."
@@ -41,11 +46,17 @@ struct ScenarioOptions: ParsableArguments {
     name: .customLong("micro-batches"),
     help: "Micro-batches per replica for the pipeline (default 1).")
   var microBatches: Int = 1
-  @Option(help: "Tokens per request (default: prompt + output, else 8192).")
+  @Option(
+    parsing: .unconditional,
+    help: "Tokens per request (default: prompt + output, else 8192).")
   var context: Int?
-  @Option(help: "Prompt tokens per request.") var promptTokens: Int?
-  @Option(help: "Generated tokens per request.") var outputTokens: Int?
-  @Option(help: "Concurrent requests over the deployment (default 1).")
+  @Option(parsing: .unconditional, help: "Prompt tokens per request.")
+  var promptTokens: Int?
+  @Option(parsing: .unconditional, help: "Generated tokens per request.")
+  var outputTokens: Int?
+  @Option(
+    parsing: .unconditional,
+    help: "Concurrent requests over the deployment (default 1).")
   var batch: Int?
   @Option(
     name: .customLong("kv-dtype"),
@@ -71,19 +82,38 @@ struct ScenarioOptions: ParsableArguments {
   @Flag(help: "Allow a context beyond the model's max_position_embeddings.")
   var force = false
 
+  /// The most tokens a request may hold (67M), the most requests (1M) and
+  /// devices (1M), and the largest parallel degree (65536): beyond them
+  /// the sizes the models multiply would overflow.
+  static let maxTokens = 1 << 26
+  static let maxBatch = 1 << 20
+  static let maxDegree = 1 << 16
+
   func validate() throws {
-    for (flag, value) in [
-      ("--devices", devices), ("--tp", tp), ("--pp", pp), ("--cp", cp),
-      ("--ep", ep), ("--micro-batches", microBatches),
-      ("--context", context),
-      ("--prompt-tokens", promptTokens), ("--batch", batch),
+    for (flag, value, most) in [
+      ("--devices", devices, Self.maxBatch), ("--tp", tp, Self.maxDegree),
+      ("--pp", pp, Self.maxDegree), ("--cp", cp, Self.maxDegree),
+      ("--ep", ep, Self.maxDegree),
+      ("--micro-batches", microBatches, Self.maxDegree),
+      ("--context", context, Self.maxTokens),
+      ("--prompt-tokens", promptTokens, Self.maxTokens),
+      ("--batch", batch, Self.maxBatch),
+      ("--workspace-tokens", workspaceTokens, Self.maxTokens),
     ] {
       if let value, value < 1 {
-        throw ValidationError("\(flag) must be at least 1")
+        throw ValidationError("\(flag) must be at least 1, got \(value)")
+      }
+      if let value, value > most {
+        throw ValidationError(
+          "\(flag) \(value) is beyond what the models compute; at most \(most)")
       }
     }
-    if let outputTokens, outputTokens < 0 {
-      throw ValidationError("--output-tokens must be 0 or more")
+    if let outputTokens, outputTokens < 0 || outputTokens > Self.maxTokens {
+      throw ValidationError(
+        "--output-tokens must be 0 to \(Self.maxTokens), got \(outputTokens)")
+    }
+    if logitRows > Self.maxTokens {
+      throw ValidationError("--logit-rows: at most \(Self.maxTokens)")
     }
     if context != nil, promptTokens != nil || outputTokens != nil {
       throw ValidationError(
