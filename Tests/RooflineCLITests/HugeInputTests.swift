@@ -83,6 +83,36 @@ struct HugeInputTests {
     #expect(m.status == 0, "\(m.error)")
   }
 
+  @Test(
+    "a descriptor's physically impossible capacity or bandwidth names its line and field",
+    arguments: [
+      (
+        "capacity_bytes: 151397597184", "capacity_bytes: 1e300",
+        "memory.levels[2].capacity_bytes: 1e300 is outside what any machine has"
+      ),
+      (
+        "bandwidth_bytes_per_second: 4.8e12",
+        "bandwidth_bytes_per_second: 1e-300",
+        "memory.levels[2].bandwidth_bytes_per_second: 1e-300 is outside"
+      ),
+    ])
+  func descriptor(original: String, replacement: String, message: String)
+    throws
+  {
+    let text = try String(
+      contentsOfFile: Repository.root + "/hardware/h200.yaml", encoding: .utf8)
+    let path = try Repository.temporaryFolder() + "/odd.yaml"
+    try text.replacingOccurrences(of: "name: h200\n", with: "name: odd\n")
+      .replacingOccurrences(of: original, with: replacement)
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    for command in ["memory", "predict"] {
+      let r = try CommandRunner.run([command, "--hardware", path])
+      #expect(r.status == 1, "\(r.error)")
+      #expect(r.error.contains(message), "\(r.error)")
+      #expect(r.error.contains("odd.yaml:4"), "\(r.error)")  // line 41 or 42
+    }
+  }
+
   @Test("a measured CSV's huge batch names its row and column")
   func measuredBatch() throws {
     let csv =

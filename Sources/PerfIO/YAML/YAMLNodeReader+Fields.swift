@@ -30,8 +30,35 @@ extension YAMLNodeReader {
     switch rule {
     case .positive where number <= 0, .nonNegative where number < 0:
       throw error(.range, key, "\(expected), found \(s.string)", at: found)
-    default: return number
+    default: break
     }
+    if let range = Self.physicalRange(path(key)), number != 0,
+      !range.contains(number)
+    {
+      throw error(
+        .range, key,
+        "\(s.string) is outside what any machine has (\(range.lowerBound) to \(range.upperBound) \(unit)); check its exponent",
+        at: found)
+    }
+    return number
+  }
+
+  /// The range a hardware quantity can physically take, by the field's
+  /// path: far beyond every machine built, and narrow enough that
+  /// capacities, rates and their products stay finite in the models (a
+  /// 1e300-byte memory or a 1e-300 B/s bandwidth made NaN counts).
+  static func physicalRange(_ fieldPath: String) -> ClosedRange<Double>? {
+    let key = fieldPath.split(separator: ".").last.map(String.init) ?? ""
+    if fieldPath.contains("flops_per_second")
+      || key == "special_functions_per_second"
+    {
+      return 1e3...1e21
+    }
+    if key.hasPrefix("bandwidth_bytes_per_second") { return 1...1e18 }
+    if key == "capacity_bytes" { return 1...1e21 }
+    if key == "clock_hz" { return 1e3...1e12 }
+    if key == "latency_seconds" { return 1e-12...1e3 }
+    return nil
   }
 
   func double(_ key: String, unit: String, _ rule: NumberRule = .positive)
