@@ -45,6 +45,32 @@ struct HuggingFaceConfigTests {
     #expect(model.maxContextTokens == 8192)
   }
 
+  @Test("a field misspelt by a letter or two is refused, naming the real one")
+  func misspelt() throws {
+    let path = try Repository.temporaryFolder() + "/config.json"
+    // Without the check, the missing num_key_value_heads defaults to the
+    // 32 query heads: MHA, four times the KV cache.
+    try Self.llamaConfig.replacingOccurrences(
+      of: "\"num_key_value_heads\"", with: "\"num_key_value_head\""
+    ).write(toFile: path, atomically: true, encoding: .utf8)
+    let error = #expect(throws: DescriptorError.self) {
+      try Catalog(root: Repository.root).model(path)
+    }
+    #expect(error?.field == "num_key_value_head")
+    #expect(error?.line == 13)
+    #expect(
+      error?.message.contains("did you mean `num_key_value_heads`") == true)
+    // Fields of the config's own that are not near a wanted one pass
+    // (architectures, bos_token_id, initializer_range, rope_scaling, …).
+    let model = try Catalog(root: Repository.root).model(
+      try {
+        let p = try Repository.temporaryFolder() + "/config.json"
+        try Self.llamaConfig.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+      }())
+    #expect(model.cacheBytesPerToken(format: .cache(.bf16)) == 131_072)
+  }
+
   @Test("an unsupported architecture names the field and what is supported")
   func unsupported() throws {
     let path = try Repository.temporaryFolder() + "/config.json"

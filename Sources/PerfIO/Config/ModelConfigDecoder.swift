@@ -79,6 +79,7 @@ enum ModelConfigDecoder {
       quantized = .fp8
     }
     let source = try r.optionalString("source") ?? r.path
+    try r.refuseMisspellings()
     return ModelArchitecture(
       name: name, modelType: modelType, hiddenSize: parsed.hiddenSize,
       vocabSize: parsed.vocabSize, maxContextTokens: parsed.maxContextTokens,

@@ -16,6 +16,31 @@ extension YAMLNodeReader {
   }
 }
 
+extension YAMLNodeReader {
+  /// Throws for a misspelt key: one nothing looked up, within two edits of
+  /// a key that was looked up and is absent.
+  ///
+  /// Such a typo (`num_key_value_head`) would leave the real field at its
+  /// default (MHA instead of GQA). Files with extra fields of their own
+  /// (every `config.json` has some) pass.
+  func refuseMisspellings() throws(DescriptorError) {
+    let wanted = asked.keys
+    let absent = wanted.filter { node[$0] == nil }.sorted()
+    for key in keys where !wanted.contains(key) {
+      let lowered = Array(key.lowercased())
+      guard
+        let close = absent.first(where: {
+          NameSuggestion.distance(lowered, Array($0.lowercased())) <= 2
+        })
+      else { continue }
+      throw error(
+        .type, key,
+        "unknown field; did you mean `\(close)`? As written, \(close) takes its default",
+        at: node[key])
+    }
+  }
+}
+
 /// The closest name to a misspelt one, by edit distance.
 public enum NameSuggestion {
   /// The candidates that extend `name` (`h100` → `h100-pcie or h100-sxm`),

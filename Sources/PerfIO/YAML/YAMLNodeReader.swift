@@ -15,6 +15,14 @@ struct YAMLNodeReader {
   let node: Node
   /// The dotted path of `node` from the document root.
   let fieldPath: String
+  /// Every key looked up in `node` so far, shared by copies of this reader
+  /// (``refuseMisspellings()`` compares the file's keys against them).
+  let asked = AskedKeys()
+
+  /// The keys a reader has looked up.
+  final class AskedKeys {
+    var keys = Set<String>()
+  }
 
   /// Parses `text` and returns a reader on its root mapping.
   static func parse(_ text: String, path: String) throws(DescriptorError)
@@ -82,6 +90,7 @@ struct YAMLNodeReader {
 
   /// The value node for `key`, treating an explicit `null` as absent.
   func value(_ key: String) -> Node? {
+    asked.keys.insert(key)
     guard let found = node[key] else { return nil }
     if case .scalar(let s) = found, s.style == .plain,
       ["null", "~", ""].contains(s.string)
