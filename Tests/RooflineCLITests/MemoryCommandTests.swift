@@ -77,6 +77,28 @@ struct MemoryCommandTests {
       try String(contentsOfFile: path, encoding: .utf8).hasPrefix("\"model\""))
   }
 
+  @Test("an unset context fits the model; a context error names what set it")
+  func defaultContext() throws {
+    // falcon-7b's limit is 2048 tokens: the default is 2048, not 8192.
+    let falcon = try CommandRunner.run([
+      "memory", "--model", "falcon-7b", "--format", "csv",
+    ])
+    #expect(falcon.status == 0, "\(falcon.error)")
+    #expect(falcon.output.contains("\"2048\""))
+    let scenario = try CommandRunner.run([
+      "memory", "--model", "yi-34b", "--scenario", "long-document-qa",
+    ])
+    #expect(scenario.status == 1)
+    #expect(
+      scenario.error.hasPrefix(
+        "Error: the scenario long-document-qa's prompt_tokens + output_tokens: context"
+      ), "\(scenario.error)")
+    #expect(!scenario.error.contains("--context:"))
+    let prompt = try CommandRunner.run(["memory", "--prompt-tokens", "9000"])
+    #expect(
+      prompt.error.contains("--prompt-tokens + --output-tokens: context 9000"))
+  }
+
   @Test(
     "--output's extension picks the format; a mismatch with --format is refused"
   )

@@ -91,6 +91,22 @@ struct PredictParallelismTests {
     #expect(experts.output.contains("\"all-to-all\""))
   }
 
+  @Test("--context sets the request: 256 output tokens, the prompt the rest")
+  func context() throws {
+    for (context, prompt) in [(2000, 1744), (8000, 7744), (300, 150)] {
+      let r = try CommandRunner.run([
+        "predict", "--context", "\(context)", "--format", "csv",
+      ])
+      #expect(r.status == 0, "\(r.error)")
+      let header = r.output.split(separator: "\n")[0].split(separator: ",")
+      let row = r.output.split(separator: "\n")[1].split(separator: ",")
+      let p = header.firstIndex(of: "\"prompt_tokens\"").map { row[$0] }
+      let o = header.firstIndex(of: "\"output_tokens\"").map { row[$0] }
+      #expect(p == "\"\(prompt)\"", "\(context)")
+      #expect(o == "\"\(context - prompt)\"", "\(context)")
+    }
+  }
+
   @Test("a reused prefix shortens TTFT and says by how much")
   func prefix() throws {
     let r = try CommandRunner.run([

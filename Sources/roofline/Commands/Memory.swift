@@ -26,7 +26,9 @@ extension RooflineCommand {
         estimate = try MemoryModel.estimate(
           r.model, on: r.target.device, r.scenario)
       } catch {
-        throw CommandError(planError: error, defaultedTP: r.defaultedTP)
+        throw CommandError(
+          planError: error, defaultedTP: r.defaultedTP,
+          contextSource: r.contextSource)
       }
       let report = MemoryReport(
         model: r.model.name, hardware: r.target.name,

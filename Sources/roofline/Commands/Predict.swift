@@ -124,7 +124,9 @@ extension RooflineCommand {
           recomputeSeconds: rebuild.ttftSeconds, on: device,
           efficiency: efficiency)
       } catch {
-        throw CommandError(planError: error, defaultedTP: r.defaultedTP)
+        throw CommandError(
+          planError: error, defaultedTP: r.defaultedTP,
+          contextSource: r.contextSource)
       }
       var report = PredictionReport(
         model: r.model.name, hardware: r.target.name, plan: graph.plan,

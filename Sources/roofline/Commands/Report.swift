@@ -95,7 +95,9 @@ extension RooflineCommand {
         if let measured { sections.append(measured.section) }
         progress.step("validation")
       } catch let error as PlanError {
-        throw CommandError(planError: error, defaultedTP: r.defaultedTP)
+        throw CommandError(
+          planError: error, defaultedTP: r.defaultedTP,
+          contextSource: r.contextSource)
       }
       let folder =
         out

@@ -6,8 +6,11 @@ struct CommandError: Error, CustomStringConvertible {
 
   init(_ description: String) { self.description = description }
 
-  /// Names the flag behind a model's ``PlanError``.
-  init(planError: PlanError, defaultedTP: Bool) {
+  /// Names the flag behind a model's ``PlanError``; a context error names
+  /// `contextSource` (the flags or file that set the context).
+  init(
+    planError: PlanError, defaultedTP: Bool, contextSource: String = "--context"
+  ) {
     let flag: String
     switch planError.input {
     case .tensorParallel:
@@ -19,7 +22,7 @@ struct CommandError: Error, CustomStringConvertible {
     case .prefix: flag = "--cached-prefix-tokens"
     case .chunk: flag = "--chunk-tokens"
     case .devices: flag = "--devices"
-    case .context: flag = "--context"
+    case .context: flag = contextSource
     case .batch: flag = "--batch"
     case .reserveFraction: flag = "--reserve-fraction"
     case .workspaceTokens: flag = "--workspace-tokens"
@@ -28,7 +31,11 @@ struct CommandError: Error, CustomStringConvertible {
     case .engine: flag = "--engine"
     }
     var text = "\(flag): \(planError.message)"
-    if planError.input == .context { text += " (--force)" }
+    if planError.input == .context {
+      text +=
+        contextSource.hasPrefix("--")
+        ? " (--force)" : " (--context, or --force)"
+    }
     description = text
   }
 }

@@ -48,7 +48,9 @@ struct ScenarioOptions: ParsableArguments {
   var microBatches: Int = 1
   @Option(
     parsing: .unconditional,
-    help: "Tokens per request (default: prompt + output, else 8192).")
+    help:
+      "Tokens per request, prompt and output (default: prompt + output, else 8192 or the model's limit if shorter); the output is 256 (at most half), the prompt the rest."
+  )
   var context: Int?
   @Option(parsing: .unconditional, help: "Prompt tokens per request.")
   var promptTokens: Int?
@@ -148,10 +150,15 @@ struct ScenarioOptions: ParsableArguments {
     var target: HardwareTarget
     var scenario: MemoryScenario
     var defaultedTP: Bool
-    /// Prompt tokens (flag, else scenario file, else 1024).
+    /// Prompt tokens (flag, else scenario file, else 1024; with
+    /// `--context`, the context less the output).
     var promptTokens: Int
-    /// Output tokens (flag, else scenario file, else 256).
+    /// Output tokens (flag, else scenario file, else 256; with `--context`,
+    /// at most half of it).
     var outputTokens: Int
+    /// Where the context came from, for messages: the flags that set it,
+    /// the scenario file, or the default.
+    var contextSource: String
   }
 
   func resolve(_ catalog: Catalog) throws -> Resolved {
@@ -161,9 +168,17 @@ struct ScenarioOptions: ParsableArguments {
     if let scenario { preset = try catalog.scenario(scenario) }
     let pp = self.pp ?? preset?.pipelineParallel ?? 1
     let tp = self.tp ?? preset?.tensorParallel
-    var context = self.context ?? 8192
+    // Unset, the context is 8192 tokens or the model's limit if shorter.
+    var context = self.context ?? min(8192, model.maxContextTokens)
+    var contextSource =
+      self.context != nil
+      ? "--context" : "the default context (\(context) tokens)"
     if self.context == nil, let prompt = promptTokens ?? preset?.promptTokens {
       context = prompt + (outputTokens ?? preset?.outputTokens ?? 0)
+      contextSource =
+        promptTokens != nil || outputTokens != nil
+        ? "--prompt-tokens + --output-tokens"
+        : "the scenario \(scenario ?? "")'s prompt_tokens + output_tokens"
     }
     // A single device multiplies to what tp and pp ask for; a node or
     // cluster offers its own count.
@@ -198,9 +213,16 @@ struct ScenarioOptions: ParsableArguments {
         microBatches: microBatches),
       reserveFraction: reserveFraction, workspaceTokens: workspaceTokens,
       logitRows: logitRows, allowBeyondModelContext: force)
+    var prompt = promptTokens ?? preset?.promptTokens ?? 1024
+    var output = outputTokens ?? preset?.outputTokens ?? 256
+    if let context = self.context {
+      // --context is the whole request: the output (the scenario's, else
+      // 256) and the prompt that fills the rest.
+      output = min(preset?.outputTokens ?? 256, context / 2)
+      prompt = context - output
+    }
     return Resolved(
       model: model, target: target, scenario: scenario, defaultedTP: tp == nil,
-      promptTokens: promptTokens ?? preset?.promptTokens ?? 1024,
-      outputTokens: outputTokens ?? preset?.outputTokens ?? 256)
+      promptTokens: prompt, outputTokens: output, contextSource: contextSource)
   }
 }
