@@ -45,7 +45,27 @@ struct MemoryCommandTests {
       as? [String: Any]
     let estimate = object?["estimate"] as? [String: Any]
     // Mamba-2.8B ships fp32 weights, so its state defaults to fp32: 2 · 13,107,200.
-    #expect(estimate?["cacheBytesPerRequest"] as? Double == 26_214_400)
+    #expect(estimate?["cache_bytes_per_request"] as? Double == 26_214_400)
+  }
+
+  @Test(
+    "JSON keys are the CSV's snake_case; enum payloads sit under their case")
+  func jsonKeys() throws {
+    let r = try CommandRunner.run([
+      "workload", "show", "llama-3-8b", "--format", "json",
+    ])
+    #expect(r.status == 0)
+    #expect(!r.output.contains("\"_0\""))
+    let object =
+      try JSONSerialization.jsonObject(with: Data(r.output.utf8))
+      as? [String: Any]
+    #expect(object?["hidden_size"] as? Int == 4096)
+    let groups = object?["layer_groups"] as? [[String: Any]]
+    let layer = groups?.first?["layer"] as? [String: Any]
+    let mlp =
+      (layer?["feed_forward"] as? [String: Any])?["dense"] as? [String: Any]
+    #expect(mlp?["intermediate_size"] as? Int == 14336)
+    #expect(!r.output.contains("hiddenSize"))
   }
 
   @Test("a scenario sets context, batch and types; flags override it")
