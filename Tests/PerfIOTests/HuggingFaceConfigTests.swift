@@ -45,6 +45,29 @@ struct HuggingFaceConfigTests {
     #expect(model.maxContextTokens == 8192)
   }
 
+  @Test(
+    "a checkpoint's folder reads its config.json; a folder without one, or a folder as a descriptor, is refused"
+  )
+  func folders() throws {
+    let folder = try Repository.temporaryFolder() + "/Meta-Llama-3-8B"
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true)
+    try Self.llamaConfig.write(
+      toFile: folder + "/config.json", atomically: true, encoding: .utf8)
+    let catalog = try Catalog(root: Repository.root)
+    #expect(try catalog.model(folder).name == "Meta-Llama-3-8B")
+    let empty = try Repository.temporaryFolder()
+    let error = #expect(throws: DescriptorError.self) {
+      try catalog.model(empty)
+    }
+    #expect(error?.message.contains("a folder with no config.json") == true)
+    let device = #expect(throws: DescriptorError.self) {
+      try catalog.device(empty)
+    }
+    #expect(device?.message.contains("a folder, not a file") == true)
+    #expect(device?.message.contains("NSCocoaErrorDomain") == false)
+  }
+
   @Test("a field misspelt by a letter or two is refused, naming the real one")
   func misspelt() throws {
     let path = try Repository.temporaryFolder() + "/config.json"

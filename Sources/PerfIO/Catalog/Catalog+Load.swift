@@ -114,11 +114,28 @@ extension Catalog {
     )
   }
 
-  /// Loads the model `nameOrPath`: a workload name, a workload YAML, or a
-  /// Hugging Face `config.json` (named after its folder).
+  /// Loads the model `nameOrPath`: a workload name, a workload YAML, a
+  /// Hugging Face `config.json` (named after its folder), or a checkpoint's
+  /// folder holding one.
   public func model(_ nameOrPath: String) throws(DescriptorError)
     -> ModelArchitecture
   {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(
+      atPath: nameOrPath, isDirectory: &isFolder),
+      isFolder.boolValue
+    {
+      let config = URL(fileURLWithPath: nameOrPath)
+        .appendingPathComponent("config.json").path
+      guard FileManager.default.fileExists(atPath: config) else {
+        throw DescriptorError(
+          .unreadable, path: nameOrPath,
+          message:
+            "a folder with no config.json; name the config.json of a Hugging Face checkpoint, or a workload"
+        )
+      }
+      return try model(config)
+    }
     let path = try file(nameOrPath, in: .workloads, what: "model")
     let r = try reader(path, expectName: true)
     let url = URL(fileURLWithPath: path)

@@ -49,15 +49,27 @@ struct YAMLNodeReader {
 
   /// Reads the file at `path` and parses it.
   static func load(_ path: String) throws(DescriptorError) -> YAMLNodeReader {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    else {
+      throw DescriptorError(.unreadable, path: path, message: "no such file")
+    }
+    guard !isFolder.boolValue else {
       throw DescriptorError(
         .unreadable, path: path,
-        message:
-          "cannot read the file (\(error.localizedDescription)); check the path"
-      )
+        message: "a folder, not a file; name the YAML or config.json in it")
+    }
+    guard FileManager.default.isReadableFile(atPath: path),
+      let data = FileManager.default.contents(atPath: path)
+    else {
+      throw DescriptorError(
+        .unreadable, path: path,
+        message: "cannot read the file; check its permissions")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw DescriptorError(
+        .syntax, path: path,
+        message: "not UTF-8 text; a descriptor is YAML or JSON")
     }
     return try parse(text, path: path)
   }
