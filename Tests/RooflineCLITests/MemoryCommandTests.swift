@@ -48,6 +48,14 @@ struct MemoryCommandTests {
     #expect(estimate?["cache_bytes_per_request"] as? Double == 26_214_400)
   }
 
+  @Test("a pure SSM's context is unbounded, not 2^40 tokens")
+  func ssmContext() throws {
+    let r = try CommandRunner.run(["memory", "--model", "mamba-2.8b"])
+    #expect(r.status == 0)
+    #expect(r.output.contains("max context at batch 1: no limit"))
+    #expect(!r.output.contains("1099511627776"))
+  }
+
   @Test(
     "JSON keys are the CSV's snake_case; enum payloads sit under their case")
   func jsonKeys() throws {

@@ -58,7 +58,8 @@ public struct MemoryReport: Sendable, Encodable {
         plain(s.capacityBytes), plain(s.reserveBytes), plain(s.weightBytes),
         plain(s.workspaceBytes), plain(s.batchCacheBytes), plain(s.freeBytes),
         String(e.maxConcurrentRequests),
-        e.maxContextLimit == .unbounded ? "" : String(e.maxContextTokens),
+        e.maxContextLimit == .unbounded || e.maxContextTokens >= 1 << 40
+          ? "" : String(e.maxContextTokens),
         e.maxContextLimit.rawValue, e.fits ? "true" : "false",
       ])
     }
@@ -128,6 +129,9 @@ public struct MemoryReport: Sendable, Encodable {
       context =
         "none: weights, workspace and reserve alone exceed device memory"
     case .memory: context = "\(e.maxContextTokens) tokens (bound by memory)"
+    case .model where e.maxContextTokens >= 1 << 40:
+      context =
+        "no limit (the model has no position limit, and memory allows more)"
     case .model:
       context =
         "\(e.maxContextTokens) tokens (the model's limit; memory allows more)"
