@@ -107,6 +107,33 @@ struct PredictParallelismTests {
     }
   }
 
+  @Test(
+    "throughput counts the requests that exist: 4 on 8 replicas is 4 per step")
+  func replicasThroughput() throws {
+    for (batch, running) in [(4, 4.0), (8, 8.0), (12, 12.0)] {
+      let r = try CommandRunner.run([
+        "predict", "--hardware", "dgx-h100", "--devices", "8", "--tp", "1",
+        "--batch", "\(batch)", "--format", "csv",
+      ])
+      #expect(r.status == 0, "\(r.error)")
+      let lines = r.output.split(separator: "\n").map {
+        $0.split(separator: ",").map {
+          String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+      }
+      func value(_ column: String) -> Double? {
+        lines[0].firstIndex(of: column).flatMap { Double(lines[1][$0]) }
+      }
+      let tpot = try #require(value("tpot_seconds"))
+      let throughput = try #require(value("output_tokens_per_second"))
+      // 12 requests on 8 replicas: 2 each on 4 of them, 1 on the rest; a
+      // step of 2 is priced for all, so 12 tokens per (2-sequence) step.
+      #expect(
+        approximately(throughput, running / tpot, relativeTolerance: 1e-9),
+        "batch \(batch)")
+    }
+  }
+
   @Test("a reused prefix shortens TTFT and says by how much")
   func prefix() throws {
     let r = try CommandRunner.run([

@@ -71,9 +71,10 @@ public struct ServingReport: Sendable {
       serving: scenario, promptTokens: promptTokens,
       outputTokens: outputTokens, on: device, devicesPerNode: devicesPerNode)
     graph.engine = engine
-    let prediction = try ServingPrediction.predict(
+    var prediction = try ServingPrediction.predict(
       model, on: device, graph, outputTokens: outputTokens,
       efficiency: efficiency, calibration: device.calibration)
+    prediction.requests = scenario.batch
     var fit = scenario
     fit.contextTokens = promptTokens + outputTokens
     let memory = try MemoryModel.estimate(model, on: device, fit)

@@ -90,7 +90,7 @@ extension RooflineCommand {
       let options = PrefillOptions(
         chunkTokens: chunkTokens, cachedPrefixTokens: cachedPrefixTokens,
         prefixLocation: prefixOn)
-      let prediction: ServingPrediction
+      var prediction: ServingPrediction
       let memory: MemoryEstimate
       var withoutReuse: Double?
       let contextSwitch: OffloadModel.ContextSwitch
@@ -103,6 +103,7 @@ extension RooflineCommand {
             efficiency: efficiency, calibration: calibration, prefill: o)
         }
         prediction = try predict(graph, options)
+        prediction.requests = r.scenario.batch
         if cachedPrefixTokens > 0 {
           var whole = options
           whole.cachedPrefixTokens = 0

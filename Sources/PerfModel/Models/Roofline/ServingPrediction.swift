@@ -110,9 +110,15 @@ public struct ServingPrediction: Sendable, Hashable, Codable {
   public var endToEndSeconds: Double {
     ttftSeconds + Double(outputTokens) * tpotSeconds
   }
-  /// Output tokens per second over the deployment while decoding.
+  /// Requests over the deployment, when fewer than `batch · replicas`
+  /// (a batch that does not divide among the replicas: 4 requests on 8
+  /// replicas run one each on 4 of them); `nil`: every replica full.
+  public var requests: Int?
+
+  /// Output tokens per second over the deployment while decoding: the
+  /// requests running, one token each per step.
   public var outputTokensPerSecond: Double {
-    Double(batch * replicas) / tpotSeconds
+    Double(min(batch * replicas, requests ?? .max)) / tpotSeconds
   }
 
   /// Predicts `model` serving `scenario` on devices like `device`.
