@@ -76,6 +76,7 @@ struct HugeInputTests {
   func largest() throws {
     let r = try CommandRunner.run([
       "predict", "--batch", "1048576", "--context", "67108864", "--force",
+      "--allow-overflow",
     ])
     #expect(r.status == 0, "\(r.error)")
     let layers = try Self.config(Self.llama + ",\"num_hidden_layers\":4096")

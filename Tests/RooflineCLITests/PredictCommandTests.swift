@@ -134,6 +134,21 @@ struct PredictParallelismTests {
     }
   }
 
+  @Test("a deployment that does not fit is refused unless --allow-overflow")
+  func overflow() throws {
+    // Llama-3-70B's 141 GB of bf16 weights on one 80 GB H100.
+    let refused = try CommandRunner.run(["predict", "--model", "llama-3-70b"])
+    #expect(refused.status == 1)
+    #expect(refused.error.contains("the deployment does not fit"))
+    #expect(refused.error.contains("--allow-overflow"))
+    #expect(refused.output.isEmpty)
+    let allowed = try CommandRunner.run([
+      "predict", "--model", "llama-3-70b", "--allow-overflow",
+    ])
+    #expect(allowed.status == 0, "\(allowed.error)")
+    #expect(allowed.output.contains("fits in memory at the final context: no"))
+  }
+
   @Test("a reused prefix shortens TTFT and says by how much")
   func prefix() throws {
     let r = try CommandRunner.run([

@@ -43,6 +43,11 @@ extension RooflineCommand {
       name: .customLong("prefix-on"),
       help: "Where the reused prefix waits: device or host (default device).")
     var prefixOn: PrefillOptions.PrefixLocation = .device
+    @Flag(
+      name: .customLong("allow-overflow"),
+      help:
+        "Time a deployment that does not fit in memory (refused otherwise).")
+    var allowOverflow = false
     @OptionGroup var engine: EngineOption
     @Flag(help: "Print every operator with its time and limiter.") var ops =
       false
@@ -92,6 +97,8 @@ extension RooflineCommand {
         prefixLocation: prefixOn)
       var prediction: ServingPrediction
       let memory: MemoryEstimate
+      var fit = r.scenario
+      fit.contextTokens = r.promptTokens + r.outputTokens
       var withoutReuse: Double?
       let contextSwitch: OffloadModel.ContextSwitch
       do {
@@ -109,8 +116,6 @@ extension RooflineCommand {
           whole.cachedPrefixTokens = 0
           withoutReuse = try predict(graph, whole).ttftSeconds
         }
-        var fit = r.scenario
-        fit.contextTokens = r.promptTokens + r.outputTokens
         memory = try MemoryModel.estimate(r.model, on: device, fit)
         // Rebuilding one evicted request: a prefill of its whole context,
         // alone, in the same split.
@@ -129,6 +134,7 @@ extension RooflineCommand {
           planError: error, defaultedTP: r.defaultedTP,
           contextSource: r.contextSource)
       }
+      try OverflowCheck.check(memory, scenario: fit, allowed: allowOverflow)
       var report = PredictionReport(
         model: r.model.name, hardware: r.target.name, plan: graph.plan,
         promptTokens: r.promptTokens, prediction: prediction, fits: memory.fits,

@@ -43,6 +43,11 @@ extension RooflineCommand {
       help: "The stored run to chart (default: the latest).")
     var runID: Int?
     @Flag(help: "No progress on standard error.") var quiet = false
+    @Flag(
+      name: .customLong("allow-overflow"),
+      help:
+        "Report a deployment that does not fit in memory (refused otherwise).")
+    var allowOverflow = false
     @OptionGroup var catalog: CatalogOptions
 
     func validate() throws {
@@ -78,6 +83,11 @@ extension RooflineCommand {
       builder.devicesPerNode = r.target.devicesPerNode
       var sections: [ReportDocument.Section] = []
       do {
+        var fit = r.scenario
+        fit.contextTokens = r.promptTokens + r.outputTokens
+        try OverflowCheck.check(
+          try MemoryModel.estimate(r.model, on: r.target.device, fit),
+          scenario: fit, allowed: allowOverflow)
         let summary = try builder.summary()
         sections.append(summary.section)
         progress.step("summary")
