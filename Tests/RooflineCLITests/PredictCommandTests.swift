@@ -134,6 +134,20 @@ struct PredictParallelismTests {
     }
   }
 
+  @Test("--ops names each collective: kind, bytes and ranks")
+  func opsCollectives() throws {
+    let r = try CommandRunner.run([
+      "predict", "--model", "llama-3-70b", "--hardware", "dgx-h100", "--ops",
+    ])
+    #expect(r.status == 0, "\(r.error)")
+    // A prefill of 1024 tokens all-reduces 1024 × 8192 × 2 B = 16 MiB over
+    // the node's 8 GPUs, after attention and after the MLP.
+    let rows = r.output.split(separator: "\n").filter {
+      $0.contains("all-reduce 16.00 MiB × 8 ranks")
+    }
+    #expect(rows.count == 2, "\(r.output)")
+  }
+
   @Test("a deployment that does not fit is refused unless --allow-overflow")
   func overflow() throws {
     // Llama-3-70B's 141 GB of bf16 weights on one 80 GB H100.

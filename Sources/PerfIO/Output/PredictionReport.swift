@@ -175,13 +175,19 @@ public struct PredictionReport: Sendable, Encodable {
     for phase in [p.prefill, p.decode] {
       var t = ReportTable(columns: [
         "\(phase.graph.phase.rawValue) operator", "count", "FLOPs", "bytes",
-        "each", "total",
-        "limiter",
+        "collective", "each", "total", "limiter",
       ])
       for (op, time) in zip(phase.graph.operators, phase.times) {
+        // A collective: its kind, bytes (all repeats) and ranks, and
+        // whether it leaves the node.
+        let collective =
+          op.collective.map {
+            "\($0.kind.rawValue) \(HumanUnits.bytes($0.bytes * Double($0.repeats))) × \($0.ranks) ranks"
+              + ($0.crossesNodes ? ", across nodes" : "")
+          } ?? ""
         t.append([
           op.name, String(op.count), HumanUnits.count(op.flops),
-          HumanUnits.bytes(op.bytes),
+          HumanUnits.bytes(op.bytes), collective,
           HumanUnits.seconds(time.seconds),
           HumanUnits.seconds(Double(op.count) * time.seconds),
           time.limiter.rawValue,
