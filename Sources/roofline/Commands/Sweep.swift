@@ -18,7 +18,11 @@ extension RooflineCommand {
 
     @Option(help: "Comma-separated models.") var models =
       "llama-3-8b,mamba-2.8b,jamba-v0.1"
-    @Option(help: "Device.") var hardware = "h200"
+    @Option(
+      help:
+        "Hardware: a device, or a node or cluster (its device is swept; --device-counts sets how many)."
+    )
+    var hardware = "h200"
     @Option(help: "Comma-separated contexts (tokens).")
     var contexts = "1024,2048,4096,8192,16384,32768,65536,131072"
     @Option(help: "Comma-separated batches.") var batches = "1"
@@ -53,6 +57,13 @@ extension RooflineCommand {
     }
 
     func validate() throws {
+      if models.split(separator: ",").allSatisfy({
+        $0.trimmingCharacters(in: .whitespaces).isEmpty
+      }) {
+        throw ValidationError(
+          "--models takes comma-separated workload names or config.json paths, got \"\(models)\""
+        )
+      }
       _ = try Self.integers(contexts, "--contexts")
       _ = try Self.integers(batches, "--batches")
       _ = try Self.integers(deviceCounts, "--device-counts")
@@ -60,7 +71,7 @@ extension RooflineCommand {
 
     func run() throws {
       let c = try catalog.load()
-      let device = try c.device(hardware)
+      let device = try c.hardware(hardware).device
       var table = ReportTable(columns: [
         "model", "hardware", "devices", "batch", "context_tokens",
         "ttft_seconds",
