@@ -27,6 +27,50 @@ struct AtomicFileTests {
     #expect(try Self.entries(folder) == ["out.txt"])
   }
 
+  @Test(
+    "a killed write's temporary is removed by the next write, a fresh one kept")
+  func staleTemporaries() throws {
+    let folder = try Repository.temporaryFolder()
+    let fm = FileManager.default
+    for name in [
+      ".out.txt.tmp-OLD123", ".out.txt.tmp-NEW456", ".other.tmp-OLD789",
+    ] {
+      fm.createFile(atPath: folder + "/" + name, contents: Data("x".utf8))
+    }
+    let hourAgo = Date().addingTimeInterval(-3600)
+    for name in [".out.txt.tmp-OLD123", ".other.tmp-OLD789"] {
+      try fm.setAttributes(
+        [.modificationDate: hourAgo], ofItemAtPath: folder + "/" + name)
+    }
+    try AtomicFile.write("new\n", to: folder + "/out.txt")
+    // Another file's temporary, and a young one (perhaps a write in
+    // progress), are left alone.
+    #expect(
+      try Self.entries(folder) == [
+        ".other.tmp-OLD789", ".out.txt.tmp-NEW456", "out.txt",
+      ])
+  }
+
+  @Test(
+    "a killed report's staging folders are removed by the next report there")
+  func staleReportFolders() throws {
+    let folder = try Repository.temporaryFolder()
+    let fm = FileManager.default
+    for name in [".r.partial-1-2", ".r.old-1-2"] {
+      try fm.createDirectory(
+        atPath: folder + "/" + name + "/charts",
+        withIntermediateDirectories: true)
+      try fm.setAttributes(
+        [.modificationDate: Date().addingTimeInterval(-3600)],
+        ofItemAtPath: folder + "/" + name)
+    }
+    let document = ReportDocument(
+      title: "t", command: "c", sections: [ReportDocument.Section("s", [])])
+    try document.write(to: folder + "/r")
+    #expect(try Self.entries(folder) == ["r"])
+    #expect(try Self.entries(folder + "/r") == ["report.html", "report.md"])
+  }
+
   @Test("a symbolic link is followed: its target written, the link kept")
   func link() throws {
     let folder = try Repository.temporaryFolder()

@@ -66,6 +66,11 @@ public enum AtomicFile {
     return current
   }
 
+  /// A failed write, described in plain words.
+  struct WriteFailure: LocalizedError {
+    var errorDescription: String?
+  }
+
   static func failure(_ path: String, _ why: String) -> DescriptorError {
     DescriptorError(.unreadable, path: path, message: "cannot write: \(why)")
   }
@@ -86,6 +91,16 @@ public enum AtomicFile {
       offset += n
     }
     return true
+  }
+
+  /// Writes `data` to a new file at `path` and flushes it to disk.
+  ///
+  /// - Returns: whether every byte was written and synced.
+  static func writeSynced(_ data: Data, to path: String) -> Bool {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    guard descriptor >= 0 else { return false }
+    let ok = writeAll(Array(data), to: descriptor) && fsync(descriptor) == 0
+    return close(descriptor) == 0 && ok
   }
 
   static func stream(_ text: String, to target: String, named path: String)
@@ -112,6 +127,8 @@ public enum AtomicFile {
       throw failure(
         path, "the folder \(folder) does not exist; create it first")
     }
+    StaleTemporaries.remove(
+      in: folder, prefixes: ["." + url.lastPathComponent + ".tmp-"])
     var template = Array(
       (folder + "/." + url.lastPathComponent + ".tmp-XXXXXX").utf8CString)
     let descriptor = template.withUnsafeMutableBufferPointer {

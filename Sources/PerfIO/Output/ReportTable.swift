@@ -22,25 +22,35 @@ public struct ReportTable: Sendable, Hashable {
 
   /// The table as aligned text: a header, a rule, the rows; numbers
   /// right-aligned.
+  ///
+  /// Linear in the size of the cells: each cell's width is counted once,
+  /// and trailing padding is cut without a regular expression (whose
+  /// backtracking over a 20K-character cell's padding took seconds).
   public func text() -> String {
+    let counts = rows.map { $0.map(\.count) }
     var widths = columns.map(\.count)
-    for row in rows {
-      for (i, cell) in row.enumerated() {
-        widths[i] = max(widths[i], cell.count)
+    for row in counts {
+      for (i, count) in row.enumerated() {
+        widths[i] = max(widths[i], count)
       }
     }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { i, cell in
-        let pad = String(repeating: " ", count: widths[i] - cell.count)
-        return Self.isNumeric(cell) ? pad + cell : cell + pad
-      }.joined(separator: "  ").replacingOccurrences(
-        of: "\\s+$", with: "", options: .regularExpression)
+    func line(_ cells: [String], _ cellCounts: [Int]) -> String {
+      var out = ""
+      for (i, cell) in cells.enumerated() {
+        if i > 0 { out += "  " }
+        let pad = String(repeating: " ", count: widths[i] - cellCounts[i])
+        out += Self.isNumeric(cell) ? pad + cell : cell + pad
+      }
+      while out.last == " " { out.removeLast() }
+      return out
     }
-    var out = line(columns) + "\n"
+    var out = line(columns, columns.map(\.count)) + "\n"
     out +=
       widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
       + "\n"
-    for row in rows { out += line(row) + "\n" }
+    for (row, rowCounts) in zip(rows, counts) {
+      out += line(row, rowCounts) + "\n"
+    }
     return out
   }
 

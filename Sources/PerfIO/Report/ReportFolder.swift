@@ -31,6 +31,12 @@ extension ReportDocument {
       )
     }
     let parent = target.deletingLastPathComponent()
+    StaleTemporaries.remove(
+      in: parent.path,
+      prefixes: [
+        ".\(target.lastPathComponent).partial-",
+        ".\(target.lastPathComponent).old-",
+      ])
     let suffix =
       "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     let staging = parent.appendingPathComponent(
@@ -44,7 +50,10 @@ extension ReportDocument {
         try fm.createDirectory(
           at: url.deletingLastPathComponent(), withIntermediateDirectories: true
         )
-        try Data(text.utf8).write(to: url)
+        guard AtomicFile.writeSynced(Data(text.utf8), to: url.path) else {
+          throw AtomicFile.WriteFailure(
+            errorDescription: "\(relative): \(AtomicFile.errnoText())")
+        }
       }
       if exists { try fm.moveItem(at: target, to: old) }
       try fm.moveItem(at: staging, to: target)
