@@ -59,6 +59,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // libFuzzer targets over the readers and what follows them
+    // (tools/fuzz.sh builds it with -sanitize=fuzzer and -DFUZZING; a
+    // plain build replays inputs named on the command line).
+    .executableTarget(
+      name: "roofline-fuzz",
+      dependencies: ["PerfModel", "PerfIO"]
+    ),
     // zlib, for the tests' PNG decoder (charts rendered by rsvg-convert).
     .systemLibrary(
       name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),

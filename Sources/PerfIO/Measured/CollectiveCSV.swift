@@ -58,7 +58,13 @@ public enum CollectiveCSV {
   public static func load(_ path: String) throws(MeasuredCSVError)
     -> [MeasuredCollective]
   {
-    let text = try MeasuredCSV.text(path)
+    try parse(MeasuredCSV.text(path), path: path)
+  }
+
+  /// Reads and checks CSV `text`, naming `path` in errors.
+  public static func parse(_ text: String, path: String)
+    throws(MeasuredCSVError) -> [MeasuredCollective]
+  {
     let records: [[String]]
     do { records = try CSVReader.records(text) } catch {
       throw MeasuredCSVError(

@@ -1,0 +1,57 @@
+import Foundation
+import PerfIO
+import PerfModel
+
+/// What the CLI does with a file it accepts, run on every accepted input.
+enum FuzzUse {
+  /// The catalogue of the working directory (run from the repository).
+  static let catalog = Catalog(root: FileManager.default.currentDirectoryPath)
+  /// A model priced on every fuzzed device.
+  static let referenceModel = try? catalog.model("llama-3-8b")
+
+  /// Sizes `model` at two contexts and batches, predicts a serving step,
+  /// and encodes it as `workload show --format json` does.
+  static func model(_ model: ModelArchitecture, on device: DeviceSpec) {
+    _ = JSONOutput.encode(model)
+    for (context, batch) in [(1, 1), (4096, 8)] {
+      let scenario = MemoryScenario(
+        contextTokens: context, batch: batch,
+        weightFormat: .weights(model.weightDataType),
+        cacheFormat: .cache(model.weightDataType),
+        allowBeyondModelContext: true)
+      guard (try? MemoryModel.estimate(model, on: device, scenario)) != nil
+      else { continue }
+      let graph = GraphScenario(
+        serving: scenario, promptTokens: max(1, context / 2),
+        outputTokens: context / 2, on: device)
+      _ = try? ServingPrediction.predict(
+        model, on: device, graph, outputTokens: context / 2,
+        efficiency: .defaults)
+    }
+  }
+
+  /// Sizes and prices the reference model on `device`.
+  static func device(_ device: DeviceSpec) {
+    guard let model = referenceModel else { return }
+    self.model(model, on: device)
+  }
+
+  /// Predicts and fits the kernels as `validate --measured` does.
+  static func kernels(_ kernels: [MeasuredKernel], on device: DeviceSpec) {
+    _ = try? KernelValidation(
+      kernels.map { ($0.workload, $0.medianSeconds) }, on: device,
+      source: "fuzz")
+  }
+}
+
+extension DeviceSpec {
+  /// The H100 SXM descriptor of the catalogue, or the first device found.
+  static let fuzzReference: DeviceSpec = {
+    if let device = try? FuzzUse.catalog.device("h100-sxm") { return device }
+    FileHandle.standardError.write(
+      Data(
+        "run the fuzzer from the repository root (no hardware/h100-sxm.yaml here)\n"
+          .utf8))
+    exit(2)
+  }()
+}
