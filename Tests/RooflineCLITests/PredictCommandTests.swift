@@ -148,6 +148,34 @@ struct PredictParallelismTests {
     #expect(rows.count == 2, "\(r.output)")
   }
 
+  @Test("the link latency is printed with its source and can be set")
+  func linkLatency() throws {
+    func allReduceSeconds(_ extra: [String]) throws -> (String, Double) {
+      let r = try CommandRunner.run(
+        [
+          "predict", "--model", "llama-3-70b", "--hardware", "dgx-h100",
+          "--ops", "--format", "csv",
+        ] + extra)
+      #expect(r.status == 0, "\(r.error)")
+      let rows = r.output.split(separator: "\n").map {
+        $0.split(separator: ",").map {
+          String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+      }
+      let each = try #require(rows[0].firstIndex(of: "seconds_each"))
+      let row = try #require(rows.first { $0[1].contains("mixer all-reduce") })
+      let text = try CommandRunner.run(
+        ["predict", "--model", "llama-3-70b", "--hardware", "dgx-h100"] + extra)
+      return (text.output, Double(row[each]) ?? 0)
+    }
+    let (plain, base) = try allReduceSeconds([])
+    #expect(plain.contains("link latency 5 µs a step (default)"))
+    let (set, slower) = try allReduceSeconds(["--link-latency-us", "20"])
+    #expect(set.contains("link latency 20 µs a step (--link-latency-us)"))
+    // Each of the collective's latency-bound steps costs 15 µs more.
+    #expect(slower >= base + 15e-6)
+  }
+
   @Test("a deployment that does not fit is refused unless --allow-overflow")
   func overflow() throws {
     // Llama-3-70B's 141 GB of bf16 weights on one 80 GB H100.

@@ -27,6 +27,23 @@ public struct PredictionReport: Sendable, Encodable {
   public var ttftBand: ErrorBand?
   /// TPOT's error band.
   public var tpotBand: ErrorBand?
+  /// The latency of a collective step on the scale-up link, and where it
+  /// came from (`descriptor`, `default`, a flag), when printed.
+  public var linkLatency: LinkLatency?
+
+  /// A link latency and its source.
+  public struct LinkLatency: Sendable, Hashable, Encodable {
+    /// Seconds a collective step.
+    public var seconds: Double
+    /// `descriptor`, `default` or the flag that set it.
+    public var source: String
+
+    /// Creates one.
+    public init(seconds: Double, source: String) {
+      self.seconds = seconds
+      self.source = source
+    }
+  }
   /// The engine profile priced.
   public var engine: String
   /// Whether that profile lists an engine's short kernels.
@@ -124,7 +141,10 @@ public struct PredictionReport: Sendable, Encodable {
     var out =
       "\(model) on \(hardware) (\(split)): prompt \(promptTokens), output \(p.outputTokens), batch \(p.batch) per replica\n"
     out +=
-      "efficiency: compute \(e.compute), memory \(e.memory), link \(e.link), launch \(HumanUnits.seconds(e.launchSeconds))\n\n"
+      "efficiency: compute \(e.compute), memory \(e.memory), link \(e.link), launch \(HumanUnits.seconds(e.launchSeconds))"
+      + (linkLatency.map {
+        ", link latency \(HumanUnits.seconds($0.seconds)) a step (\($0.source))"
+      } ?? "") + "\n\n"
     out +=
       "engine: \(engine) (prefill \(p.prefill.launchMode.rawValue), decode \(p.decode.launchMode.rawValue); \(p.prefill.kernelLaunches) kernels a prefill pass, \(p.decode.kernelLaunches) a decode step)"
     out +=

@@ -31,6 +31,12 @@ extension RooflineCommand {
       name: .customLong("launch-us"), help: "Microseconds per operator launch.")
     var launchMicroseconds = 4.0
     @Option(
+      name: .customLong("link-latency-us"),
+      help:
+        "Microseconds per collective step on every link (default: each link's latency_seconds in the descriptor, else 5)."
+    )
+    var linkLatencyMicroseconds: Double?
+    @Option(
       name: .customLong("chunk-tokens"),
       help:
         "Prefill the prompt in chunks of this many tokens (chunked prefill).")
@@ -76,16 +82,34 @@ extension RooflineCommand {
       if cachedPrefixTokens < 0 {
         throw ValidationError("--cached-prefix-tokens must be 0 or more")
       }
+      if let v = linkLatencyMicroseconds, !(v >= 0 && v <= 1e6) {
+        throw ValidationError(
+          "--link-latency-us must be 0 to 1000000 microseconds, got \(v)")
+      }
     }
 
     func run() throws {
       let r = try serving.resolve(catalog.load())
-      let device = r.target.device
+      var device = r.target.device
+      var latency = EfficiencyFactors.defaults.linkLatencySeconds
+      var latencySource = "default"
+      if let v = linkLatencyMicroseconds {
+        // The flag replaces every link's latency, the descriptor's too.
+        latency = v * 1e-6
+        latencySource = "--link-latency-us"
+        device.interconnect.scaleUp?.latencySeconds = latency
+        device.interconnect.hostLink?.latencySeconds = latency
+        device.interconnect.scaleOut?.latencySeconds = latency
+      } else if let given = device.interconnect.scaleUp?.latencySeconds {
+        latency = given
+        latencySource = "descriptor"
+      }
       let efficiency = EfficiencyFactors(
         compute: computeEfficiency, memory: memoryEfficiency,
         link: linkEfficiency,
         launchSeconds: launchMicroseconds * 1e-6,
-        linkLatencySeconds: EfficiencyFactors.defaults.linkLatencySeconds)
+        linkLatencySeconds: linkLatencyMicroseconds.map { $0 * 1e-6 }
+          ?? EfficiencyFactors.defaults.linkLatencySeconds)
       var graph = GraphScenario(
         serving: r.scenario, promptTokens: r.promptTokens,
         outputTokens: r.outputTokens, on: device,
@@ -142,6 +166,8 @@ extension RooflineCommand {
       report.cachedPrefixTokens = cachedPrefixTokens
       report.ttftWithoutReuseSeconds = withoutReuse
       report.contextSwitch = contextSwitch
+      report.linkLatency = PredictionReport.LinkLatency(
+        seconds: latency, source: latencySource)
       try output.emit(
         table: { report.text(operators: ops) },
         csv: { report.table(operators: ops).csv() },
