@@ -148,6 +148,20 @@ struct PredictParallelismTests {
     #expect(rows.count == 2, "\(r.output)")
   }
 
+  @Test("help offers only values the flags take, and each default once")
+  func help() throws {
+    for command in ["predict", "memory", "sweep", "report"] {
+      let r = try CommandRunner.run([command, "--help"])
+      let text = r.output.replacingOccurrences(of: "\n", with: " ")
+        .replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+      #expect(!text.contains("fp64"), "\(command): \(text)")
+      #expect(
+        text.range(
+          of: #"\(default [^:)]*\)\. \(default:"#, options: .regularExpression)
+          == nil, "\(command)")
+    }
+  }
+
   @Test("the link latency is printed with its source and can be set")
   func linkLatency() throws {
     func allReduceSeconds(_ extra: [String]) throws -> (String, Double) {

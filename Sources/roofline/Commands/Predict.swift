@@ -47,7 +47,7 @@ extension RooflineCommand {
     var cachedPrefixTokens = 0
     @Option(
       name: .customLong("prefix-on"),
-      help: "Where the reused prefix waits: device or host (default device).")
+      help: "Where the reused prefix waits.")
     var prefixOn: PrefillOptions.PrefixLocation = .device
     @Flag(
       name: .customLong("allow-overflow"),

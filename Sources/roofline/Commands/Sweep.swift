@@ -30,10 +30,13 @@ extension RooflineCommand {
       name: .customLong("device-counts"),
       help: "Comma-separated tensor-parallel degrees.")
     var deviceCounts = "1"
-    @Option(name: .customLong("kv-dtype"), help: "Cache type (default bf16).")
+    @Option(
+      name: .customLong("kv-dtype"),
+      help: "Cache type: fp32, bf16, fp16, fp8, int8, int4.")
     var kvDataType: DataType = .bf16
     @Option(
-      name: .customLong("weight-dtype"), help: "Weight type (default bf16).")
+      name: .customLong("weight-dtype"),
+      help: "Weight type: fp32, bf16, fp16, fp8, int8, int4.")
     var weightDataType: DataType = .bf16
     @Flag(
       help:

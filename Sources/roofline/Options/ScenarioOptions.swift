@@ -30,21 +30,21 @@ struct ScenarioOptions: ParsableArguments {
   var pp: Int?
   @Option(
     help:
-      "Context-parallel degree: the prompt and KV cache split by position (default 1)."
+      "Context-parallel degree: the prompt and KV cache split by position."
   )
   var cp: Int = 1
   @Option(
     name: .customLong("cp-strategy"),
-    help: "How context-parallel ranks attend: ring or ulysses (default ring).")
+    help: "How context-parallel ranks attend.")
   var cpStrategy: ParallelPlan.ContextStrategy = .ring
   @Option(
     help:
-      "Expert-parallel degree: 1, or --tp to give each rank whole experts (default 1)."
+      "Expert-parallel degree: 1, or --tp to give each rank whole experts."
   )
   var ep: Int = 1
   @Option(
     name: .customLong("micro-batches"),
-    help: "Micro-batches per replica for the pipeline (default 1).")
+    help: "Micro-batches per replica for the pipeline.")
   var microBatches: Int = 1
   @Option(
     parsing: .unconditional,
@@ -69,12 +69,12 @@ struct ScenarioOptions: ParsableArguments {
   @Option(
     name: .customLong("weight-dtype"),
     help:
-      "Layer weight type (default: the checkpoint's quantization, else torch_dtype)."
+      "Layer weight type: fp32, bf16, fp16, fp8, int8, int4 (default: the checkpoint's quantization, else torch_dtype)."
   )
   var weightDataType: DataType?
   @Option(
     name: .customLong("activation-dtype"),
-    help: "Activation type (default bf16).")
+    help: "Activation type: fp32, bf16 or fp16 (default bf16).")
   var activationDataType: DataType?
   @Option(help: "Fraction of device memory held back for the runtime.")
   var reserveFraction: Double = 0.10
