@@ -52,6 +52,24 @@ struct DeploymentPlannerTests {
     #expect(r.binding?.hasPrefix("TPOT") == true)
   }
 
+  @Test("a device that cannot run the model is named with why, not memory")
+  func dataTypeRefusal() {
+    var a100 = Self.priced(RooflinePredictionTests.a100, 2)
+    // Without a bf16 peak the device cannot price bf16 activations.
+    a100.compute.matrixFLOPsPerSecond[.bf16] = nil
+    a100.compute.vectorFLOPsPerSecond[.bf16] = nil
+    let request = DeploymentPlanner.Request(
+      promptTokens: 128, outputTokens: 16, ttftSeconds: 10, tpotSeconds: 1,
+      deviceCounts: [1], batches: [1])
+    let r = DeploymentPlanner.search(
+      Fixtures.llama3With8B, devices: [a100], request: request,
+      weightType: .bf16, cacheType: .bf16, efficiency: .ideal)
+    #expect(r.feasible.isEmpty)
+    #expect(
+      r.binding?.hasPrefix("\(a100.name): ") == true, "\(r.binding ?? "")")
+    #expect(r.binding?.contains("memory") == false)
+  }
+
   @Test("the search splits device counts into TP × PP and keeps both")
   func pipelineSplits() {
     var a100 = Self.priced(RooflinePredictionTests.a100, 2)

@@ -153,8 +153,31 @@ extension RooflineCommand {
               best.cost.usdPerMillionOutputTokens, best.ttftSeconds * 1000,
               best.tpotSeconds * 1000)
             + "\n\(result.feasible.count) configurations meet the targets; Pareto front of cost against TPOT:\n\n"
-            + table.text()
+            + Self.humanTable(result.pareto).text()
         }, csv: { table.csv() }, json: { JSONOutput.encode(result) })
+    }
+
+    /// The Pareto front in the units of the flags: milliseconds, tokens a
+    /// second, dollars (the CSV keeps SI seconds).
+    static func humanTable(_ front: [DeploymentPlanner.Candidate])
+      -> ReportTable
+    {
+      var table = ReportTable(columns: [
+        "device", "devices", "tp", "pp", "batch", "TTFT", "TPOT",
+        "output tok/s", "$/hour", "$/1M output", "$/1M input",
+      ])
+      for c in front {
+        table.append([
+          c.device, String(c.devices), String(c.tensorParallel),
+          String(c.pipelineParallel), String(c.batch),
+          HumanUnits.seconds(c.ttftSeconds), HumanUnits.seconds(c.tpotSeconds),
+          String(format: "%.1f", c.outputTokensPerSecond),
+          String(format: "%.2f", c.cost.usdPerHour),
+          String(format: "%.3f", c.cost.usdPerMillionOutputTokens),
+          String(format: "%.3f", c.cost.usdPerMillionInputTokens),
+        ])
+      }
+      return table
     }
   }
 }

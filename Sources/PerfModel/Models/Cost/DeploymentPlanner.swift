@@ -87,11 +87,22 @@ public enum DeploymentPlanner {
     var bestTTFT: (Double, String)?
     var bestTPOT: (Double, String)?
     var anyFits = false
+    // The first error that is not a lack of memory, if any, and whether
+    // memory was short anywhere.
+    var refusal: String?
+    var memoryShort = false
     for device in devices {
       defer { progress(device.name) }
-      guard let price = device.price,
-        device.compute.peakFLOPsPerSecond(activationType) != nil
-      else { continue }
+      guard let price = device.price else {
+        refusal = refusal ?? "\(device.name): no price in its descriptor"
+        continue
+      }
+      guard device.compute.peakFLOPsPerSecond(activationType) != nil else {
+        refusal =
+          refusal
+          ?? "\(device.name): no \(activationType.rawValue) peak for the activations"
+        continue
+      }
       for count in r.deviceCounts {
         for pp in r.pipelineDegrees where count % pp == 0 {
           let tp = count / pp
@@ -108,10 +119,15 @@ public enum DeploymentPlanner {
               cacheFormat: .cache(cacheType),
               activationDataType: activationType, plan: plan,
               allowBeyondModelContext: true)
-            guard
-              let fit = try? MemoryModel.estimate(model, on: device, memory),
-              fit.fits
-            else {
+            let fit: MemoryEstimate
+            do {
+              fit = try MemoryModel.estimate(model, on: device, memory)
+            } catch {
+              refusal = refusal ?? "\(device.name): \(error.message)"
+              break
+            }
+            guard fit.fits else {
+              memoryShort = true
               break  // larger batches will not fit either
             }
             anyFits = true
@@ -120,11 +136,15 @@ public enum DeploymentPlanner {
               outputTokens: r.outputTokens, on: device,
               devicesPerNode: r.devicesPerNode)
             graph.engine = r.engine
-            guard
-              let p = try? ServingPrediction.predict(
+            let p: ServingPrediction
+            do {
+              p = try ServingPrediction.predict(
                 model, on: device, graph, outputTokens: r.outputTokens,
                 efficiency: efficiency, calibration: device.calibration)
-            else { continue }
+            } catch {
+              refusal = refusal ?? "\(device.name): \(error.message)"
+              continue
+            }
             let name =
               "\(count) × \(device.name) (TP \(tp), PP \(pp)), batch \(batch)"
             if bestTTFT == nil || p.ttftSeconds < (bestTTFT?.0 ?? .infinity) {
@@ -160,16 +180,27 @@ public enum DeploymentPlanner {
       fastest = c.tpotSeconds
     }
     var binding: String?
+    func ms(_ seconds: Double) -> String {
+      String(format: "%.1f ms", seconds * 1000)
+    }
     if feasible.isEmpty {
-      if !anyFits {
+      if let refusal, bestTTFT == nil {
+        // Nothing could be priced: say why (a data type a device lacks),
+        // and whether memory was also short.
+        binding =
+          refusal
+          + (memoryShort
+            ? "; elsewhere memory: no count tried holds the weights and one request's cache"
+            : "")
+      } else if !anyFits {
         binding =
           "memory: no device and count tried holds the weights and one request's cache"
       } else if let t = bestTTFT, t.0 > r.ttftSeconds {
         binding =
-          "TTFT: the fastest prefill is \(t.0) s (\(t.1)), above the \(r.ttftSeconds) s target"
+          "TTFT: the fastest prefill is \(ms(t.0)) (\(t.1)), above the \(ms(r.ttftSeconds)) target"
       } else if let t = bestTPOT, t.0 > r.tpotSeconds {
         binding =
-          "TPOT: the fastest decode step is \(t.0) s (\(t.1)), above the \(r.tpotSeconds) s target"
+          "TPOT: the fastest decode step is \(ms(t.0)) (\(t.1)), above the \(ms(r.tpotSeconds)) target"
       } else {
         binding =
           "TTFT and TPOT: no single configuration meets both targets at once"
