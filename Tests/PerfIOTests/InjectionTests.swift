@@ -109,6 +109,38 @@ struct InjectionTests {
     #expect(md.contains("| &lt;i&gt;x&lt;/i&gt;\\|y |"))
   }
 
+  @Test(
+    "page tables show human units, cut long tables, and scroll; the CSV keeps all"
+  )
+  func pageTables() {
+    var table = ReportTable(columns: [
+      "model", "ttft_seconds", "kv_bytes", "output_tokens_per_second", "flops",
+    ])
+    for i in 0..<100 {
+      table.append([
+        "m\(i)", "0.0123456789", "1073741824", "20642.71234", "8.5e12",
+      ])
+    }
+    let document = ReportDocument(
+      title: "t", command: "c",
+      sections: [ReportDocument.Section("s", [.table(name: "big", table)])])
+    let md = document.markdown()
+    #expect(md.contains("| m0 | 12.3 ms | 1.00 GiB | 20643 | 8.50 T |"))
+    // 24 of 100 rows shown, the 76 others said to be in the CSV.
+    #expect(md.contains("… 76 more rows in the CSV …"))
+    let shown = md.split(separator: "\n").filter {
+      $0.range(of: #"^\| m[0-9]"#, options: .regularExpression) != nil
+    }
+    #expect(shown.count == 24)
+    let html = document.html()
+    #expect(html.contains("<div style=\"overflow-x:auto\"><table>"))
+    #expect(html.contains("… 76 more rows in the CSV …"))
+    // The CSV has every row, in SI units.
+    let csv = document.files()["data/big.csv"] ?? ""
+    #expect(csv.split(separator: "\n").count == 101)
+    #expect(csv.contains("\"0.0123456789\""))
+  }
+
   @Test("a name never leads a path out of its folder")
   func fileNames() {
     for name in Self.hostile + ["..", ".hidden", "a/../../b", ""] {

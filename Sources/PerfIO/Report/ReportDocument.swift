@@ -190,20 +190,75 @@ public struct ReportDocument: Sendable {
         }
         .joined(separator: " | ") + " |"
     }
-    return
-      ([row(table.columns), row(table.columns.map { _ in "---" })]
-      + table.rows.map(row)).joined(separator: "\n") + "\n"
+    let (rows, omitted) = shown(table)
+    var lines = [row(table.columns), row(table.columns.map { _ in "---" })]
+    for (index, r) in rows.enumerated() {
+      if omitted > 0 && index == shownRows / 2 {
+        lines.append(
+          row(
+            ["… \(omitted) more rows in the CSV …"]
+              + Array(repeating: "", count: table.columns.count - 1)))
+      }
+      lines.append(
+        row(zip(table.columns, r).map { displayCell($1, column: $0) }))
+    }
+    return lines.joined(separator: "\n") + "\n"
   }
 
-  /// `table` as an HTML table.
+  /// Rows shown in a page's table; a longer table shows its first and
+  /// last rows and says how many it leaves to its CSV.
+  static let shownRows = 24
+
+  /// `cell` of `column` as a reader wants it: seconds and bytes in human
+  /// units, other numbers to four significant digits (the CSV keeps every
+  /// digit, in SI units).
+  static func displayCell(_ cell: String, column: String) -> String {
+    guard ReportTable.isJSONNumber(cell), let value = Double(cell) else {
+      return cell
+    }
+    let rate = column.contains("per_second")
+    if column.contains("seconds") && !rate {
+      return HumanUnits.seconds(value)
+    }
+    if column.contains("bytes") && !rate { return HumanUnits.bytes(value) }
+    if column == "flops" || column.hasSuffix("_flops") {
+      return HumanUnits.count(value)
+    }
+    if value == value.rounded() || abs(value) >= 1000, abs(value) < 1e15 {
+      return String(Int64(value.rounded()))
+    }
+    return String(format: "%.4g", value)
+  }
+
+  /// The rows a page shows: all, or the first and last of a long table
+  /// with a row in between saying how many are left out.
+  static func shown(_ table: ReportTable) -> (rows: [[String]], omitted: Int) {
+    guard table.rows.count > shownRows else { return (table.rows, 0) }
+    let half = shownRows / 2
+    return (
+      Array(table.rows.prefix(half)) + Array(table.rows.suffix(half)),
+      table.rows.count - 2 * half
+    )
+  }
+
+  /// `table` as an HTML table in human units, in a scrolling container,
+  /// long ones cut (their CSV, linked below, has every row).
   static func htmlTable(_ table: ReportTable) -> String {
-    var out = "<table><thead><tr>"
+    var out = "<div style=\"overflow-x:auto\"><table><thead><tr>"
     out += table.columns.map { "<th>\(SVG.escape($0))</th>" }.joined()
     out += "</tr></thead><tbody>\n"
-    for r in table.rows {
+    let (rows, omitted) = shown(table)
+    for (index, r) in rows.enumerated() {
+      if omitted > 0 && index == shownRows / 2 {
+        out +=
+          "<tr><td colspan=\"\(table.columns.count)\">… \(omitted) more rows in the CSV …</td></tr>\n"
+      }
       out +=
-        "<tr>" + r.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n"
+        "<tr>"
+        + zip(table.columns, r).map {
+          "<td>\(SVG.escape(displayCell($1, column: $0)))</td>"
+        }.joined() + "</tr>\n"
     }
-    return out + "</tbody></table>\n"
+    return out + "</tbody></table></div>\n"
   }
 }

@@ -245,20 +245,24 @@ public struct ServingReport: Sendable {
       cacheType: scenario.cacheFormat.dataType,
       activationType: scenario.activationDataType, efficiency: efficiency)
     var table = ReportTable(columns: [
-      "device", "devices", "batch", "ttft_seconds", "tpot_seconds",
+      "device", "devices", "tp", "pp", "batch", "ttft_seconds", "tpot_seconds",
       "output_tokens_per_second", "usd_per_hour",
       "usd_per_million_output_tokens", "pareto",
     ])
-    let front = Set(
-      result.pareto.map { "\($0.device)|\($0.devices)|\($0.batch)" })
+    // A configuration is its device, split and batch: two splits of one
+    // device count are two rows.
+    func key(_ c: DeploymentPlanner.Candidate) -> String {
+      "\(c.device)|\(c.devices)|\(c.tensorParallel)|\(c.pipelineParallel)|\(c.batch)"
+    }
+    let front = Set(result.pareto.map(key))
     for c in result.feasible {
       table.append([
-        c.device, String(c.devices), String(c.batch), "\(c.ttftSeconds)",
+        c.device, String(c.devices), String(c.tensorParallel),
+        String(c.pipelineParallel), String(c.batch), "\(c.ttftSeconds)",
         "\(c.tpotSeconds)", "\(c.outputTokensPerSecond)",
         "\(c.cost.usdPerHour)",
         "\(c.cost.usdPerMillionOutputTokens)",
-        front.contains("\(c.device)|\(c.devices)|\(c.batch)")
-          ? "true" : "false",
+        front.contains(key(c)) ? "true" : "false",
       ])
     }
     let targets = String(
@@ -277,7 +281,7 @@ public struct ServingReport: Sendable {
       "Cost",
       [
         .paragraph(
-          "Every device with an on-demand price, 1, 2, 4 and 8 of them as tensor parallelism, batches 1 to 256; the \(result.feasible.count) configurations meeting \(targets). The line is the Pareto front: nothing else is both cheaper and faster."
+          "Every device with an on-demand price, 1, 2, 4 and 8 of them split as tensor × pipeline parallelism (pipelines of up to 4 stages), batches 1 to 256; the \(result.feasible.count) configurations meeting \(targets). The line is the Pareto front: nothing else is both cheaper and faster."
         ),
         .chart(
           name: "cost", svg: SweepCharts.cost(result, subtitle: targets).svg()),
