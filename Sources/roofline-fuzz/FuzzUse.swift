@@ -19,14 +19,31 @@ enum FuzzUse {
         weightFormat: .weights(model.weightDataType),
         cacheFormat: .cache(model.weightDataType),
         allowBeyondModelContext: true)
-      guard (try? MemoryModel.estimate(model, on: device, scenario)) != nil
+      guard
+        let estimate = try? MemoryModel.estimate(model, on: device, scenario)
       else { continue }
+      // Formatted as `memory` prints it, in all three formats.
+      let memory = MemoryReport(
+        model: model.name, hardware: device.name, device: device.name,
+        scenario: scenario, estimate: estimate)
+      _ = memory.text()
+      _ = memory.table().csv()
+      _ = JSONOutput.encode(memory)
       let graph = GraphScenario(
         serving: scenario, promptTokens: max(1, context / 2),
         outputTokens: context / 2, on: device)
-      _ = try? ServingPrediction.predict(
-        model, on: device, graph, outputTokens: context / 2,
-        efficiency: .defaults)
+      guard
+        let prediction = try? ServingPrediction.predict(
+          model, on: device, graph, outputTokens: context / 2,
+          efficiency: .defaults)
+      else { continue }
+      // And as `predict --ops` prints it.
+      let report = PredictionReport(
+        model: model.name, hardware: device.name, plan: scenario.plan,
+        promptTokens: max(1, context / 2), prediction: prediction,
+        fits: estimate.fits)
+      _ = report.text(operators: true)
+      _ = report.table(operators: true).json()
     }
   }
 
