@@ -38,6 +38,41 @@ struct InjectionTests {
     }
   }
 
+  @Test("a report page naming hostile models is well-formed and runs nothing")
+  func reportPage() throws {
+    for name in Self.hostile {
+      let chart = XYChart(
+        title: name, kind: "t",
+        x: ChartAxis(label: name, scale: .linear, format: .plain(digits: 0)),
+        y: ChartAxis(label: "y", scale: .linear, format: .plain(digits: 0)),
+        series: [
+          XYChart.Series(
+            name: name, points: [ChartPoint(1, 1), ChartPoint(2, 3)],
+            style: .line, styleIndex: 0)
+        ])
+      let document = ReportDocument(
+        title: name, command: "roofline report --model \(name)",
+        sections: [
+          ReportDocument.Section(
+            name,
+            [
+              .paragraph(name), .preformatted(name),
+              .chart(name: "c", svg: chart.svg()),
+              .table(
+                name: "t",
+                ReportTable(columns: ["model", "x"], rows: [[name, "1"]])),
+            ])
+        ])
+      let parser = XMLParser(data: Data(document.html().utf8))
+      let attributes = AttributeNames()
+      parser.delegate = attributes
+      #expect(
+        parser.parse(), "\(name): \(String(describing: parser.parserError))")
+      #expect(!attributes.names.contains { $0.hasPrefix("on") }, "\(name)")
+      #expect(!attributes.elements.contains("script"), "\(name)")
+    }
+  }
+
   /// Every element and attribute name a parse meets.
   final class AttributeNames: NSObject, XMLParserDelegate {
     var names: Set<String> = []

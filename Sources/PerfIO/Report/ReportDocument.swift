@@ -135,7 +135,7 @@ public struct ReportDocument: Sendable {
   public func html() -> String {
     var out = """
       <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8"><title>\(SVG.escape(title))</title>
+      <html lang="en"><head><meta charset="utf-8"/><title>\(SVG.escape(title))</title>
       <style>
       body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#111}
       table{border-collapse:collapse;margin:.8em 0;font-size:13px}
