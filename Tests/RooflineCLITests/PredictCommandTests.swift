@@ -148,6 +148,31 @@ struct PredictParallelismTests {
     #expect(rows.count == 2, "\(r.output)")
   }
 
+  @Test(
+    "the default prediction prices the deployment: $ per 1M tokens from the device's hourly price"
+  )
+  func cost() throws {
+    let r = try CommandRunner.run(["predict", "--format", "csv"])
+    #expect(r.status == 0, "\(r.error)")
+    let lines = r.output.split(separator: "\n").map {
+      $0.split(separator: ",").map {
+        String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      }
+    }
+    func value(_ column: String) -> Double? {
+      lines[0].firstIndex(of: column).flatMap { Double(lines[1][$0]) }
+    }
+    // h100-sxm at $4.76 an hour (hardware/h100-sxm.yaml), one device:
+    // $/1M output = 4.76 / 3600 / (tokens per second) · 1e6.
+    let rate = try #require(value("output_tokens_per_second"))
+    let output = try #require(value("usd_per_million_output_tokens"))
+    #expect(
+      approximately(output, 4.76 / 3600 / rate * 1e6, relativeTolerance: 1e-9))
+    let text = try CommandRunner.run(["predict"])
+    #expect(text.output.contains("$ per 1M output tokens"))
+    #expect(text.output.contains("— per device: weights 14.96 GiB"))
+  }
+
   @Test("help offers only values the flags take, and each default once")
   func help() throws {
     for command in ["predict", "memory", "sweep", "report"] {

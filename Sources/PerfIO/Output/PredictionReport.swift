@@ -44,6 +44,13 @@ public struct PredictionReport: Sendable, Encodable {
       self.source = source
     }
   }
+  /// What the deployment costs at the device's price, and that price's
+  /// basis, when the descriptor has one.
+  public var cost: DeploymentCost?
+  /// The price's basis and date (`on-demand list price, 2025-06`).
+  public var priceBasis: String?
+  /// The binding device's memory at the final context, when printed.
+  public var memory: StageMemory?
   /// The engine profile priced.
   public var engine: String
   /// Whether that profile lists an engine's short kernels.
@@ -81,6 +88,7 @@ public struct PredictionReport: Sendable, Encodable {
         "prefill_bubble_fraction",
         "decode_bubble_fraction", "prefix_load_seconds",
         "swap_seconds", "recompute_seconds", "fits",
+        "usd_per_million_output_tokens", "usd_per_million_input_tokens",
       ])
       t.append([
         model, hardware, String(plan.tensorParallel),
@@ -97,6 +105,8 @@ public struct PredictionReport: Sendable, Encodable {
         contextSwitch.map { "\($0.swapSeconds)" } ?? "",
         contextSwitch.map { "\($0.recomputeSeconds)" } ?? "",
         fits ? "true" : "false",
+        cost.map { "\($0.usdPerMillionOutputTokens)" } ?? "",
+        cost.map { "\($0.usdPerMillionInputTokens)" } ?? "",
       ])
       return t
     }
@@ -187,10 +197,29 @@ public struct PredictionReport: Sendable, Encodable {
       String(format: "%.1f", p.outputTokensPerSecond / Double(plan.devices)),
       "", "\(plan.devices) devices",
     ])
+    if let cost {
+      summary.append([
+        "$ per 1M output tokens",
+        String(format: "%.3f", cost.usdPerMillionOutputTokens), "",
+        String(format: "$%.2f/hour", cost.usdPerHour)
+          + (priceBasis.map { " (\($0))" } ?? ""),
+      ])
+      summary.append([
+        "$ per 1M input tokens",
+        String(format: "%.3f", cost.usdPerMillionInputTokens), "",
+        "the prefill's share of the hour",
+      ])
+    }
     for row in extraRows() { summary.append(row) }
     out += summary.text()
     out +=
-      "fits in memory at the final context: \(fits ? "yes" : "no (see roofline memory)")\n"
+      "fits in memory at the final context: \(fits ? "yes" : "no (see roofline memory)")"
+    if let m = memory {
+      let b = HumanUnits.bytes
+      out +=
+        " — per device: weights \(b(m.weightBytes)), cache \(b(m.batchCacheBytes)), workspace \(b(m.workspaceBytes)), reserve \(b(m.reserveBytes)) of \(b(m.capacityBytes)); \(b(m.freeBytes)) free"
+    }
+    out += "\n"
     guard operators else { return out }
     for phase in [p.prefill, p.decode] {
       var t = ReportTable(columns: [

@@ -166,6 +166,13 @@ extension RooflineCommand {
       report.cachedPrefixTokens = cachedPrefixTokens
       report.ttftWithoutReuseSeconds = withoutReuse
       report.contextSwitch = contextSwitch
+      if let price = device.price {
+        report.cost = DeploymentCost(
+          prediction, promptTokens: r.promptTokens, devices: graph.plan.devices,
+          usdPerDeviceHour: price.usdPerHour)
+        report.priceBasis = "\(price.basis), \(price.date)"
+      }
+      report.memory = memory.stages[memory.bindingStage]
       report.linkLatency = PredictionReport.LinkLatency(
         seconds: latency, source: latencySource)
       try output.emit(
