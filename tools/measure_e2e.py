@@ -25,7 +25,10 @@ Phases: `prefill` is the time to first token of a batch (every prompt
 processed, the first token sampled); `decode` is one step of the batch at
 a context (the K/V cache holds `context_tokens` tokens and one is added).
 Each row also counts the GPU kernels one pass launches (torch.profiler,
-once per model, engine, phase and shape family).
+once per model, engine, phase and shape family), and for an eager row
+times the host's speed around it (host_probe_seconds: a pass of the model
+narrowed as tools/measure_host.py narrows it, host_probe_layers layers,
+just before and after the row; see HostProbe).
 
     python3 tools/measure_e2e.py --config workloads/llama-3-8b.yaml \
         --engine reference --engine hf --output e2e.csv
@@ -47,8 +50,12 @@ from e2e_graph import graph_replay
 COLUMNS = [
     "model", "engine", "fusion_profile", "launch_mode", "phase", "batch",
     "prompt_tokens", "context_tokens", "repetitions", "median_seconds",
-    "min_seconds", "kernels", "device",
+    "min_seconds", "kernels", "device", "host_probe_seconds",
+    "host_probe_layers",
 ]
+# The host probe: the model narrowed as tools/measure_host.py narrows it,
+# with this many layers, timed in the row's phase around each eager row.
+PROBE_LAYERS = 8
 
 # (batch, prompt tokens) for prefill and (batch, context tokens) for decode;
 # rows whose K/V cache or activations would not fit are skipped.
@@ -363,6 +370,38 @@ class HuggingFace:
         return call
 
 
+class HostProbe:
+    """The host's speed at a row's moment: the model narrowed until the
+    host binds (tools/measure_host.py's narrowing, PROBE_LAYERS layers, a
+    64-token prefill or a decode step at a 64-token context), timed just
+    before and just after the row. `roofline validate --end-to-end
+    --host-speed probe` scales the calibrated host issue by it; the
+    lent machine's host speed drifts twofold within minutes."""
+
+    def __init__(self, args, torch, fields, engine, device):
+        from measure_host import TOKENS, narrow, runner
+        self.torch = torch
+        self.device = device
+        twin = runner(torch, narrow(fields, PROBE_LAYERS), engine, device)
+        self.twin = twin
+        self.calls = {}
+        with torch.inference_mode():
+            self.calls["prefill"] = twin.prefill_call(1, TOKENS)
+            if engine == "hf":
+                self.calls["decode"] = twin.decode_call(1, TOKENS, False)
+            for call in self.calls.values():
+                for _ in range(3):
+                    call()
+
+    def seconds(self, phase):
+        """Median over 3 samples of 5 passes of the twin in `phase`."""
+        from measure_host import per_pass
+        call = self.calls.get(phase)
+        if call is None:
+            return None
+        return per_pass(self.torch, self.device, call, 5, 3)[0]
+
+
 def sync(torch, device):
     if device == "cuda":
         torch.cuda.synchronize()
@@ -454,6 +493,8 @@ def measure(args, torch, name, fields, engine, device, device_name):
         runner = make(torch, shape, device)
     else:
         runner = HuggingFace(torch, fields, device)
+    probe = HostProbe(args, torch, fields, engine, device) \
+        if args.host_probe else None
     free = (torch.cuda.mem_get_info()[0] if device == "cuda" else 8 << 30)
     prefills = SMOKE_PREFILL if args.smoke else PREFILL
     decodes = SMOKE_DECODE if args.smoke else DECODE
@@ -480,8 +521,11 @@ def measure(args, torch, name, fields, engine, device, device_name):
                         call = runner.prefill_call(batch, tokens)
                     else:
                         call = runner.decode_call(batch, tokens, graph)
+                    eager = not graph
+                    before = probe.seconds(phase) if probe and eager else None
                     med, mn, reps = time_call(torch, device, call,
                                               args.budget, args.most)
+                    after = probe.seconds(phase) if probe and eager else None
                     if args.trace_writer is not None and device == "cuda":
                         for index, (kernel, start, duration) in enumerate(
                                 trace_kernels(torch, call)):
@@ -518,7 +562,11 @@ def measure(args, torch, name, fields, engine, device, device_name):
                     context_tokens=tokens if phase == "decode" else "",
                     repetitions=reps, median_seconds=f"{med:.9g}",
                     min_seconds=f"{mn:.9g}", kernels=counted[key],
-                    device=device_name)
+                    device=device_name,
+                    host_probe_seconds=f"{(before + after) / 2:.9g}"
+                    if before is not None else "",
+                    host_probe_layers=PROBE_LAYERS
+                    if before is not None else "")
     del runner
     if device == "cuda":
         torch.cuda.empty_cache()
@@ -550,6 +598,10 @@ def main():
     parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     parser.add_argument("--smoke", action="store_true",
                         help="tiny shapes (to check the code on a CPU)")
+    parser.add_argument("--no-host-probe", dest="host_probe",
+                        action="store_false",
+                        help="do not time the narrowed model around each "
+                             "eager row (host_probe_seconds)")
     args = parser.parse_args()
     import torch
     if args.device == "cuda" and not torch.cuda.is_available():

@@ -93,6 +93,27 @@ struct HostIssueTests {
     #expect(approximately(issued, 0.05 + 32 * 0.01, relativeTolerance: 1e-9))
   }
 
+  @Test("a host measured twice as slow doubles a host-bound pass's issue time")
+  func hostScale() throws {
+    let calibration = KernelCalibration(
+      entries: [:],
+      hostIssue: [
+        Self.key: HostIssue(
+          passSeconds: 0.05, layerSeconds: 0.01, trainingCases: 3)
+      ], source: "test")
+    let graph = Self.decodeGraph()
+    let phase = try PhasePrediction.predict(
+      graph, on: ParallelismTests.device, efficiency: .defaults,
+      calibration: calibration, engine: .hf, hostScale: 2)
+    let last = graph.operators.count - 1
+    let lastKernel =
+      phase.times[last].seconds / Double(max(1, graph.operators[last].launches))
+    #expect(
+      approximately(
+        phase.seconds, 2 * (0.05 + 32 * 0.01) + lastKernel,
+        relativeTolerance: 1e-9))
+  }
+
   @Test(
     "without an entry the phase says so and issues at the classes' launch cost"
   )

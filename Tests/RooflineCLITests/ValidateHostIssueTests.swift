@@ -59,6 +59,48 @@ struct ValidateHostIssueTests {
     #expect(error.map { $0 >= 0 && $0 < 0.05 } == true, "\(fields)")
   }
 
+  @Test("--host-speed probe scales each row's host issue by its probe")
+  func probe() throws {
+    let folder = try Repository.temporaryFolder()
+    let kernels = try ValidateCommandTests.write(
+      ValidateCommandTests.csv(), "kernels.csv")
+    let host = try ValidateCommandTests.write(Self.rows(), "host.csv")
+    let fitted = folder + "/h200-host.yaml"
+    _ = try CommandRunner.run([
+      "validate", "--measured", kernels, "--host-issue", host, "--hardware",
+      "h200", "--db", folder + "/runs.sqlite", "--calibrated-descriptor",
+      fitted,
+    ])
+    // The 8-layer probe took 9.2 ms where the calibration gives
+    // 0.6 + 8 · 0.5 = 4.6 ms: a host twice as slow, so the step's 16.6 ms
+    // of issue becomes 33.2 ms (and the device's tail, under 5%).
+    let e2e = try ValidateCommandTests.write(
+      ValidateEndToEndTests.header + ",host_probe_seconds,host_probe_layers"
+        + "\nllama-3-8b,hf,hf,eager,decode,1,,1024,10,0.0332,0.0332,,H200,0.0092,8\n",
+      "e2e.csv")
+    for (speed, scale) in [("probe", "2.0"), ("calibration", "")] {
+      let r = try CommandRunner.run([
+        "validate", "--end-to-end", e2e, "--hardware", fitted, "--db",
+        folder + "/e2e.sqlite", "--format", "csv", "--host-speed", speed,
+      ])
+      #expect(r.status == 0, "\(r.error)")
+      let fields =
+        r.output.split(separator: "\n").dropFirst().first?.split(
+          separator: ",", omittingEmptySubsequences: false
+        ).map {
+          String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        } ?? []
+      #expect(fields.last == scale, "\(fields)")
+      let error = fields.count > 10 ? Double(fields[10]) : nil
+      if speed == "probe" {
+        #expect(error.map { $0 >= 0 && $0 < 0.05 } == true, "\(fields)")
+      } else {
+        // As calibrated: 16.6 ms against 33.2 measured, about −50%.
+        #expect(error.map { $0 < -0.45 } == true, "\(fields)")
+      }
+    }
+  }
+
   @Test(
     "bad host-issue rows are refused naming the row and column",
     arguments: [

@@ -15,6 +15,10 @@ import PerfModel
 ///     context_tokens   decode: cached tokens per sequence
 ///     median_seconds   measured median (> 0)
 ///     kernels          GPU kernels of one pass (optional)
+///     host_probe_seconds, host_probe_layers
+///                      a pass of the model narrowed until the host binds,
+///                      timed around the row, and its layers (optional,
+///                      together)
 ///     repetitions, min_seconds, device              read, not needed
 public enum EndToEndCSV {
   /// Columns every file needs.
@@ -93,12 +97,19 @@ public enum EndToEndCSV {
       guard batch <= 1 << 20 else {
         throw row.error("batch", "\(batch) sequences; at most 1048576")
       }
+      var probe: Double?
+      var probeLayers: Int?
+      if row.text("host_probe_seconds") != nil {
+        probe = try row.seconds("host_probe_seconds")
+        probeLayers = try row.int("host_probe_layers")
+      }
       cases.append(
         EndToEndCase(
           model: model, engine: row.text("engine") ?? "", profile: profile,
           launchMode: mode, phase: phase, batch: batch, tokens: tokens,
           measuredSeconds: try row.seconds("median_seconds"),
-          measuredKernels: try row.optionalInt("kernels"), row: row.number))
+          measuredKernels: try row.optionalInt("kernels"), row: row.number,
+          hostProbeSeconds: probe, hostProbeLayers: probeLayers))
     }
     return cases
   }

@@ -7,6 +7,8 @@ public struct EndToEndReport: Sendable {
   public var results: [EndToEndResult]
   /// The descriptor predicted on.
   public var hardware: String
+  /// Where the host issue seconds came from.
+  public var hostSpeed: HostSpeed = .calibration
 
   /// Creates a report.
   public init(results: [EndToEndResult], hardware: String) {
@@ -19,7 +21,7 @@ public struct EndToEndReport: Sendable {
     var table = ReportTable(columns: [
       "row", "model", "engine", "fusion_profile", "launch_mode", "phase",
       "batch", "tokens", "measured_seconds", "predicted_seconds", "error",
-      "measured_kernels", "predicted_kernels",
+      "measured_kernels", "predicted_kernels", "host_scale",
     ])
     for r in results {
       let c = r.measured
@@ -28,7 +30,7 @@ public struct EndToEndReport: Sendable {
         c.profile.name, c.launchMode.rawValue, c.phase.rawValue, "\(c.batch)",
         "\(c.tokens)", "\(c.measuredSeconds)", "\(r.predictedSeconds)",
         "\(r.relativeError)", c.measuredKernels.map { "\($0)" } ?? "",
-        "\(r.predictedKernels)",
+        "\(r.predictedKernels)", r.hostScale.map { "\($0)" } ?? "",
       ])
     }
     return table
@@ -125,7 +127,11 @@ public struct EndToEndReport: Sendable {
       ])
     }
     var out =
-      "whole-model phases predicted on \(hardware) (error = (predicted − measured) / measured; negative is optimistic)\n\n"
+      "whole-model phases predicted on \(hardware) (error = (predicted − measured) / measured; negative is optimistic)\n"
+    out +=
+      hostSpeed == .probe
+      ? "host issue: as calibrated, scaled per row by its host probe (the narrowed model timed around it)\n\n"
+      : "host issue: as calibrated\n\n"
     out += rows.text() + "\n" + summaryTable().text()
     let all = Set(results.flatMap(\.uncalibratedClasses)).sorted()
     let host = all.filter { $0.hasPrefix("host-issue/") }

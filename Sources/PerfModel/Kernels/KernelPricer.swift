@@ -24,6 +24,8 @@ public struct KernelPricer: Sendable {
   public var calibration: KernelCalibration?
   /// The engine (its implementations name the classes).
   public var engine: EngineProfile
+  /// A factor on every host issue second (1: the host as calibrated).
+  public var hostScale = 1.0
 
   /// Creates a pricer.
   public init(
@@ -123,7 +125,7 @@ public struct KernelPricer: Sendable {
         seconds[i] = pass.passSeconds / Double(passKernels)
       }
     }
-    return (seconds, missing.sorted())
+    return (seconds.map { $0 * hostScale }, missing.sorted())
   }
 
   /// The time of one instance of `op`, and the class it found no fitted

@@ -21,14 +21,22 @@ public struct EndToEndCase: Sendable, Hashable, Codable {
   public var measuredKernels: Int?
   /// The CSV row.
   public var row: Int
+  /// Seconds of one pass of the model narrowed until the host binds,
+  /// with ``hostProbeLayers`` layers, timed around the row (the host's
+  /// speed at its moment), when measured.
+  public var hostProbeSeconds: Double?
+  /// Layers of that narrowed model.
+  public var hostProbeLayers: Int?
 
   /// Creates a case.
   public init(
     model: String, engine: String, profile: EngineProfile,
     launchMode: KernelWorkload.LaunchMode, phase: OperatorGraph.Phase,
     batch: Int, tokens: Int, measuredSeconds: Double, measuredKernels: Int?,
-    row: Int
+    row: Int, hostProbeSeconds: Double? = nil, hostProbeLayers: Int? = nil
   ) {
+    self.hostProbeSeconds = hostProbeSeconds
+    self.hostProbeLayers = hostProbeLayers
     self.model = model
     self.engine = engine
     self.profile = profile
@@ -52,6 +60,9 @@ public struct EndToEndResult: Sendable, Hashable, Codable {
   public var predictedKernels: Int
   /// Classes priced at default factors.
   public var uncalibratedClasses: [String]
+  /// The factor the host's issue seconds were scaled by (the probe's
+  /// measured over its calibrated seconds), when scaled.
+  public var hostScale: Double?
 
   /// `(predicted − measured) / measured` (``ResidualSummary/error(predicted:measured:)``):
   /// negative where the prediction is optimistic.
@@ -59,6 +70,16 @@ public struct EndToEndResult: Sendable, Hashable, Codable {
     ResidualSummary.error(
       predicted: predictedSeconds, measured: measured.measuredSeconds)
   }
+}
+
+/// Where an eager pass's host issue seconds come from.
+public enum HostSpeed: String, Sendable, Hashable, CaseIterable {
+  /// The calibration's ``HostIssue`` entries as fitted.
+  case calibration
+  /// The same, scaled per row by its host probe: the probe's measured
+  /// seconds over what the entry gives for the probe's layers
+  /// (`pass + layers · layer`); rows without a probe as fitted.
+  case probe
 }
 
 /// Predicts measured whole-model phases with the one serving evaluator
@@ -75,6 +96,7 @@ public enum EndToEndValidation {
   public static func predict(
     _ cases: [EndToEndCase], on device: DeviceSpec,
     efficiency: EfficiencyFactors = .defaults,
+    hostSpeed: HostSpeed = .calibration,
     model: (EndToEndCase) throws(PlanError) -> ModelArchitecture
   ) throws(PlanError) -> [EndToEndResult] {
     var results: [EndToEndResult] = []
@@ -97,14 +119,26 @@ public enum EndToEndValidation {
         c.phase == .prefill
         ? OperatorGraphBuilder.prefill(architecture, scenario)
         : OperatorGraphBuilder.decode(architecture, scenario)
+      var scale: Double?
+      if hostSpeed == .probe, let probe = c.hostProbeSeconds,
+        let layers = c.hostProbeLayers,
+        let kind = architecture.layerGroups.first?.layer.issueKind,
+        let entry = device.calibration?.hostIssue[
+          HostIssue.key(
+            profile: engine.name, layerKind: kind, phase: c.phase)]
+      {
+        let calibrated = entry.passSeconds + Double(layers) * entry.layerSeconds
+        if calibrated > 0 { scale = probe / calibrated }
+      }
       let phase = try PhasePrediction.predict(
         graph, on: device, efficiency: efficiency,
-        calibration: device.calibration, engine: engine)
+        calibration: device.calibration, engine: engine,
+        hostScale: scale ?? 1)
       results.append(
         EndToEndResult(
           measured: c, predictedSeconds: phase.seconds,
           predictedKernels: phase.kernelLaunches,
-          uncalibratedClasses: phase.uncalibratedClasses))
+          uncalibratedClasses: phase.uncalibratedClasses, hostScale: scale))
     }
     return results
   }

@@ -29,7 +29,9 @@ extension RooflineCommand.Validate {
     }
     let results: [EndToEndResult]
     do {
-      results = try EndToEndValidation.predict(cases, on: device) {
+      results = try EndToEndValidation.predict(
+        cases, on: device, hostSpeed: hostSpeed
+      ) {
         c throws(PlanError) in
         guard let model = models[c.model] else {
           throw PlanError(.engine, "row \(c.row): no model \(c.model)")
@@ -39,7 +41,8 @@ extension RooflineCommand.Validate {
     } catch {
       throw CommandError(planError: error, defaultedTP: false)
     }
-    let report = EndToEndReport(results: results, hardware: hardware)
+    var report = EndToEndReport(results: results, hardware: hardware)
+    report.hostSpeed = hostSpeed
     var record = RunRecord(
       startedAt: started, finishedAt: Self.timestamp(),
       command: CommandLine.arguments.joined(separator: " "), source: path,

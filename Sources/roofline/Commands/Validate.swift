@@ -79,6 +79,12 @@ extension RooflineCommand {
         "A host-issue CSV (tools/measure_host.py): fit eager passes' host seconds per layer and per pass, stored with the calibration (needs --measured)."
     )
     var hostIssue: String?
+    @Option(
+      name: .customLong("host-speed"),
+      help:
+        "With --end-to-end: the host issue as calibrated, or scaled per row by its host probe (host_probe_seconds)."
+    )
+    var hostSpeed: HostSpeed = .calibration
     @Flag(help: "Print no progress.") var quiet = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions

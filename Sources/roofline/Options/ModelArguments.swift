@@ -12,3 +12,5 @@ extension DataType: ExpressibleByArgument {
 extension ParallelPlan.ContextStrategy: ExpressibleByArgument {}
 
 extension PrefillOptions.PrefixLocation: ExpressibleByArgument {}
+
+extension HostSpeed: ExpressibleByArgument {}

@@ -71,17 +71,20 @@ public struct PhasePrediction: Sendable, Hashable, Codable {
 
   /// Predicts `graph` on `device`: each operator priced by
   /// ``KernelPricer``, with `calibration`'s entry for its class where
-  /// fitted and `efficiency` elsewhere.
+  /// fitted and `efficiency` elsewhere; an eager phase's host issue
+  /// seconds times `hostScale` (the host's speed relative to its
+  /// calibration, when measured).
   ///
   /// - Throws: ``PlanError`` when the device lacks an operator's data type.
   public static func predict(
     _ graph: OperatorGraph, on device: DeviceSpec,
     efficiency: EfficiencyFactors, calibration: KernelCalibration? = nil,
-    engine: EngineProfile = .minimal
+    engine: EngineProfile = .minimal, hostScale: Double = 1
   ) throws(PlanError) -> PhasePrediction {
-    let pricer = KernelPricer(
+    var pricer = KernelPricer(
       device: device, efficiency: efficiency, calibration: calibration,
       engine: engine)
+    pricer.hostScale = hostScale
     var times: [OperatorTime] = []
     var missing = Set<String>()
     for op in graph.operators {
