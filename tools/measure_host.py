@@ -6,8 +6,9 @@ launch per kernel. On a small model, or one decode step, the GPU waits on
 the host, and the pass takes what the host takes to issue it. This
 harness measures that cost apart from any device time: each engine of
 tools/measure_e2e.py (the reference implementation, transformers' model
-class) runs a copy of the model narrowed to a hidden width of 256 (MLP
-and experts 512, a 1024-token vocabulary; attention keeps its heads and
+class) runs a copy of the model narrowed to a hidden width of 8 per head
+(256 for 32 heads; MLP and experts twice that, a 1024-token vocabulary;
+attention keeps its heads and
 head dimension, so SDPA picks the model's backend: every kernel a few
 microseconds of GPU time) with 1, 4 and 8 layers, eagerly,
 for a prefill of 64 tokens and a decode step at a 64-token context. The
@@ -61,11 +62,13 @@ def narrow(fields, layers):
     # Attention keeps its heads and head dimension (its kernels, and the
     # backend SDPA picks for them, are the model's); the hidden width, the
     # MLP and the experts shrink, so the projections cost nothing.
+    # The hidden width is 8 per head (256 for 32 heads), a multiple of the
+    # heads as transformers' configs require.
     heads = f["num_attention_heads"]
     f["head_dim"] = f.get("head_dim") or f["hidden_size"] // heads
-    f.update(hidden_size=256, intermediate_size=512)
+    f.update(hidden_size=8 * heads, intermediate_size=16 * heads)
     if "moe_intermediate_size" in f:
-        f["moe_intermediate_size"] = 512
+        f["moe_intermediate_size"] = 16 * heads
     f.pop("layer_types", None)
     f.pop("max_window_layers", None)
     return f

@@ -21,6 +21,12 @@
 #     --config ../workloads/mamba2-780m.yaml --output h200-host-issue.csv)
 #     # model paths written without the ../
 #   python3 tools/measure_gpu.py --output h200-measured.csv --repetitions 9
+#   (reports/e2e/h200-e2e.csv: the reference engine's rows of that run,
+#   2026-12-03; transformers' rows of a later run of the same command with
+#   --engine hf and host probes, leases 5-6, log h200-e2e-hf-probe.log;
+#   the transformers rows taken beside the host timings, without probes,
+#   are in h200-e2e-hf-lease3.csv, and an earlier lease's in
+#   h200-e2e-hf-rerun.csv)
 #   python3 tools/measure_e2e.py --config workloads/llama-3-8b.yaml \
 #     --config reports/e2e/configs/llama-3.2-3b.json \
 #     --config reports/e2e/configs/mixtral-8x7b-8-layers.json \
@@ -38,7 +44,8 @@
 # is predicted beside it.
 #
 # Writes hardware/h200-calibrated.yaml, reports/h200-validation{,-1ms}.txt,
-# reports/e2e/h200-e2e-{calibrated,calibrated-1ms,calibrated-host8,uncalibrated,ssm-calibrated}.txt and
+# reports/e2e/h200-e2e-{calibrated,calibrated-probe,calibrated-1ms,calibrated-host8,
+# uncalibrated,ssm-calibrated,hf-lease3-calibrated}.txt and
 # reports/e2e/h200-e2e-calibrated.csv. No end-to-end row is fitted to.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,6 +65,16 @@ $bin validate --measured reports/gpu/h200-measured.csv --hardware h200 \
   --output reports/h200-validation-1ms.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --output reports/e2e/h200-e2e-calibrated.txt
+# The same, each eager row's host issue scaled by its host probe (the
+# narrowed model timed around the row: the host's speed at that moment).
+$bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
+  --hardware h200-calibrated --host-speed probe \
+  --output reports/e2e/h200-e2e-calibrated-probe.txt
+# transformers' rows of the lease the host timings were taken in (no
+# probes), as calibrated.
+$bin validate --end-to-end reports/e2e/h200-e2e-hf-lease3.csv \
+  --db "$scratch/e2e.sqlite" --hardware h200-calibrated \
+  --output reports/e2e/h200-e2e-hf-lease3-calibrated.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --format csv \
   --output reports/e2e/h200-e2e-calibrated.csv
