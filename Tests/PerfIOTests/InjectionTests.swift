@@ -17,15 +17,7 @@ struct InjectionTests {
   @Test("an SVG naming a hostile series is well-formed XML and has no handler")
   func svg() throws {
     for name in Self.hostile {
-      let chart = XYChart(
-        title: name, kind: "t",
-        x: ChartAxis(label: name, scale: .linear, format: .plain(digits: 0)),
-        y: ChartAxis(label: "y", scale: .linear, format: .plain(digits: 0)),
-        series: [
-          XYChart.Series(
-            name: name, points: [ChartPoint(1, 1), ChartPoint(2, 3)],
-            style: .line, styleIndex: 0)
-        ])
+      let chart = Self.chart(named: name)
       let svg = chart.svg()
       let parser = XMLParser(data: Data(svg.utf8))
       let attributes = AttributeNames()
@@ -41,15 +33,7 @@ struct InjectionTests {
   @Test("a report page naming hostile models is well-formed and runs nothing")
   func reportPage() throws {
     for name in Self.hostile {
-      let chart = XYChart(
-        title: name, kind: "t",
-        x: ChartAxis(label: name, scale: .linear, format: .plain(digits: 0)),
-        y: ChartAxis(label: "y", scale: .linear, format: .plain(digits: 0)),
-        series: [
-          XYChart.Series(
-            name: name, points: [ChartPoint(1, 1), ChartPoint(2, 3)],
-            style: .line, styleIndex: 0)
-        ])
+      let chart = Self.chart(named: name)
       let document = ReportDocument(
         title: name, command: "roofline report --model \(name)",
         sections: [
@@ -64,13 +48,32 @@ struct InjectionTests {
             ])
         ])
       let parser = XMLParser(data: Data(document.html().utf8))
-      let attributes = AttributeNames()
-      parser.delegate = attributes
-      #expect(
-        parser.parse(), "\(name): \(String(describing: parser.parserError))")
-      #expect(!attributes.names.contains { $0.hasPrefix("on") }, "\(name)")
-      #expect(!attributes.elements.contains("script"), "\(name)")
+      Self.expectInert(parser, name)
     }
+  }
+
+  /// A line chart whose title, axis and series are all `name`.
+  static func chart(named name: String) -> XYChart {
+    XYChart(
+      title: name, kind: "t",
+      x: ChartAxis(label: name, scale: .linear, format: .plain(digits: 0)),
+      y: ChartAxis(label: "y", scale: .linear, format: .plain(digits: 0)),
+      series: [
+        XYChart.Series(
+          name: name, points: [ChartPoint(1, 1), ChartPoint(2, 3)],
+          style: .line, styleIndex: 0)
+      ])
+  }
+
+  /// Expects `parser`'s document to be well-formed, with no event handler
+  /// attribute and no script element.
+  static func expectInert(_ parser: XMLParser, _ name: String) {
+    let attributes = AttributeNames()
+    parser.delegate = attributes
+    #expect(
+      parser.parse(), "\(name): \(String(describing: parser.parserError))")
+    #expect(!attributes.names.contains { $0.hasPrefix("on") }, "\(name)")
+    #expect(!attributes.elements.contains("script"), "\(name)")
   }
 
   /// Every element and attribute name a parse meets.

@@ -61,57 +61,40 @@ struct HostIssueTests {
     return OperatorGraphBuilder.decode(Fixtures.llama3With8B, s)
   }
 
+  /// 50 ms a pass and 10 ms a layer: far above any kernel's device time.
+  static let slowHost = KernelCalibration(
+    entries: [:],
+    hostIssue: [
+      key: HostIssue(passSeconds: 0.05, layerSeconds: 0.01, trainingCases: 3)
+    ], source: "test")
+
   @Test(
-    "a host-bound pass takes pass + layers · layer seconds, and its last kernel"
-  )
-  func hostBoundPass() throws {
-    // 10 ms per layer and 50 ms per pass: far above any kernel's device
-    // time, so every kernel waits for its issue and the step ends one
-    // kernel after the host is done: P + 32·H + the sampling kernel.
-    let calibration = KernelCalibration(
-      entries: [:],
-      hostIssue: [
-        Self.key: HostIssue(
-          passSeconds: 0.05, layerSeconds: 0.01, trainingCases: 3)
-      ], source: "test")
+    "a host-bound pass takes scale · (pass + layers · layer), and its last kernel",
+    arguments: [1.0, 2.0])
+  func hostBoundPass(scale: Double) throws {
+    // Every kernel waits for its issue, so the step ends one kernel after
+    // the host is done: s · (P + 32·H) + the sampling kernel; a host
+    // measured twice as slow (s = 2) doubles the issue time.
     let graph = Self.decodeGraph()
     let phase = try PhasePrediction.predict(
       graph, on: ParallelismTests.device, efficiency: .defaults,
-      calibration: calibration, engine: .hf)
+      calibration: Self.slowHost, engine: .hf, hostScale: scale)
     let last = graph.operators.count - 1
     let lastKernel =
       phase.times[last].seconds / Double(max(1, graph.operators[last].launches))
     #expect(
       approximately(
-        phase.seconds, 0.05 + 32 * 0.01 + lastKernel, relativeTolerance: 1e-9))
+        phase.seconds, scale * (0.05 + 32 * 0.01) + lastKernel,
+        relativeTolerance: 1e-9))
     #expect(!phase.uncalibratedClasses.contains("host-issue/\(Self.key)"))
     // The host seconds per kernel sum to the entry's: each layer's H over
     // its kernels, P over the pass's own.
     let issued = zip(graph.operators, phase.hostSecondsPerLaunch).reduce(0.0) {
       $0 + Double($1.0.count * max(1, $1.0.launches)) * $1.1
     }
-    #expect(approximately(issued, 0.05 + 32 * 0.01, relativeTolerance: 1e-9))
-  }
-
-  @Test("a host measured twice as slow doubles a host-bound pass's issue time")
-  func hostScale() throws {
-    let calibration = KernelCalibration(
-      entries: [:],
-      hostIssue: [
-        Self.key: HostIssue(
-          passSeconds: 0.05, layerSeconds: 0.01, trainingCases: 3)
-      ], source: "test")
-    let graph = Self.decodeGraph()
-    let phase = try PhasePrediction.predict(
-      graph, on: ParallelismTests.device, efficiency: .defaults,
-      calibration: calibration, engine: .hf, hostScale: 2)
-    let last = graph.operators.count - 1
-    let lastKernel =
-      phase.times[last].seconds / Double(max(1, graph.operators[last].launches))
     #expect(
-      approximately(
-        phase.seconds, 2 * (0.05 + 32 * 0.01) + lastKernel,
-        relativeTolerance: 1e-9))
+      approximately(issued, scale * (0.05 + 32 * 0.01), relativeTolerance: 1e-9)
+    )
   }
 
   @Test(

@@ -4,6 +4,17 @@ import Testing
 
 @Suite("roofline predict, run as a binary")
 struct PredictCommandTests {
+  /// The number in `column` of a one-row CSV answer.
+  static func csvValue(_ csv: String, _ column: String) -> Double? {
+    let lines = csv.split(separator: "\n").map {
+      $0.split(separator: ",").map {
+        String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      }
+    }
+    guard lines.count > 1 else { return nil }
+    return lines[0].firstIndex(of: column).flatMap { Double(lines[1][$0]) }
+  }
+
   @Test("the default prediction names TTFT and TPOT with their limiters")
   func defaults() throws {
     let r = try CommandRunner.run(["predict"])
@@ -116,13 +127,8 @@ struct PredictParallelismTests {
         "--batch", "\(batch)", "--format", "csv",
       ])
       #expect(r.status == 0, "\(r.error)")
-      let lines = r.output.split(separator: "\n").map {
-        $0.split(separator: ",").map {
-          String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-      }
       func value(_ column: String) -> Double? {
-        lines[0].firstIndex(of: column).flatMap { Double(lines[1][$0]) }
+        PredictCommandTests.csvValue(r.output, column)
       }
       let tpot = try #require(value("tpot_seconds"))
       let throughput = try #require(value("output_tokens_per_second"))
@@ -154,13 +160,8 @@ struct PredictParallelismTests {
   func cost() throws {
     let r = try CommandRunner.run(["predict", "--format", "csv"])
     #expect(r.status == 0, "\(r.error)")
-    let lines = r.output.split(separator: "\n").map {
-      $0.split(separator: ",").map {
-        String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-      }
-    }
     func value(_ column: String) -> Double? {
-      lines[0].firstIndex(of: column).flatMap { Double(lines[1][$0]) }
+      PredictCommandTests.csvValue(r.output, column)
     }
     // h100-sxm at $4.76 an hour (hardware/h100-sxm.yaml), one device:
     // $/1M output = 4.76 / 3600 / (tokens per second) · 1e6.

@@ -65,27 +65,15 @@ public enum EndToEndCSV {
         throw row.error(
           nil, "has \(fields.count) fields, the header \(header.count)")
       }
-      let profileText = row.text("fusion_profile") ?? ""
-      guard let profile = profile(profileText) else {
-        throw row.error(
-          "fusion_profile",
-          "unknown fusion profile \"\(profileText)\"; use one of \(EngineProfile.all.map(\.name).joined(separator: ", ")) (or torch-…)"
-        )
-      }
+      let profile = try row.fusionProfile()
       let modeText = row.text("launch_mode") ?? ""
       guard let mode = KernelWorkload.LaunchMode(rawValue: modeText) else {
         throw row.error(
           "launch_mode",
           "unknown launch mode \"\(modeText)\"; use graph or eager")
       }
-      let phaseText = row.text("phase") ?? ""
-      guard let phase = OperatorGraph.Phase(rawValue: phaseText) else {
-        throw row.error(
-          "phase", "unknown phase \"\(phaseText)\"; use prefill or decode")
-      }
-      guard let model = row.text("model") else {
-        throw row.error("model", "empty; name a workload or a config.json")
-      }
+      let phase = try row.phase()
+      let model = try row.model()
       let tokens = try row.int(
         phase == .prefill ? "prompt_tokens" : "context_tokens")
       guard tokens <= 1 << 24 else {

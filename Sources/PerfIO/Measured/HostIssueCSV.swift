@@ -60,21 +60,9 @@ public enum HostIssueCSV {
         throw row.error(
           nil, "has \(fields.count) fields, the header \(header.count)")
       }
-      guard let model = row.text("model") else {
-        throw row.error("model", "empty; name a workload or a config.json")
-      }
-      let profileText = row.text("fusion_profile") ?? ""
-      guard let profile = EndToEndCSV.profile(profileText) else {
-        throw row.error(
-          "fusion_profile",
-          "unknown fusion profile \"\(profileText)\"; use one of \(EngineProfile.all.map(\.name).joined(separator: ", ")) (or torch-…)"
-        )
-      }
-      let phaseText = row.text("phase") ?? ""
-      guard let phase = OperatorGraph.Phase(rawValue: phaseText) else {
-        throw row.error(
-          "phase", "unknown phase \"\(phaseText)\"; use prefill or decode")
-      }
+      let model = try row.model()
+      let profile = try row.fusionProfile()
+      let phase = try row.phase()
       let layers = try row.int("layers")
       guard layers <= 4096 else {
         throw row.error("layers", "\(layers) layers; at most 4096")

@@ -80,6 +80,35 @@ struct MeasuredRow {
     return type
   }
 
+  /// The `fusion_profile` column (``EndToEndCSV/profile(_:)``).
+  func fusionProfile() throws(MeasuredCSVError) -> EngineProfile {
+    let text = text("fusion_profile") ?? ""
+    guard let profile = EndToEndCSV.profile(text) else {
+      throw error(
+        "fusion_profile",
+        "unknown fusion profile \"\(text)\"; use one of \(EngineProfile.all.map(\.name).joined(separator: ", ")) (or torch-…)"
+      )
+    }
+    return profile
+  }
+
+  /// The `phase` column.
+  func phase() throws(MeasuredCSVError) -> OperatorGraph.Phase {
+    let text = text("phase") ?? ""
+    guard let phase = OperatorGraph.Phase(rawValue: text) else {
+      throw error("phase", "unknown phase \"\(text)\"; use prefill or decode")
+    }
+    return phase
+  }
+
+  /// The `model` column.
+  func model() throws(MeasuredCSVError) -> String {
+    guard let model = text("model") else {
+      throw error("model", "empty; name a workload or a config.json")
+    }
+    return model
+  }
+
   /// `median_seconds` and `min_seconds`, the minimum not above the median.
   func times() throws(MeasuredCSVError) -> (median: Double, minimum: Double) {
     let median = try seconds("median_seconds")
