@@ -117,6 +117,28 @@ struct RunStoreTests {
     }
   }
 
+  @Test(
+    "a store is read as immutable, as in a folder this process cannot write")
+  func immutableRead() throws {
+    // A space and a '#' in the folder name must survive the URI.
+    let folder = try Repository.temporaryFolder() + "/read only #1"
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/runs.sqlite"
+    do {
+      // Closed at the end of the scope: its write-ahead log checkpointed
+      // into the file and removed, as RunStore requires to read immutably.
+      let store = try RunStore(path: path)
+      _ = try store.record(Self.record())
+    }
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    let database = try SQLiteDatabase(
+      path: path, readOnly: true, immutable: true)
+    let count = try database.prepare("SELECT count(*) FROM runs")
+    #expect(try count.step())
+    #expect(count.int(0) == 1)
+  }
+
   @Test("two writers opening a new store at once both store their run")
   func twoWritersOnANewStore() throws {
     // Each round: a fresh path, two connections created and written from

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// One connection to an SQLite database, closed when released.
 ///
@@ -12,15 +13,30 @@ public final class SQLiteDatabase {
   /// Opens (or creates) the database at `path`; a statement that finds
   /// it locked by another connection waits up to `busyTimeoutSeconds`.
   ///
+  /// `immutable` (read-only only) opens it as a file nothing changes, with
+  /// no lock or shared-memory file: how a store in a folder this process
+  /// cannot write is read (WAL mode would otherwise create its `-shm`).
+  ///
   /// - Throws: ``SQLiteError`` when the file cannot be opened.
   public init(
-    path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 30
+    path: String, readOnly: Bool = false, immutable: Bool = false,
+    busyTimeoutSeconds: Double = 30
   ) throws(SQLiteError) {
     var db: OpaquePointer?
-    let flags =
+    var flags =
       readOnly
       ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-    let rc = sqlite3_open_v2(path, &db, flags, nil)
+    var name = path
+    if readOnly && immutable {
+      flags |= SQLITE_OPEN_URI
+      let allowed = CharacterSet.urlPathAllowed.subtracting(
+        CharacterSet(charactersIn: "?#"))
+      name =
+        "file:"
+        + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path)
+        + "?immutable=1"
+    }
+    let rc = sqlite3_open_v2(name, &db, flags, nil)
     guard rc == SQLITE_OK, let db else {
       let message =
         db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"

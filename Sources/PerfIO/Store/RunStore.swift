@@ -21,9 +21,16 @@ public final class RunStore {
     path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 30
   ) throws(RunStoreError) {
     try Self.checkHeader(path)
+    // A store in a folder this process cannot write, with no write-ahead
+    // log pending, is read as immutable: WAL mode would need a -shm file.
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    let immutable =
+      readOnly && !FileManager.default.isWritableFile(atPath: folder)
+      && !FileManager.default.fileExists(atPath: path + "-wal")
     do {
       database = try SQLiteDatabase(
-        path: path, readOnly: readOnly, busyTimeoutSeconds: busyTimeoutSeconds)
+        path: path, readOnly: readOnly, immutable: immutable,
+        busyTimeoutSeconds: busyTimeoutSeconds)
     } catch {
       throw RunStoreError(path: path, message: error.description)
     }
