@@ -143,7 +143,7 @@ struct RunStoreTests {
   func twoWritersOnANewStore() throws {
     // Each round: a fresh path, two connections created and written from
     // two threads at once (SQLite locks connections as it locks processes).
-    for round in 0..<12 {
+    for round in 0..<40 {
       let path = try Repository.temporaryFolder() + "/new-\(round).sqlite"
       let failures = Failures()
       DispatchQueue.concurrentPerform(iterations: 2) { _ in

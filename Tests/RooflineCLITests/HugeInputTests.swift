@@ -72,6 +72,26 @@ struct HugeInputTests {
     #expect(r.error.contains(message), "\(r.error)")
   }
 
+  @Test(
+    "a negative number after any numeric flag gets its range message",
+    arguments: [
+      (["io", "--n", "-1"], "--n must be at least 1, got -1"),
+      (
+        ["plan", "--ttft-ms", "-1"], "--ttft-ms and --tpot-ms must be positive"
+      ),
+      (["predict", "--launch-us", "-1"], "--launch-us must be 0 or more"),
+      (["predict", "--compute-efficiency", "-0.5"], "--compute-efficiency"),
+      (
+        ["validate", "--repetitions", "-1"], "--repetitions must be at least 1"
+      ),
+    ])
+  func negatives(arguments: [String], message: String) throws {
+    let r = try CommandRunner.run(arguments)
+    #expect(r.status == 64, "\(r.error)")
+    #expect(r.error.contains(message), "\(r.error)")
+    #expect(!r.error.contains("Missing value"), "\(r.error)")
+  }
+
   @Test("the largest accepted values run to an answer")
   func largest() throws {
     let r = try CommandRunner.run([

@@ -67,18 +67,24 @@ public final class RunStore {
         }
         return
       }
-      try database.execute("PRAGMA journal_mode = WAL")
-      try database.execute("PRAGMA foreign_keys = ON")
-      // The version is read again inside the write transaction: another
-      // process may have created or migrated the store since the read
-      // above, and migrating twice would fail ("table already exists").
-      try database.transaction {
-        let current = try database.userVersion()
-        guard current < RunStoreSchema.version else { return }
-        for migration in RunStoreSchema.migrations.dropFirst(current) {
-          try database.execute(migration)
+      // Two processes opening a new store at once can each hold a lock
+      // the other needs (switching to WAL, then migrating): SQLite then
+      // answers BUSY at once rather than wait, so the set-up is retried
+      // with a growing pause, up to the busy timeout.
+      var waited = 0.0
+      var pause = 0.01
+      while true {
+        do {
+          try Self.setUp(database)
+          break
+        } catch let error as SQLiteError
+          where (error.code == 5 || error.code == 6)
+          && waited < busyTimeoutSeconds
+        {
+          Thread.sleep(forTimeInterval: pause)
+          waited += pause
+          pause = min(pause * 2, 0.5)
         }
-        try database.setUserVersion(RunStoreSchema.version)
       }
     } catch let error as RunStoreError {
       throw error
@@ -86,6 +92,25 @@ public final class RunStore {
       throw RunStoreError(path: path, message: error.description)
     } catch {
       throw RunStoreError(path: path, message: "\(error)")
+    }
+  }
+
+  /// Sets WAL mode and foreign keys, and migrates the schema to this
+  /// build's in one write transaction.
+  ///
+  /// The version is read again inside it: another process may have created
+  /// or migrated the store since it was opened, and migrating twice would
+  /// fail ("table already exists").
+  static func setUp(_ database: SQLiteDatabase) throws {
+    try database.execute("PRAGMA journal_mode = WAL")
+    try database.execute("PRAGMA foreign_keys = ON")
+    try database.transaction {
+      let current = try database.userVersion()
+      guard current < RunStoreSchema.version else { return }
+      for migration in RunStoreSchema.migrations.dropFirst(current) {
+        try database.execute(migration)
+      }
+      try database.setUserVersion(RunStoreSchema.version)
     }
   }
 

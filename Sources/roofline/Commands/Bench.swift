@@ -24,30 +24,42 @@ extension RooflineCommand {
       help: "Kernel: flash, standard, decode (one query per head), or fma.")
     var kernel: Kernel = .flash
     @Option(
+      parsing: .unconditional,
       help: "Sequence length N (queries and keys; cached keys for decode).")
     var n = 2048
-    @Option(help: "KV splits for decode.") var splits = 64
-    @Option(help: "Tokens per chunk for linear attention.") var chunk = 64
-    @Option(help: "SSM state size N for scan (--d is the channel count).")
+    @Option(parsing: .unconditional, help: "KV splits for decode.") var splits =
+      64
+    @Option(
+      parsing: .unconditional, help: "Tokens per chunk for linear attention.")
+    var chunk = 64
+    @Option(
+      parsing: .unconditional,
+      help: "SSM state size N for scan (--d is the channel count).")
     var state = 16
-    @Option(help: "Head dimension d.") var d = 64
-    @Option(help: "Query heads.") var heads = 1
-    @Option(help: "KV heads (default: heads).") var kvHeads: Int?
-    @Option(help: "Sequences.") var batch = 1
+    @Option(parsing: .unconditional, help: "Head dimension d.") var d = 64
+    @Option(parsing: .unconditional, help: "Query heads.") var heads = 1
+    @Option(parsing: .unconditional, help: "KV heads (default: heads).")
+    var kvHeads: Int?
+    @Option(parsing: .unconditional, help: "Sequences.") var batch = 1
     @Flag(help: "Apply a causal mask.") var causal = false
     @Flag(help: "No progress on standard error.") var quiet = false
-    @Option(help: "Worker threads.") var threads = 1
-    @Option(help: "Timed repetitions.") var repetitions = 5
-    @Option(help: "Untimed warm-up runs.") var warmup = 1
+    @Option(parsing: .unconditional, help: "Worker threads.") var threads = 1
+    @Option(parsing: .unconditional, help: "Timed repetitions.")
+    var repetitions = 5
+    @Option(parsing: .unconditional, help: "Untimed warm-up runs.") var warmup =
+      1
     @Option(
+      parsing: .unconditional,
       help:
         "FlashAttention query rows per block (default: the first of 128, 192, 96 that keeps the threads 97% busy)."
     )
     var rowBlock: Int?
-    @Option(help: "FlashAttention keys per block (a multiple of 6).")
+    @Option(
+      parsing: .unconditional,
+      help: "FlashAttention keys per block (a multiple of 6).")
     var columnBlock = 96
     @Option(
-      name: .customLong("peak-gflops"),
+      name: .customLong("peak-gflops"), parsing: .unconditional,
       help:
         "Peak GFLOP/s of one thread, for the fraction-of-peak column (see roofline probe)."
     )
@@ -59,7 +71,7 @@ extension RooflineCommand {
         """)
     var probePeaks = false
     @Option(
-      name: .customLong("peak-gbps"),
+      name: .customLong("peak-gbps"), parsing: .unconditional,
       help:
         "Read bandwidth of the threads used, GB/s, for the fraction column of decode."
     )

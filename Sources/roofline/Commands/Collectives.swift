@@ -23,7 +23,9 @@ extension RooflineCommand {
     @Option(help: "The collectives CSV.") var measured: String
     @Option(help: "A device or node whose scale-up link is compared.")
     var hardware: String
-    @Option(help: "Smallest message the summaries count, bytes.")
+    @Option(
+      parsing: .unconditional,
+      help: "Smallest message the summaries count, bytes.")
     var minBytes: Int = 1 << 20
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions

@@ -22,18 +22,26 @@ extension RooflineCommand {
     }
 
     @Option(help: "fa1, fa2 or standard.") var algorithm: Algorithm = .fa2
-    @Option(help: "Sequence length N.") var n = 1024
-    @Option(help: "Head dimension d.") var d = 64
-    @Option(help: "Query heads.") var heads = 1
-    @Option(help: "KV heads (default: heads).") var kvHeads: Int?
-    @Option(help: "Sequences.") var batch = 1
+    @Option(parsing: .unconditional, help: "Sequence length N.") var n = 1024
+    @Option(parsing: .unconditional, help: "Head dimension d.") var d = 64
+    @Option(parsing: .unconditional, help: "Query heads.") var heads = 1
+    @Option(parsing: .unconditional, help: "KV heads (default: heads).")
+    var kvHeads: Int?
+    @Option(parsing: .unconditional, help: "Sequences.") var batch = 1
     @Flag(help: "Causal mask.") var causal = false
-    @Option(name: .customLong("sram-bytes"), help: "SRAM size M in bytes.")
+    @Option(
+      name: .customLong("sram-bytes"), parsing: .unconditional,
+      help: "SRAM size M in bytes.")
     var sramBytes = 65536
-    @Option(help: "Bytes per element.") var elementBytes = 4
-    @Option(help: "Packed query rows per tile (B_r).") var rowBlock: Int?
-    @Option(help: "Keys per tile (B_c).") var columnBlock: Int?
-    @Option(help: "Head-dimension slice for standard attention (b_k).")
+    @Option(parsing: .unconditional, help: "Bytes per element.")
+    var elementBytes = 4
+    @Option(parsing: .unconditional, help: "Packed query rows per tile (B_r).")
+    var rowBlock: Int?
+    @Option(parsing: .unconditional, help: "Keys per tile (B_c).")
+    var columnBlock: Int?
+    @Option(
+      parsing: .unconditional,
+      help: "Head-dimension slice for standard attention (b_k).")
     var innerBlock: Int?
     @Flag(help: "Also run the instrumented kernel and compare counted bytes.")
     var count = false

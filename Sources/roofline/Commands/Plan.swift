@@ -26,17 +26,19 @@ extension RooflineCommand {
     )
     var scenario: String?
     @Option(
+      parsing: .unconditional,
       help: "Prompt tokens per request (default: the scenario's, else 1024).")
     var promptTokens: Int?
     @Option(
+      parsing: .unconditional,
       help: "Output tokens per request (default: the scenario's, else 256).")
     var outputTokens: Int?
     @Option(
-      name: .customLong("ttft-ms"),
+      name: .customLong("ttft-ms"), parsing: .unconditional,
       help: "Largest acceptable time to first token, ms.")
     var ttftMilliseconds: Double = 2000
     @Option(
-      name: .customLong("tpot-ms"),
+      name: .customLong("tpot-ms"), parsing: .unconditional,
       help: "Largest acceptable time per output token, ms.")
     var tpotMilliseconds: Double = 50
     @Option(

@@ -21,28 +21,33 @@ extension RooflineCommand {
         """)
 
     @OptionGroup var serving: ScenarioOptions
-    @Option(help: "Fraction of the compute peak reached.")
+    @Option(
+      parsing: .unconditional, help: "Fraction of the compute peak reached.")
     var computeEfficiency = 0.7
-    @Option(help: "Fraction of memory bandwidth reached.")
+    @Option(
+      parsing: .unconditional, help: "Fraction of memory bandwidth reached.")
     var memoryEfficiency = 0.8
-    @Option(help: "Fraction of link bandwidth reached.") var linkEfficiency =
+    @Option(
+      parsing: .unconditional, help: "Fraction of link bandwidth reached.")
+    var linkEfficiency =
       0.7
     @Option(
-      name: .customLong("launch-us"), help: "Microseconds per operator launch.")
+      name: .customLong("launch-us"), parsing: .unconditional,
+      help: "Microseconds per operator launch.")
     var launchMicroseconds = 4.0
     @Option(
-      name: .customLong("link-latency-us"),
+      name: .customLong("link-latency-us"), parsing: .unconditional,
       help:
         "Microseconds per collective step on every link (default: each link's latency_seconds in the descriptor, else 5)."
     )
     var linkLatencyMicroseconds: Double?
     @Option(
-      name: .customLong("chunk-tokens"),
+      name: .customLong("chunk-tokens"), parsing: .unconditional,
       help:
         "Prefill the prompt in chunks of this many tokens (chunked prefill).")
     var chunkTokens: Int?
     @Option(
-      name: .customLong("cached-prefix-tokens"),
+      name: .customLong("cached-prefix-tokens"), parsing: .unconditional,
       help: "Leading prompt tokens whose KV cache is reused (prefix caching).")
     var cachedPrefixTokens = 0
     @Option(

@@ -17,6 +17,7 @@ extension RooflineCommand {
         """)
 
     @Option(
+      parsing: .unconditional,
       help: "Threads for the all-core figures (default: every online CPU).")
     var threads: Int?
     @Option(help: "Descriptor name (kebab case).") var name = "host-probed"
@@ -24,7 +25,9 @@ extension RooflineCommand {
       help:
         "Where to write the descriptor (default: print the measurements only).")
     var descriptor: String?
-    @Option(help: "Timed repetitions per measurement (the best is kept).")
+    @Option(
+      parsing: .unconditional,
+      help: "Timed repetitions per measurement (the best is kept).")
     var repetitions = 5
     @OptionGroup var output: OutputOptions
 

@@ -30,16 +30,16 @@ extension RooflineCommand {
     @Option(help: "Comma-separated models to sweep beside --model.")
     var compare = ""
     @Option(
-      name: .customLong("ttft-ms"),
+      name: .customLong("ttft-ms"), parsing: .unconditional,
       help: "Largest acceptable TTFT for the cost chart, ms.")
     var ttftMilliseconds: Double = 2000
     @Option(
-      name: .customLong("tpot-ms"),
+      name: .customLong("tpot-ms"), parsing: .unconditional,
       help: "Largest acceptable TPOT for the cost chart, ms.")
     var tpotMilliseconds: Double = 50
     @Option(help: "A run store whose validation run to chart.") var db: String?
     @Option(
-      name: .customLong("run"),
+      name: .customLong("run"), parsing: .unconditional,
       help: "The stored run to chart (default: the latest).")
     var runID: Int?
     @Flag(help: "No progress on standard error.") var quiet = false

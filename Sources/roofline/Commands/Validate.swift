@@ -44,14 +44,19 @@ extension RooflineCommand {
     @Option(
       help: "Host thread counts, comma-separated (default: 1 and all CPUs).")
     var threads: String?
-    @Option(help: "Timed repetitions per host kernel.") var repetitions = 5
-    @Option(help: "Untimed warm-up runs per host kernel.") var warmup = 1
+    @Option(parsing: .unconditional, help: "Timed repetitions per host kernel.")
+    var repetitions = 5
     @Option(
+      parsing: .unconditional, help: "Untimed warm-up runs per host kernel.")
+    var warmup = 1
+    @Option(
+      parsing: .unconditional,
       help:
         "Keep timing a host kernel past --repetitions until its repetitions add up to this many seconds."
     )
     var minTime = 0.2
     @Option(
+      parsing: .unconditional,
       help: ArgumentHelp(
         "Time the whole host grid this many times; each kernel keeps its fastest round's median.",
         discussion:
@@ -64,6 +69,7 @@ extension RooflineCommand {
     )
     var db: String?
     @Option(
+      parsing: .unconditional,
       help:
         "Flag kernels slower than their last stored median by more than this fraction."
     )

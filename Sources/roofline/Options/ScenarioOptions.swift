@@ -29,6 +29,7 @@ struct ScenarioOptions: ParsableArguments {
     parsing: .unconditional, help: "Pipeline-parallel degree (default 1).")
   var pp: Int?
   @Option(
+    parsing: .unconditional,
     help:
       "Context-parallel degree: the prompt and KV cache split by position."
   )
@@ -38,12 +39,13 @@ struct ScenarioOptions: ParsableArguments {
     help: "How context-parallel ranks attend.")
   var cpStrategy: ParallelPlan.ContextStrategy = .ring
   @Option(
+    parsing: .unconditional,
     help:
       "Expert-parallel degree: 1, or --tp to give each rank whole experts."
   )
   var ep: Int = 1
   @Option(
-    name: .customLong("micro-batches"),
+    name: .customLong("micro-batches"), parsing: .unconditional,
     help: "Micro-batches per replica for the pipeline.")
   var microBatches: Int = 1
   @Option(
@@ -76,11 +78,16 @@ struct ScenarioOptions: ParsableArguments {
     name: .customLong("activation-dtype"),
     help: "Activation type: fp32, bf16 or fp16 (default bf16).")
   var activationDataType: DataType?
-  @Option(help: "Fraction of device memory held back for the runtime.")
+  @Option(
+    parsing: .unconditional,
+    help: "Fraction of device memory held back for the runtime.")
   var reserveFraction: Double = 0.10
-  @Option(help: "Tokens per forward pass that size the activation workspace.")
+  @Option(
+    parsing: .unconditional,
+    help: "Tokens per forward pass that size the activation workspace.")
   var workspaceTokens: Int = 8192
-  @Option(help: "Rows of fp32 logits per step.") var logitRows: Int = 256
+  @Option(parsing: .unconditional, help: "Rows of fp32 logits per step.")
+  var logitRows: Int = 256
   @Flag(help: "Allow a context beyond the model's max_position_embeddings.")
   var force = false
 
