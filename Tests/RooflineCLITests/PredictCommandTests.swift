@@ -229,6 +229,20 @@ struct PredictParallelismTests {
     ])
     #expect(allowed.status == 0, "\(allowed.error)")
     #expect(allowed.output.contains("fits in memory at the final context: no"))
+    // A report of it says so first.
+    let folder = try Repository.temporaryFolder() + "/r"
+    let report = try CommandRunner.run([
+      "report", "--model", "llama-3-70b", "--allow-overflow", "--quiet",
+      "--out", folder,
+    ])
+    #expect(report.status == 0, "\(report.error)")
+    let md = try String(contentsOfFile: folder + "/report.md", encoding: .utf8)
+    #expect(md.contains("Does not fit: "))
+    let refusedReport = try CommandRunner.run([
+      "report", "--model", "llama-3-70b", "--quiet", "--out", folder + "2",
+    ])
+    #expect(refusedReport.status == 1)
+    #expect(!FileManager.default.fileExists(atPath: folder + "2"))
   }
 
   @Test("a reused prefix shortens TTFT and says by how much")

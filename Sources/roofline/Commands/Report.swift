@@ -85,10 +85,19 @@ extension RooflineCommand {
       do {
         var fit = r.scenario
         fit.contextTokens = r.promptTokens + r.outputTokens
+        let estimate = try MemoryModel.estimate(
+          r.model, on: r.target.device, fit)
         try OverflowCheck.check(
-          try MemoryModel.estimate(r.model, on: r.target.device, fit),
-          scenario: fit, allowed: allowOverflow)
-        let summary = try builder.summary()
+          estimate, scenario: fit, allowed: allowOverflow)
+        var summary = try builder.summary()
+        if !estimate.fits {
+          // Asked for with --allow-overflow: said first, in the summary.
+          let short = -(estimate.stages.map(\.freeBytes).min() ?? 0)
+          summary.section.blocks.insert(
+            .paragraph(
+              "Does not fit: \(HumanUnits.bytes(short)) short of memory on the tightest device at \(fit.contextTokens) tokens × \(fit.batch) requests. The times below are of a deployment that cannot run as specified (--allow-overflow)."
+            ), at: 0)
+        }
         sections.append(summary.section)
         progress.step("summary")
         let measured = try storedRun()
