@@ -118,7 +118,7 @@ public struct MemoryReport: Sendable, Encodable {
         + e.stages.map { String($0.maxConcurrentRequests) })
     out += device.text() + "\n"
 
-    let short = -(e.stages.map(\.freeBytes).min() ?? 0)
+    let short = e.shortBytes
     out +=
       "fits: \(e.fits ? "yes" : "no — \(b(short)) short on the tightest device")\n"
     out +=

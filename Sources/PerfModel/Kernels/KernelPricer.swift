@@ -106,10 +106,13 @@ public struct KernelPricer: Sendable {
       }
     }
     func entry(_ kind: String) -> HostIssue? {
-      let key = HostIssue.key(
-        profile: engine.name, layerKind: kind, phase: graph.phase)
-      guard let found = calibration?.hostIssue[key] else {
-        missing.insert(key)
+      guard
+        let found = calibration?.hostIssue(
+          profile: engine.name, layerKind: kind, phase: graph.phase)
+      else {
+        missing.insert(
+          HostIssue.key(
+            profile: engine.name, layerKind: kind, phase: graph.phase))
         return nil
       }
       return found

@@ -123,11 +123,10 @@ public enum EndToEndValidation {
       if hostSpeed == .probe, let probe = c.hostProbeSeconds,
         let layers = c.hostProbeLayers,
         let kind = architecture.layerGroups.first?.layer.issueKind,
-        let entry = device.calibration?.hostIssue[
-          HostIssue.key(
-            profile: engine.name, layerKind: kind, phase: c.phase)]
+        let entry = device.calibration?.hostIssue(
+          profile: engine.name, layerKind: kind, phase: c.phase)
       {
-        let calibrated = entry.passSeconds + Double(layers) * entry.layerSeconds
+        let calibrated = entry.seconds(layers: layers)
         if calibrated > 0 { scale = probe / calibrated }
       }
       let phase = try PhasePrediction.predict(

@@ -29,6 +29,11 @@ public struct HostIssue: Sendable, Hashable, Codable {
     self.trainingCases = trainingCases
   }
 
+  /// Host seconds of a pass of `layers` layers: `pass + layers · layer`.
+  public func seconds(layers: Int) -> Double {
+    passSeconds + Double(layers) * layerSeconds
+  }
+
   /// One timed pass: the entry's key, its layer count and its seconds.
   public struct Sample: Sendable, Hashable {
     /// ``HostIssue/key(profile:layerKind:phase:)``.

@@ -71,6 +71,15 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
     self.source = source
   }
 
+  /// The host issue entry of `profile`'s eager passes of `layerKind`
+  /// layers in `phase`, if fitted.
+  public func hostIssue(
+    profile: String, layerKind: String, phase: OperatorGraph.Phase
+  ) -> HostIssue? {
+    hostIssue[
+      HostIssue.key(profile: profile, layerKind: layerKind, phase: phase)]
+  }
+
   /// The factors for `calibrationClass`, or the uncalibrated ones.
   public func efficiency(for calibrationClass: String) -> KernelEfficiency {
     entries[calibrationClass]?.efficiency ?? .uncalibrated

@@ -92,7 +92,7 @@ extension RooflineCommand {
         var summary = try builder.summary()
         if !estimate.fits {
           // Asked for with --allow-overflow: said first, in the summary.
-          let short = -(estimate.stages.map(\.freeBytes).min() ?? 0)
+          let short = estimate.shortBytes
           summary.section.blocks.insert(
             .paragraph(
               "Does not fit: \(HumanUnits.bytes(short)) short of memory on the tightest device at \(fit.contextTokens) tokens × \(fit.batch) requests. The times below are of a deployment that cannot run as specified (--allow-overflow)."

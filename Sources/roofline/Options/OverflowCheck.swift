@@ -10,7 +10,7 @@ enum OverflowCheck {
     _ memory: MemoryEstimate, scenario: MemoryScenario, allowed: Bool
   ) throws {
     guard !memory.fits, !allowed else { return }
-    let short = -(memory.stages.map(\.freeBytes).min() ?? 0)
+    let short = memory.shortBytes
     throw CommandError(
       "the deployment does not fit: \(HumanUnits.bytes(short)) short on the tightest device at \(scenario.contextTokens) tokens × \(scenario.batch) requests (see roofline memory); add devices (--devices, --tp, --pp), lower --batch or the context, store weights or cache smaller (--weight-dtype, --kv-dtype), or pass --allow-overflow to time it anyway"
     )

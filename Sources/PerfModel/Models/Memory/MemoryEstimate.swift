@@ -40,6 +40,10 @@ public struct MemoryEstimate: Sendable, Hashable, Codable {
   public var maxContextLimit: ContextLimit
   /// Whether the scenario's batch at its context fits on every device.
   public var fits: Bool
+
+  /// Bytes the tightest device lacks (its free bytes, negated; ≤ 0 when
+  /// everything fits).
+  public var shortBytes: Double { -(stages.map(\.freeBytes).min() ?? 0) }
 }
 
 /// The memory of one device in one pipeline stage.
