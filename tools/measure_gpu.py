@@ -20,7 +20,16 @@ What it measures, on one CUDA GPU, in bf16:
   elementwise        streaming kernels: a copy (one tensor read, one
                      written; the HBM bandwidth check), a sum (one read),
                      an add (two read, one written), from 4 KiB to 2 GiB
-                     per tensor: the short ones show a kernel's fixed cost.
+                     per tensor: the short ones show a kernel's fixed cost;
+                     and the short kernels an eager decoder launches (norm,
+                     strided RoPE operand, cache append);
+  ssm                the elementwise kernels of a Mamba-2 layer in plain
+                     PyTorch, on the state (b, 48, 64, 128) of mamba2-780m:
+                     a big tensor times a broadcast small one, an outer
+                     product written from two small ones, a sum over the
+                     last dimension and over a middle one; in bf16 (the
+                     reference's decode step) and fp32 (transformers'
+                     torch_forward, which runs the scan in fp32).
 
 How it times, in samples of --sample-seconds (1 ms by default), per
 --launch-mode (both by default; the CSV's launch_mode column says
@@ -149,9 +158,9 @@ def time_cuda(torch, fn, sets, repetitions, warmup=3, mode="graph"):
 
 
 def row(kernel, backend, median, minimum, repetitions, device, mode,
-        **shape):
+        dtype="bf16", **shape):
     out = {c: "" for c in COLUMNS}
-    out.update(kernel=kernel, backend=backend, dtype="bf16", launch_mode=mode,
+    out.update(kernel=kernel, backend=backend, dtype=dtype, launch_mode=mode,
                repetitions=repetitions, median_seconds=f"{median:.9g}",
                min_seconds=f"{minimum:.9g}", device=device)
     for key, value in shape.items():
@@ -386,11 +395,62 @@ def engine_kernels(torch, args, l2, device, mode):
         torch.cuda.empty_cache()
 
 
+def ssm(torch, args, l2, device, mode):
+    """A Mamba-2 layer's streaming kernels on its state (b, H, P, N) =
+    (b, 48, 64, 128), b from 1 to 512 (393K to 201M elements), per dtype:
+
+      broadcast  s · da[:, :, None, None]: one read, one write (the state
+                 decayed; torch's non-vectorised broadcasting kernel);
+      outer      x[..., None] · B[:, :, None, :]: one written from two
+                 small operands (the state's increment, dB·x);
+      reduce     s.sum(-1): one read (the readout, C's contraction);
+      reduce-mid s.sum(1): one read, summed over a middle dimension (the
+                 chunked scan's sums over positions).
+
+    Backends are named with the dtype's width for fp32 (`broadcast32`),
+    so a bf16 kernel and an fp32 one are separate calibration classes.
+    """
+    h, p, n = 48, 64, 128
+    for dtype, suffix, label in ((torch.bfloat16, "", "bf16"),
+                                 (torch.float32, "32", "fp32")):
+        size = 2 if dtype == torch.bfloat16 else 4
+        for power in range(0, 10):
+            b = 2 ** power
+            elements = b * h * p * n
+            if elements * size > 2 ** 31:
+                break
+            sets = [(torch.randn(b, h, p, n, device="cuda", dtype=dtype),
+                     torch.randn(b, h, device="cuda", dtype=dtype),
+                     torch.randn(b, h, p, device="cuda", dtype=dtype),
+                     torch.randn(b, h, n, device="cuda", dtype=dtype))
+                    for _ in range(copies_for(2 * size * elements, l2))]
+            kernels = [
+                ("broadcast", 1, 1,
+                 lambda s, da, x, bb: s * da[:, :, None, None]),
+                ("outer", 0, 1,
+                 lambda s, da, x, bb: x[..., None] * bb[:, :, None, :]),
+                ("reduce", 1, 0, lambda s, da, x, bb: s.sum(-1)),
+                ("reduce-mid", 1, 0, lambda s, da, x, bb: s.sum(1)),
+            ]
+            for name, reads, writes, fn in kernels:
+                med, mn = time_cuda(torch, fn, sets, args.repetitions,
+                                    mode=mode)
+                rate = size * elements * (reads + writes) / med / 1e9
+                print(f"ssm {name}{suffix} b={b} {mode}: "
+                      f"{med * 1e6:.2f} us, {rate:.0f} GB/s", file=sys.stderr)
+                yield row("elementwise", name + suffix, med, mn,
+                          args.repetitions, device, mode, dtype=label,
+                          elements=elements, reads=reads, writes=writes)
+            del sets
+            torch.cuda.empty_cache()
+
+
 # Which groups are timed in each launch mode: prefill attention kernels
 # run for milliseconds, so launching them eagerly changes nothing.
 MODES = {"gemm": ("graph", "eager"), "grouped": ("graph", "eager"),
          "prefill": ("graph",),
-         "decode": ("graph", "eager"), "elementwise": ("graph", "eager")}
+         "decode": ("graph", "eager"), "elementwise": ("graph", "eager"),
+         "ssm": ("graph", "eager")}
 
 
 def main():
@@ -399,7 +459,7 @@ def main():
     parser.add_argument("--repetitions", type=int, default=15)
     parser.add_argument("--only",
                         choices=["gemm", "grouped", "prefill", "decode",
-                                 "elementwise"],
+                                 "elementwise", "ssm"],
                         action="append", help="measure only these groups")
     parser.add_argument("--launch-mode", choices=["graph", "eager"],
                         action="append",
@@ -421,7 +481,7 @@ def main():
     print(f"device {device}, torch {torch.__version__}, "
           f"L2 {l2} bytes", file=sys.stderr)
     groups = args.only or ["gemm", "grouped", "prefill", "decode",
-                           "elementwise"]
+                           "elementwise", "ssm"]
     rows = 0
     # Rows go to a temporary file as they are measured (a run stopped
     # part-way leaves them there), renamed to --output when complete.
@@ -429,7 +489,8 @@ def main():
     with open(temporary, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        for name, fn in (("elementwise", elementwise), ("gemm", gemms),
+        for name, fn in (("elementwise", elementwise), ("ssm", ssm),
+                         ("gemm", gemms),
                          ("grouped", grouped), ("prefill", prefill),
                          ("decode", decode)):
             if name not in groups:

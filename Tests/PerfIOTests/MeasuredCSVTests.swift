@@ -42,6 +42,26 @@ struct MeasuredCSVTests {
     #expect(a.keyLength == 4096 && a.headDim == 128 && a.elementBytes == 2)
   }
 
+  @Test("a streaming kernel may read or write nothing at its size, not both")
+  func streamingCounts() throws {
+    let header =
+      "kernel,backend,dtype,elements,reads,writes,repetitions,"
+      + "median_seconds,min_seconds,device"
+    let outer =
+      "elementwise,outer32,fp32,1048576,0,1,7,2.5e-06,2.4e-06,H200"
+    let rows = try Self.parse([header, outer])
+    #expect(
+      rows[0].workload.shape
+        == .stream(elements: 1_048_576, reads: 0, writes: 1))
+    #expect(rows[0].workload.calibrationClass == "elementwise/outer32")
+    let none = outer.replacingOccurrences(of: ",0,1,", with: ",0,0,")
+    let e = Self.failure([header, none])
+    #expect(e?.row == 2 && e?.column == "reads")
+    #expect(e?.message.contains("at least one tensor") == true)
+    let negative = outer.replacingOccurrences(of: ",0,1,", with: ",-1,1,")
+    #expect(Self.failure([header, negative])?.column == "reads")
+  }
+
   @Test("a missing required column is named")
   func missingColumn() {
     let header = Self.header.replacingOccurrences(of: ",min_seconds", with: "")

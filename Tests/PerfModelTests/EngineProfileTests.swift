@@ -123,12 +123,50 @@ struct EngineProfileTests {
       graph, on: ParallelismTests.device, efficiency: .defaults,
       engine: .torch)
     #expect(phase.kernelLaunches == 1492)
-    // The state update streams the state 8 times: 4 sequences × 48 heads
-    // × 64 × 128, two bytes each.
-    let update = try #require(
-      graph.operators.first { $0.name.contains("state update") })
-    #expect(update.bytes == 2 * 4 * 48 * 64 * 128 * 8)
+    // The state update streams the state 8 times: the increment written
+    // (1), decayed (read, written: 2), added to (3), copied back (2); 4
+    // sequences × 48 heads × 64 × 128, two bytes each. Each kernel names
+    // the class its pattern was timed in.
+    let state = ["state increment", "state ·dA", "state + dB·x", "state copy"]
+    let update = graph.operators.filter { op in
+      state.contains { op.name.contains($0) }
+    }
+    #expect(update.count == 4)
+    let stateBytes = 2.0 * 4 * 48 * 64 * 128
+    let streamed = update.map(\.bytes).reduce(0, +)
+    #expect(streamed == stateBytes * 8)
+    #expect(
+      update.map { $0.backend ?? "" } == ["outer", "broadcast", "add", "copy"])
     #expect(!graph.operators.contains { $0.kind == .scan })
+  }
+
+  @Test("transformers' fp32 fallback materialises the chunked scan's products")
+  func hfSSMPrefill() throws {
+    var s = ParallelismTests.scenario(
+      batch: 1, prompt: 512, context: 512, plan: ParallelPlan())
+    s.engine = .hf
+    let graph = OperatorGraphBuilder.prefill(Fixtures.mamba2With780M, s)
+    // C·B: (b, c, l, s, h, n) = 1 · 2 · 256 · 256 · 48 · 128 fp32 elements,
+    // written twice (two kernels), 4 bytes each.
+    let products = try #require(
+      graph.operators.first { $0.name.hasSuffix("C·B products (fp32, two)") })
+    let product = 2.0 * 256 * 256 * 48 * 128 * 4
+    #expect(products.bytes == 2 * product)
+    #expect(products.launches == 2 && products.backend == "outer32")
+    // The recurrence across c = 2 chunks: (b, c + 1, c + 1, h, p, n) fp32,
+    // written and read: 9 · 48 · 64 · 128 · 4 · 2 bytes.
+    let across = try #require(
+      graph.operators.first {
+        $0.name.hasSuffix("inter-chunk recurrence (fp32)")
+      })
+    let recurrence = 9.0 * 48 * 64 * 128 * 4 * 2
+    #expect(abs(across.bytes - recurrence) < 1e-6)
+    // 90 kernels a layer between the projections, as traced.
+    let between = graph.operators.filter {
+      $0.kind == .elementwise && $0.layer != nil
+        && !$0.name.hasSuffix("residual add (fp32), cast")
+    }
+    #expect(between.map { $0.launches * $0.count }.reduce(0, +) == 90 * 48)
   }
 
   @Test("eager launches bound a phase of short kernels by the host")

@@ -208,12 +208,22 @@ struct MeasuredRow {
         batch: try int("batch", default: 1), length: try int("length"),
         channels: try int("channels"), state: try int("state"))
     case .elementwise:
-      let reads = try int("reads")
-      guard let writesText = text("writes"), let writes = Int(writesText),
-        writes >= 0, writes <= 64
-      else {
+      // A kernel may read nothing at its size (an outer product written
+      // from two small operands) or write nothing (a reduction), not both.
+      func count(_ column: String, _ what: String) throws(MeasuredCSVError)
+        -> Int
+      {
+        guard let t = text(column), let n = Int(t), n >= 0, n <= 64 else {
+          throw error(
+            column, "expected the tensors \(what), a whole number 0 to 64")
+        }
+        return n
+      }
+      let reads = try count("reads", "read")
+      let writes = try count("writes", "written")
+      guard reads + writes > 0 else {
         throw error(
-          "writes", "expected the tensors written, a whole number 0 to 64")
+          "reads", "a streaming kernel reads or writes at least one tensor")
       }
       return .stream(
         elements: try int("elements"), reads: reads, writes: writes)

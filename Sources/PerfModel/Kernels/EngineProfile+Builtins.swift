@@ -99,11 +99,32 @@ extension EngineProfile {
       "B, C per head", launches: 2, width: .ssmHeadStates, reads: 1,
       writes: 2, backend: "strided"),
     ShortKernel(
-      "state update (casts, x·dt, outer, ·dA, add, copy)", launches: 6,
-      width: .ssmState, reads: 4, writes: 4, backend: "strided"),
+      "x·dt (cast, mul)", launches: 2, width: .ssmInner, reads: 2,
+      writes: 2, backend: "strided"),
+    // The state's kernels, each timed on the state's shape by
+    // `tools/measure_gpu.py --only ssm`: torch's broadcasting kernels run
+    // at an element rate, not at the HBM's bandwidth.
     ShortKernel(
-      "readout (·C, sum, D·x, add)", launches: 4, width: .ssmState,
-      reads: 2, writes: 1, backend: "strided"),
+      "state increment (dB·x outer)", launches: 1, width: .ssmState,
+      reads: 0, writes: 1, backend: "outer"),
+    ShortKernel(
+      "state ·dA", launches: 1, width: .ssmState, reads: 1, writes: 1,
+      backend: "broadcast"),
+    ShortKernel(
+      "state + dB·x", launches: 1, width: .ssmState, reads: 2, writes: 1,
+      backend: "add"),
+    ShortKernel(
+      "state copy back", launches: 1, width: .ssmState, reads: 1, writes: 1,
+      backend: "copy"),
+    ShortKernel(
+      "readout ·C", launches: 1, width: .ssmState, reads: 1, writes: 1,
+      backend: "broadcast"),
+    ShortKernel(
+      "readout sum", launches: 1, width: .ssmState, reads: 1, writes: 0,
+      backend: "reduce"),
+    ShortKernel(
+      "D·x, add", launches: 2, width: .ssmInner, reads: 3, writes: 2,
+      backend: "add"),
     ShortKernel(
       "gate (silu, mul)", launches: 2, width: .ssmInner, reads: 3,
       writes: 2, backend: "add"),
@@ -156,6 +177,9 @@ extension EngineProfile {
   /// no mask to SDPA and asks for GQA, and on an H200 torch's dispatch
   /// picks cuDNN attention (`cudnn_generated_fort_native_sdpa_*` in
   /// `reports/e2e/h200-e2e-trace.csv`), prefill and decode alike.
+  ///
+  /// Its Mamba-2 layers run transformers' fp32 fallbacks
+  /// (EngineProfile+TransformersSSM.swift).
   public static let hf: EngineProfile = {
     var profile = torch
     profile.name = "hf"
@@ -171,6 +195,9 @@ extension EngineProfile {
           "kv-cache append (torch.cat)", launches: 2, width: .cacheContext,
           reads: 2, writes: 2, backend: "cat")
     }
+    profile.ssmDecodeKernels = hfSSMDecode
+    profile.ssmPrefillKernels = hfSSMPrefill
+    profile.ssmPostKernels = hfSSMPost
     return profile
   }()
 

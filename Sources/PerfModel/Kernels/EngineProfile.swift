@@ -63,6 +63,14 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     case ssmState
     /// The chunked scan's per-token score rows: heads × chunk (SSD).
     case ssdScores
+    /// The chunked scan's score–state products per token: heads × chunk ×
+    /// state size (transformers' fp32 fallback materialises C·B).
+    case ssdScoreStates
+    /// Its score–value products per token: heads × chunk × head dimension.
+    case ssdScoreValues
+    /// The states of the recurrence across chunks, per token: heads × head
+    /// dimension × state size × (c + 1)² / (c · chunk) for c chunks.
+    case ssdInterChunk
     /// The chunked scan's matrix FLOPs per token: heads · (2·chunk·(state +
     /// head dimension) + 4·state·head dimension).
     case ssdFLOPs

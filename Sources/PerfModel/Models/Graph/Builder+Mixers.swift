@@ -247,6 +247,7 @@ extension Builder {
       // The engine's own kernels stand for the convolution and the scan.
       let p = Double(s.headDim)
       let chunk = 256.0
+      let chunks = max(1, (Double(scenario.promptTokens) / chunk).rounded(.up))
       let widths: (EngineProfile.Width) -> Double = { w in
         switch w {
         case .hidden: self.h
@@ -257,6 +258,10 @@ extension Builder {
         case .ssmHeadStates: heads * n
         case .ssmState: heads * p * n
         case .ssdScores: heads * chunk
+        case .ssdScoreStates: heads * chunk * n
+        case .ssdScoreValues: heads * chunk * p
+        case .ssdInterChunk:
+          heads * p * n * (chunks + 1) * (chunks + 1) / (chunks * chunk)
         case .ssdFLOPs: heads * (2 * chunk * (n + p) + 4 * n * p)
         default: 0
         }
