@@ -29,7 +29,11 @@ What it measures, on one CUDA GPU, in bf16:
                      product written from two small ones, a sum over the
                      last dimension and over a middle one; in bf16 (the
                      reference's decode step) and fp32 (transformers'
-                     torch_forward, which runs the scan in fp32).
+                     torch_forward, which runs the scan in fp32); and the
+                     reference's prefill kernels of the chunked scan that
+                     no other class times (a transposing copy, the
+                     depthwise conv1d, repeat_interleave, masked_fill and
+                     cumsum on the fp32 decays: group ssm-prefill).
 
 How it times, in samples of --sample-seconds (1 ms by default), per
 --launch-mode (both by default; the CSV's launch_mode column says
@@ -445,12 +449,77 @@ def ssm(torch, args, l2, device, mode):
             torch.cuda.empty_cache()
 
 
+def ssm_prefill(torch, args, l2, device, mode):
+    """The reference's chunked-scan (SSD) prefill kernels that no other
+    class times, at mamba2-780m's widths over T = 256 to 32768 tokens:
+
+      transpose   the conv input (T, 3328) made contiguous as (3328, T);
+      conv1d      torch's depthwise conv1d (3328 channels, width 4);
+      repeat      B (T, 1, 128) repeated to 48 heads (one written);
+      masked32    masked_fill of the fp32 (48, T/256, 256, 256) decays with
+                  a broadcast (256, 256) mask (one read, one written);
+      cumsum32    their cumsum over the second-to-last dimension.
+    """
+    F = torch.nn.functional
+    bf = torch.bfloat16
+    channels, heads, state, chunk = 3328, 48, 128, 256
+    for power in range(8, 16):
+        tokens = 2 ** power
+        sets = [(torch.randn(1, tokens, channels, device="cuda", dtype=bf),
+                 torch.randn(channels, 1, 4, device="cuda", dtype=bf))
+                for _ in range(copies_for(4 * tokens * channels, l2))]
+        cases = [
+            ("transpose", 1, 1, tokens * channels,
+             lambda x, w: x.transpose(1, 2).contiguous()),
+            ("conv1d", 1, 1, tokens * channels,
+             lambda x, w: F.conv1d(x.transpose(1, 2), w, padding=3,
+                                   groups=channels)),
+        ]
+        for name, reads, writes, elements, fn in cases:
+            med, mn = time_cuda(torch, fn, sets, args.repetitions, mode=mode)
+            print(f"ssm {name} T={tokens} {mode}: {med * 1e6:.2f} us",
+                  file=sys.stderr)
+            yield row("elementwise", name, med, mn, args.repetitions, device,
+                      mode, elements=elements, reads=reads, writes=writes)
+        del sets
+        sets = [(torch.randn(1, tokens, 1, state, device="cuda", dtype=bf),)
+                for _ in range(copies_for(2 * tokens * heads * state, l2))]
+        med, mn = time_cuda(
+            torch, lambda b: b.repeat_interleave(heads, dim=-2), sets,
+            args.repetitions, mode=mode)
+        print(f"ssm repeat T={tokens} {mode}: {med * 1e6:.2f} us",
+              file=sys.stderr)
+        yield row("elementwise", "repeat", med, mn, args.repetitions, device,
+                  mode, elements=tokens * heads * state, reads=0, writes=1)
+        del sets
+        chunks = tokens // chunk
+        scores = heads * chunks * chunk * chunk
+        if scores * 4 > 2 ** 31:
+            torch.cuda.empty_cache()
+            continue
+        drop = ~torch.tril(torch.ones(chunk, chunk, device="cuda",
+                                      dtype=torch.bool))
+        sets = [(torch.randn(1, heads, chunks, chunk, chunk, device="cuda",
+                             dtype=torch.float32),)
+                for _ in range(copies_for(8 * scores, l2))]
+        for name, fn in (
+                ("masked32", lambda x: x.masked_fill(drop, 0)),
+                ("cumsum32", lambda x: torch.cumsum(x, -2))):
+            med, mn = time_cuda(torch, fn, sets, args.repetitions, mode=mode)
+            print(f"ssm {name} T={tokens} {mode}: {med * 1e6:.2f} us",
+                  file=sys.stderr)
+            yield row("elementwise", name, med, mn, args.repetitions, device,
+                      mode, dtype="fp32", elements=scores, reads=1, writes=1)
+        del sets
+        torch.cuda.empty_cache()
+
+
 # Which groups are timed in each launch mode: prefill attention kernels
 # run for milliseconds, so launching them eagerly changes nothing.
 MODES = {"gemm": ("graph", "eager"), "grouped": ("graph", "eager"),
          "prefill": ("graph",),
          "decode": ("graph", "eager"), "elementwise": ("graph", "eager"),
-         "ssm": ("graph", "eager")}
+         "ssm": ("graph", "eager"), "ssm-prefill": ("graph", "eager")}
 
 
 def main():
@@ -459,7 +528,7 @@ def main():
     parser.add_argument("--repetitions", type=int, default=15)
     parser.add_argument("--only",
                         choices=["gemm", "grouped", "prefill", "decode",
-                                 "elementwise", "ssm"],
+                                 "elementwise", "ssm", "ssm-prefill"],
                         action="append", help="measure only these groups")
     parser.add_argument("--launch-mode", choices=["graph", "eager"],
                         action="append",
@@ -481,7 +550,7 @@ def main():
     print(f"device {device}, torch {torch.__version__}, "
           f"L2 {l2} bytes", file=sys.stderr)
     groups = args.only or ["gemm", "grouped", "prefill", "decode",
-                           "elementwise", "ssm"]
+                           "elementwise", "ssm", "ssm-prefill"]
     rows = 0
     # Rows go to a temporary file as they are measured (a run stopped
     # part-way leaves them there), renamed to --output when complete.
@@ -490,6 +559,7 @@ def main():
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for name, fn in (("elementwise", elementwise), ("ssm", ssm),
+                         ("ssm-prefill", ssm_prefill),
                          ("gemm", gemms),
                          ("grouped", grouped), ("prefill", prefill),
                          ("decode", decode)):
