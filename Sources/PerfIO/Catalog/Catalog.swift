@@ -120,7 +120,17 @@ public struct Catalog: Sendable {
     -> YAMLNodeReader
   {
     let r = try YAMLNodeReader.load(path)
-    if expectName && path.hasPrefix(root + "/") {
+    // Only the catalogue's own descriptors must be named after their
+    // file; a config.json elsewhere under the root (a test resource, a
+    // report's model) is read as given.
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      .standardizedFileURL.path
+    let inCatalogue = Section.allCases.contains {
+      folder
+        == URL(fileURLWithPath: root + "/" + $0.rawValue)
+        .standardizedFileURL.path
+    }
+    if expectName && inCatalogue {
       let stem = URL(fileURLWithPath: path).deletingPathExtension()
         .lastPathComponent
       let name = try r.string("name")
