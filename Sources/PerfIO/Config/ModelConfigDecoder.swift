@@ -9,9 +9,10 @@ import PerfModel
 enum ModelConfigDecoder {
   /// The `model_type` values this toolkit models.
   static let supported = [
-    "deepseek_v2", "deepseek_v3", "falcon", "gla", "gpt2", "jamba", "llama",
-    "mamba", "mamba2",
-    "mistral", "mixtral", "qwen2",
+    "deepseek_v2", "deepseek_v3", "falcon", "falcon_mamba", "gemma2",
+    "gemma3_text", "gla", "gpt2", "jamba", "llama", "mamba", "mamba2",
+    "mistral", "mixtral", "olmo2", "olmoe", "phi3", "qwen2", "qwen3",
+    "qwen3_moe", "smollm3",
   ]
 
   /// Reads the family-specific fields of a `modelType` config.
@@ -20,13 +21,19 @@ enum ModelConfigDecoder {
     -> Parsed?
   {
     switch modelType {
-    case "llama", "mistral", "mixtral":
+    case "llama", "mistral", "mixtral", "phi3", "smollm3":
       try decodeLlamaFamily(r, qkvBiasDefault: false)
     case "qwen2": try decodeLlamaFamily(r, qkvBiasDefault: true)
     case "falcon": try decodeFalcon(r)
     case "gpt2": try decodeGPT2(r)
     case "deepseek_v2", "deepseek_v3": try decodeDeepSeek(r)
-    case "mamba": try decodeMamba(r)
+    case "mamba", "falcon_mamba": try decodeMamba(r)
+    case "qwen3": try decodeQwen3(r, moe: false)
+    case "qwen3_moe": try decodeQwen3(r, moe: true)
+    case "olmo2": try decodeOLMo(r, moe: false)
+    case "olmoe": try decodeOLMo(r, moe: true)
+    case "gemma2": try decodeGemma(r, version: 2)
+    case "gemma3_text": try decodeGemma(r, version: 3)
     case "mamba2": try decodeMamba2(r)
     case "jamba": try decodeJamba(r)
     case "gla": try decodeGLA(r)
@@ -55,10 +62,11 @@ enum ModelConfigDecoder {
         "model_type", "the Hugging Face model type (one of \(list))")
     }
     guard let parsed = try decodeFamily(modelType, r) else {
+      let near = NameSuggestion.closest(to: modelType, in: supported)
       throw r.error(
         .unsupported, "model_type",
-        "\"\(modelType)\" is not a supported decoder architecture; supported: \(list)"
-      )
+        "\"\(modelType)\" is not a supported decoder architecture"
+          + (near.map { " (nearest: \($0))" } ?? "") + "; supported: \(list)")
     }
     let dtypeKey = r.has("torch_dtype") ? "torch_dtype" : "dtype"
     var dtype = DataType.bf16
@@ -70,13 +78,10 @@ enum ModelConfigDecoder {
       }
       dtype = parsedType
     }
-    // Checkpoints quantized to fp8 (DeepSeek-V3) say so in
-    // `quantization_config`; their layers are stored in fp8.
-    var quantized: DataType?
-    if let q = try r.optionalChild("quantization_config"),
-      try q.optionalString("quant_method") == "fp8"
-    {
-      quantized = .fp8
+    // A quantized checkpoint says how in `quantization_config`.
+    var quantization: WeightQuantization?
+    if let q = try r.optionalChild("quantization_config") {
+      quantization = try QuantizationConfigDecoder.decode(q)
     }
     let source = try r.optionalString("source") ?? r.path
     try r.refuseMisspellings()
@@ -88,7 +93,8 @@ enum ModelConfigDecoder {
       finalNormParameters: parsed.finalNormParameters,
       layerGroups: ModelArchitecture.groups(parsed.layers),
       weightDataType: dtype,
-      quantizedWeightDataType: quantized, source: source)
+      quantizedWeightDataType: quantization?.computeType == .fp8 ? .fp8 : nil,
+      weightQuantization: quantization, source: source)
   }
 
   /// Models with no position limit (SSMs, linear attention) get this one.

@@ -75,7 +75,7 @@ public struct MemoryReport: Sendable, Encodable {
     var out =
       "\(model) on \(hardware) — \(p.devices) × \(device) (TP \(p.tensorParallel), PP \(p.pipelineParallel)\(p.contextParallel > 1 ? ", CP \(p.contextParallel)" : ""), DP \(p.dataParallel))\n"
     out +=
-      "context \(s.contextTokens) tokens, batch \(s.batch), weights \(s.weightFormat.dataType.rawValue), KV \(s.cacheFormat.dataType.rawValue)\n\n"
+      "context \(s.contextTokens) tokens, batch \(s.batch), weights \(s.weightFormat.quantization.map { "\($0.summary) (the rest \(s.weightFormat.dataType.rawValue))" } ?? s.weightFormat.dataType.rawValue), KV \(s.cacheFormat.dataType.rawValue)\n\n"
     var model = ReportTable(columns: ["model", "value"])
     model.append(["parameters", HumanUnits.count(e.totalParameters)])
     if e.activeParametersPerToken < e.totalParameters {

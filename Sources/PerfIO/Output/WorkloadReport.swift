@@ -60,7 +60,7 @@ public enum WorkloadReport {
       "\(m.name) (model_type \(m.modelType)): \(m.families.joined(separator: ", "))\n"
     out += "source: \(m.source)\n"
     out +=
-      "hidden \(m.hiddenSize), vocab \(m.vocabSize), \(m.layerCount) layers, max context \(contextText(m)), weights \(m.weightDataType.rawValue)\n"
+      "hidden \(m.hiddenSize), vocab \(m.vocabSize), \(m.layerCount) layers, max context \(contextText(m)), weights \(m.weightDataType.rawValue)\(m.weightQuantization.map { ", linear weights \($0.summary)" } ?? "")\n"
     out +=
       "parameters \(HumanUnits.count(m.totalParameters)), active per token \(HumanUnits.count(m.activeParametersPerToken))\n"
     out +=
@@ -93,8 +93,9 @@ public enum WorkloadReport {
           "MLA \(a.queryHeads) heads, latent \(l.kvLoraRank)+\(l.qkRopeHeadDim)"
       }
       let window = a.slidingWindow.map { ", window \($0)" } ?? ""
+      let norms = a.queryKeyNorm ? ", q/k norms" : ""
       return
-        "\(a.variant) \(a.queryHeads)q/\(a.kvHeads)kv × \(a.headDim)\(window)"
+        "\(a.variant) \(a.queryHeads)q/\(a.kvHeads)kv × \(a.headDim)\(window)\(norms)"
     case .stateSpace(let s):
       return "Mamba-\(s.version) inner \(s.innerSize), state \(s.stateSize)"
     case .linearAttention(let l):

@@ -155,7 +155,10 @@ public struct ServingReport: Sendable {
         deviceCounts: [count],
         weightType: own
           ? scenario.weightFormat.dataType
-          : m.quantizedWeightDataType ?? m.weightDataType,
+          : m.weightFormat(override: nil).dataType,
+        weightQuantization: own
+          ? scenario.weightFormat.quantization
+          : m.weightFormat(override: nil).quantization,
         cacheType: own ? scenario.cacheFormat.dataType : m.weightDataType,
         activationType: scenario.activationDataType, efficiency: efficiency,
         engine: engine, calibration: device.calibration)
@@ -242,6 +245,7 @@ public struct ServingReport: Sendable {
         return request
       }(),
       weightType: scenario.weightFormat.dataType,
+      weightQuantization: scenario.weightFormat.quantization,
       cacheType: scenario.cacheFormat.dataType,
       activationType: scenario.activationDataType, efficiency: efficiency)
     var table = ReportTable(columns: [

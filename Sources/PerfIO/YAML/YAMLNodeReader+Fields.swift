@@ -180,6 +180,38 @@ extension YAMLNodeReader {
     return Array(items)
   }
 
+  /// The text items of the list at `key` (`layer_types`).
+  func optionalStrings(_ key: String) throws(DescriptorError) -> [String]? {
+    guard let items = try optionalList(key) else { return nil }
+    var out: [String] = []
+    for (index, item) in items.enumerated() {
+      guard case .scalar(let s) = item else {
+        throw error(
+          .type, "\(key)[\(index)]", "expected text, found \(describe(item))",
+          at: item)
+      }
+      out.append(s.string)
+    }
+    return out
+  }
+
+  /// The whole-number items (≥ 0) of the list at `key` (`mlp_only_layers`).
+  func optionalInts(_ key: String) throws(DescriptorError) -> [Int]? {
+    guard let items = try optionalList(key) else { return nil }
+    var out: [Int] = []
+    for (index, item) in items.enumerated() {
+      guard case .scalar(let s) = item, let n = Int(s.string), n >= 0,
+        n < 1 << 20
+      else {
+        throw error(
+          .type, "\(key)[\(index)]",
+          "expected a whole number from 0, found \(describe(item))", at: item)
+      }
+      out.append(n)
+    }
+    return out
+  }
+
   /// The mapping items of the list at `key`, each as a reader.
   func children(_ key: String) throws(DescriptorError) -> [YAMLNodeReader] {
     guard let items = try optionalList(key) else {

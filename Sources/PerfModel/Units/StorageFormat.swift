@@ -20,6 +20,12 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   public var dataType: DataType
   /// Elements that share one int4 scale and zero point.
   public var int4GroupSize: Int
+  /// A quantized checkpoint's format for the layers' linear weights.
+  ///
+  /// AWQ, GPTQ, bitsandbytes, fp8, mxfp4, compressed-tensors; `dataType` is
+  /// then the type of everything else (embeddings, norms, biases, the
+  /// modules it leaves out). `nil`: every weight in `dataType`.
+  public var quantization: WeightQuantization?
 
   /// A storage format for a KV cache or recurrent state (int4 group 32).
   public static func cache(_ dataType: DataType) -> StorageFormat {
@@ -29,6 +35,18 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// A storage format for weights (int4 group 128).
   public static func weights(_ dataType: DataType) -> StorageFormat {
     StorageFormat(dataType: dataType, int4GroupSize: 128)
+  }
+
+  /// A quantized checkpoint's weights: its linear weights as `q` stores
+  /// them, the rest in `dataType`.
+  public static func checkpoint(
+    _ q: WeightQuantization, rest dataType: DataType
+  )
+    -> StorageFormat
+  {
+    var format = weights(dataType)
+    format.quantization = q
+    return format
   }
 
   /// Creates a storage format.
@@ -42,7 +60,12 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// elements each (the unit an int8 scale covers).
   ///
   ///     bytes = elements · bytesPerElement + scaleBytes
+  ///
+  /// A quantized checkpoint's linear weights average
+  /// ``WeightQuantization/bytesPerWeight`` (the operator graph's rate;
+  /// the memory model counts them module by module).
   public func bytes(elements: Double, vectorLength: Int) -> Double {
+    if let quantization { return elements * quantization.bytesPerWeight }
     let payload = elements * dataType.bytesPerElement
     switch dataType {
     case .int8:

@@ -16,12 +16,16 @@ public struct AttentionSpec: Sendable, Hashable, Codable {
   public var outputBias: Bool
   /// The latent compression of multi-head latent attention (DeepSeek-V2/3).
   public var latent: LatentAttentionSpec?
+  /// Whether queries and keys pass an RMSNorm after their projections
+  /// (Qwen3, OLMo-2, Gemma 3): two more norm kernels a layer; their
+  /// weights are counted with the layer's norms.
+  public var queryKeyNorm = false
 
   /// Creates a standard (MHA/GQA/MQA) attention description.
   public init(
     queryHeads: Int, kvHeads: Int, headDim: Int, slidingWindow: Int? = nil,
     qkvBias: Bool = false, outputBias: Bool = false,
-    latent: LatentAttentionSpec? = nil
+    latent: LatentAttentionSpec? = nil, queryKeyNorm: Bool = false
   ) {
     precondition(queryHeads > 0 && kvHeads > 0 && headDim > 0)
     precondition(queryHeads % kvHeads == 0, "query heads group over KV heads")
@@ -32,6 +36,7 @@ public struct AttentionSpec: Sendable, Hashable, Codable {
     self.qkvBias = qkvBias
     self.outputBias = outputBias
     self.latent = latent
+    self.queryKeyNorm = queryKeyNorm
   }
 
   /// The attention variant, named as the literature does.

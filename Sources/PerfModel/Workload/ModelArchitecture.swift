@@ -28,6 +28,9 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
   /// Read from `quantization_config` (DeepSeek-V3 ships fp8); embeddings,
   /// norms and the LM head stay in ``weightDataType``.
   public var quantizedWeightDataType: DataType?
+  /// How a quantized checkpoint stores its linear weights (AWQ, GPTQ,
+  /// bitsandbytes, fp8, mxfp4, …), from `quantization_config`.
+  public var weightQuantization: WeightQuantization?
   /// Where the architecture was transcribed from.
   public var source: String
 
@@ -37,7 +40,8 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     maxContextTokens: Int, positionEmbeddings: Int = 0, tieWordEmbeddings: Bool,
     finalNormParameters: Int,
     layerGroups: [LayerGroup], weightDataType: DataType,
-    quantizedWeightDataType: DataType? = nil, source: String
+    quantizedWeightDataType: DataType? = nil,
+    weightQuantization: WeightQuantization? = nil, source: String
   ) {
     precondition(!layerGroups.isEmpty, "a model has at least one layer")
     self.name = name
@@ -51,7 +55,18 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     self.layerGroups = layerGroups
     self.weightDataType = weightDataType
     self.quantizedWeightDataType = quantizedWeightDataType
+    self.weightQuantization = weightQuantization
     self.source = source
+  }
+
+  /// How a scenario stores the weights: as `override` when one is given,
+  /// else as the checkpoint stores them (its quantization, or its dtype).
+  public func weightFormat(override: DataType?) -> StorageFormat {
+    if let override { return .weights(override) }
+    if let q = weightQuantization {
+      return .checkpoint(q, rest: weightDataType)
+    }
+    return .weights(quantizedWeightDataType ?? weightDataType)
   }
 
   /// Builds the layer groups from a per-layer list, merging neighbours that

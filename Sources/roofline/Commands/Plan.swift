@@ -113,13 +113,12 @@ extension RooflineCommand {
         deviceCounts: try Sweep.integers(deviceCounts, "--device-counts"),
         pipelineDegrees: try Sweep.integers(pipelineDegrees, "--pp-degrees"))
       request.engine = try engine.profile()
-      let weights =
-        weightDataType ?? preset?.weightDataType ?? model
-        .quantizedWeightDataType
-        ?? model.weightDataType
+      let weights = model.weightFormat(
+        override: weightDataType ?? preset?.weightDataType)
       let progress = Progress(total: devices.count, label: "plan", quiet: quiet)
       let result = DeploymentPlanner.search(
-        model, devices: devices, request: request, weightType: weights,
+        model, devices: devices, request: request,
+        weightType: weights.dataType, weightQuantization: weights.quantization,
         cacheType: kvDataType ?? preset?.cacheDataType ?? model.weightDataType,
         efficiency: .defaults, progress: progress.step)
       guard let best = result.feasible.first else {

@@ -36,8 +36,10 @@ extension RooflineCommand {
     var kvDataType: DataType = .bf16
     @Option(
       name: .customLong("weight-dtype"),
-      help: "Weight type: fp32, bf16, fp16, fp8, int8, int4.")
-    var weightDataType: DataType = .bf16
+      help:
+        "Weight type: fp32, bf16, fp16, fp8, int8, int4 (default: bf16, or a quantized checkpoint's own format with the rest in bf16)."
+    )
+    var weightDataType: DataType?
     @Flag(
       help:
         "Print scenarios per second to standard error: evaluation alone, and with the table."
@@ -97,7 +99,10 @@ extension RooflineCommand {
               contexts: Self.integers(contexts, "--contexts"),
               batches: Self.integers(batches, "--batches"),
               deviceCounts: Self.integers(deviceCounts, "--device-counts"),
-              weightType: weightDataType, cacheType: kvDataType,
+              weightType: weightDataType ?? .bf16,
+              weightQuantization: weightDataType == nil
+                ? model.weightQuantization : nil,
+              cacheType: kvDataType,
               efficiency: .defaults, engine: engine.profile(),
               calibration: device.calibration)
           } catch let error as PlanError {

@@ -203,12 +203,11 @@ struct ScenarioOptions: ParsableArguments {
         "--devices \(count) is not a multiple of --tp \(tensor) × --pp \(pp) × --cp \(cp); the remainder would idle"
       )
     }
-    let weights =
-      weightDataType ?? preset?.weightDataType ?? model.quantizedWeightDataType
-      ?? model.weightDataType
+    let weights = model.weightFormat(
+      override: weightDataType ?? preset?.weightDataType)
     let scenario = MemoryScenario(
       contextTokens: context, batch: batch ?? preset?.batch ?? 1,
-      weightFormat: .weights(weights),
+      weightFormat: weights,
       cacheFormat: .cache(
         kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
       activationDataType: activationDataType ?? preset?.activationDataType

@@ -80,7 +80,8 @@ public enum DeploymentPlanner {
   /// calling `progress` with each device's name once it is searched.
   public static func search(
     _ model: ModelArchitecture, devices: [DeviceSpec], request r: Request,
-    weightType: DataType, cacheType: DataType, activationType: DataType = .bf16,
+    weightType: DataType, weightQuantization: WeightQuantization? = nil,
+    cacheType: DataType, activationType: DataType = .bf16,
     efficiency: EfficiencyFactors, progress: (String) -> Void = { _ in }
   ) -> Result {
     var feasible: [Candidate] = []
@@ -115,7 +116,9 @@ public enum DeploymentPlanner {
               microBatches: min(pp, batch))
             let memory = MemoryScenario(
               contextTokens: r.promptTokens + r.outputTokens, batch: batch,
-              weightFormat: .weights(weightType),
+              weightFormat: weightQuantization.map {
+                .checkpoint($0, rest: weightType)
+              } ?? .weights(weightType),
               cacheFormat: .cache(cacheType),
               activationDataType: activationType, plan: plan,
               allowBeyondModelContext: true)

@@ -29,7 +29,8 @@ public enum ScenarioSweep {
   public static func run(
     _ model: ModelArchitecture, on device: DeviceSpec, contexts: [Int],
     batches: [Int],
-    deviceCounts: [Int], weightType: DataType, cacheType: DataType,
+    deviceCounts: [Int], weightType: DataType,
+    weightQuantization: WeightQuantization? = nil, cacheType: DataType,
     activationType: DataType = .bf16, efficiency: EfficiencyFactors,
     engine: EngineProfile = .minimal, calibration: KernelCalibration? = nil
   ) throws(PlanError) -> [SweepPoint] {
@@ -45,7 +46,9 @@ public enum ScenarioSweep {
       for context in contexts {
         let scenario = MemoryScenario(
           contextTokens: context, batch: 1,
-          weightFormat: .weights(weightType), cacheFormat: .cache(cacheType),
+          weightFormat: weightQuantization.map {
+            .checkpoint($0, rest: weightType)
+          } ?? .weights(weightType), cacheFormat: .cache(cacheType),
           activationDataType: activationType,
           plan: plan, allowBeyondModelContext: true)
         let memory = try MemoryModel.estimate(model, on: device, scenario)

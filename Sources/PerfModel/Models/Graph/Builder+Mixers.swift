@@ -153,6 +153,16 @@ extension Builder {
           "\(label) qkv_proj", count: count, input: h,
           output: (q + 2 * kv) * d))
     }
+    if at.queryKeyNorm {
+      // One norm over the queries, one over the keys, as the input norm
+      // prices its width.
+      var qk = norm("\(label) q, k norms", count: count)
+      let scale = (q + kv) * d / h
+      qk.flops *= scale
+      qk.bytes *= scale
+      qk.launches *= 2
+      ops.append(qk)
+    }
     let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
     var after: Operator?
     if phase == .prefill {

@@ -85,13 +85,18 @@ struct Builder {
       elements: elements, vectorLength: model.hiddenSize)
   }
 
+  /// A layer's linear projection.
+  ///
+  /// A W8A8 checkpoint (fp8, int8 with 8-bit
+  /// activations) runs its GEMMs in that type; weight-only formats
+  /// dequantise into the activation type's GEMM.
   func projection(_ name: String, count: Int, input: Double, output: Double)
     -> Operator
   {
     Operator(
       name: name, kind: .projection, count: count,
       flops: 2 * tokens * input * output,
-      dataType: type,
+      dataType: scenario.weightFormat.quantization?.computeType ?? type,
       bytes: weightBytes(input * output) + a * tokens * (input + output))
   }
 
@@ -210,8 +215,10 @@ struct Builder {
   func build() -> OperatorGraph {
     var ops: [Operator] = []
     let edge =
-      scenario.weightFormat.dataType.bytesPerElement <= 1
-      ? StorageFormat.weights(model.weightDataType) : scenario.weightFormat
+      scenario.weightFormat.quantization != nil
+      ? StorageFormat.weights(scenario.weightFormat.dataType)
+      : scenario.weightFormat.dataType.bytesPerElement <= 1
+        ? StorageFormat.weights(model.weightDataType) : scenario.weightFormat
     ops.append(
       Operator(
         name: "embedding", kind: .embedding, flops: 0, dataType: type,

@@ -131,19 +131,53 @@ public enum MemoryModel {
     let h = model.hiddenSize
     var layers = 0.0
     for group in model.layerGroups {
-      let p =
-        active
-        ? group.layer.activeParameters(hiddenSize: h, tensorParallel: 1)
-        : group.layer.parameters(hiddenSize: h, tensorParallel: 1)
-      layers += Double(group.count) * p
+      layers +=
+        Double(group.count)
+        * layerWeightBytes(
+          group.layer, hiddenSize: h, tensorParallel: 1, format,
+          active: active)
     }
     let edges =
       model.embeddingParameters(tensorParallel: 1)
       + (model.tieWordEmbeddings
         ? 0 : model.lmHeadParameters(tensorParallel: 1))
       + Double(model.finalNormParameters)
-    return format.bytes(elements: layers, vectorLength: h)
+    return layers
       + edgeFormat(model, format).bytes(elements: edges, vectorLength: h)
+  }
+
+  /// Bytes of one layer's weights on one rank.
+  ///
+  /// With `active`, what one token reads: the top-k routed experts. A
+  /// quantized checkpoint's
+  /// covered modules are counted as it stores them
+  /// (``WeightQuantization/bytes(_:)``), the rest of the layer (norms,
+  /// biases, the modules it leaves out) in its dtype.
+  static func layerWeightBytes(
+    _ layer: LayerSpec, hiddenSize h: Int, tensorParallel tp: Int,
+    _ format: StorageFormat, active: Bool
+  ) -> Double {
+    var rest =
+      active
+      ? layer.activeParameters(hiddenSize: h, tensorParallel: tp)
+      : layer.parameters(hiddenSize: h, tensorParallel: tp)
+    guard let q = format.quantization else {
+      return format.bytes(elements: rest, vectorLength: h)
+    }
+    var share = 1.0
+    if active, case .moe(let e) = layer.feedForward {
+      share = Double(e.expertsPerToken) / Double(e.experts)
+    }
+    var quantized = 0.0
+    for (module, w) in layer.linearWeights(hiddenSize: h, tensorParallel: tp)
+    where q.modules.contains(module) {
+      let part = module == .experts ? share : 1
+      quantized += part * q.bytes(w)
+      rest -= part * w.parameters
+    }
+    return quantized
+      + StorageFormat.weights(format.dataType).bytes(
+        elements: rest, vectorLength: h)
   }
 
   /// Embeddings, LM head and final norm stay in the published type when
@@ -151,7 +185,8 @@ public enum MemoryModel {
   static func edgeFormat(_ model: ModelArchitecture, _ format: StorageFormat)
     -> StorageFormat
   {
-    format.dataType.bytesPerElement <= 1
+    if format.quantization != nil { return .weights(format.dataType) }
+    return format.dataType.bytesPerElement <= 1
       ? .weights(model.weightDataType) : format
   }
 
@@ -161,10 +196,13 @@ public enum MemoryModel {
   ) -> Double {
     let tp = s.plan.tensorParallel
     let h = model.hiddenSize
-    var params = 0.0
+    var bytes = 0.0
     model.forEachLayerGroup(in: layers) { count, layer in
-      params +=
-        Double(count) * layer.parameters(hiddenSize: h, tensorParallel: tp)
+      bytes +=
+        Double(count)
+        * layerWeightBytes(
+          layer, hiddenSize: h, tensorParallel: tp, s.weightFormat,
+          active: false)
     }
     var edges = 0.0
     let pp = s.plan.pipelineParallel
@@ -176,7 +214,7 @@ public enum MemoryModel {
         edges += model.lmHeadParameters(tensorParallel: tp)
       }
     }
-    return s.weightFormat.bytes(elements: params, vectorLength: h)
+    return bytes
       + edgeFormat(model, s.weightFormat).bytes(
         elements: edges, vectorLength: h)
   }
