@@ -91,12 +91,49 @@ struct ModelFamilyTests {
   @Test("an unsupported model_type names the nearest supported one")
   func nearestType() throws {
     let folder = try Repository.temporaryFolder()
-    try "{\"model_type\": \"gemma3\", \"hidden_size\": 8}".write(
+    try "{\"model_type\": \"olmo3\", \"hidden_size\": 8}".write(
       toFile: folder + "/config.json", atomically: true, encoding: .utf8)
     let error = #expect(throws: DescriptorError.self) {
       try Catalog(root: Repository.root).model(folder + "/config.json")
     }
     #expect(error?.field == "model_type")
-    #expect(error?.message.contains("nearest: gemma3_text") == true)
+    #expect(error?.message.contains("nearest: olmo2") == true)
+  }
+
+  @Test("a wrapper whose language model is unsupported names the inner type")
+  func wrapperInnerType() throws {
+    let folder = try Repository.temporaryFolder()
+    try """
+    {"model_type": "llava", "text_config": {"model_type": "vicuna"}}
+    """.write(
+      toFile: folder + "/config.json", atomically: true, encoding: .utf8)
+    let error = #expect(throws: DescriptorError.self) {
+      try Catalog(root: Repository.root).model(folder + "/config.json")
+    }
+    #expect(error?.field == "text_config.model_type")
+    #expect(error?.message.contains("\"vicuna\" is not supported") == true)
+  }
+
+  @Test("LLaVA's CLIP tower and Gemma 3's SigLIP tower are counted apart")
+  func visionTowers() throws {
+    // CLIP ViT-L/14 at 336: patch conv 3·14²·1024, class token 1024,
+    // 577 positions × 1024, pre- and post-LayerNorm 2·2048; 24 layers of
+    // 4·(1024² + 1024) + 4·1024 + (1024·4096 + 4096) + (4096·1024 + 1024).
+    let clip = 602_112 + 1024 + 590_848 + 4096 + 24 * 12_596_224
+    let llava = try Self.model("llava-1.5-7b-hf.json")
+    #expect(llava.vision?.encoderParameters == clip)
+    // Projector 1024 → 4096 → 4096 with biases.
+    #expect(
+      llava.vision?.projectorParameters == 1024 * 4096 + 4096 + 4096 * 4096
+        + 4096)
+    // The language model: Vicuna-7B (Llama-2-7B's shape, vocab 32064).
+    #expect(llava.totalParameters == 6_738_939_904)
+    let gemma = try Self.model("gemma-3-4b-it.json")
+    // SigLIP so400m at 896: patch conv with bias 3·14²·1152 + 1152, 4096
+    // positions × 1152, post-LayerNorm 2304, 27 layers of 15,239,504.
+    #expect(
+      gemma.vision?.encoderParameters
+        == 678_528 + 4_718_592 + 27 * 15_239_504 + 2304)
+    #expect(gemma.vision?.projectorParameters == 1152 * 2560 + 1152)
   }
 }

@@ -56,17 +56,27 @@ enum ModelConfigDecoder {
   static func decode(_ r: YAMLNodeReader, name: String) throws(DescriptorError)
     -> ModelArchitecture
   {
-    let list = supported.joined(separator: ", ")
+    let list = (supported + wrappers.keys).sorted().joined(separator: ", ")
     guard let modelType = try r.optionalString("model_type") else {
       throw r.missing(
         "model_type", "the Hugging Face model type (one of \(list))")
     }
-    guard let parsed = try decodeFamily(modelType, r) else {
-      let near = NameSuggestion.closest(to: modelType, in: supported)
+    var family = (reader: r, type: modelType)
+    var vision: VisionTower?
+    if wrappers[modelType] != nil {
+      family = try textModel(r, wrapper: modelType)
+    }
+    guard let parsed = try decodeFamily(family.type, family.reader) else {
+      let near = NameSuggestion.closest(
+        to: modelType, in: supported + wrappers.keys)
       throw r.error(
         .unsupported, "model_type",
         "\"\(modelType)\" is not a supported decoder architecture"
           + (near.map { " (nearest: \($0))" } ?? "") + "; supported: \(list)")
+    }
+    if wrappers[modelType] != nil {
+      vision = try visionTower(
+        r, wrapper: modelType, textHidden: parsed.hiddenSize)
     }
     let dtypeKey = r.has("torch_dtype") ? "torch_dtype" : "dtype"
     var dtype = DataType.bf16
@@ -85,7 +95,7 @@ enum ModelConfigDecoder {
     }
     let source = try r.optionalString("source") ?? r.path
     try r.refuseMisspellings()
-    return ModelArchitecture(
+    var model = ModelArchitecture(
       name: name, modelType: modelType, hiddenSize: parsed.hiddenSize,
       vocabSize: parsed.vocabSize, maxContextTokens: parsed.maxContextTokens,
       positionEmbeddings: parsed.positionEmbeddings,
@@ -95,6 +105,8 @@ enum ModelConfigDecoder {
       weightDataType: dtype,
       quantizedWeightDataType: quantization?.computeType == .fp8 ? .fp8 : nil,
       weightQuantization: quantization, source: source)
+    model.vision = vision
+    return model
   }
 
   /// Models with no position limit (SSMs, linear attention) get this one.

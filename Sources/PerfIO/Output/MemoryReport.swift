@@ -12,6 +12,9 @@ public struct MemoryReport: Sendable, Encodable {
   public var scenario: MemoryScenario
   /// The answer.
   public var estimate: MemoryEstimate
+  /// A multimodal model's vision encoder and projector, which the figures
+  /// above leave out (the language model is sized).
+  public var vision: VisionTower?
 
   /// Creates a report.
   public init(
@@ -93,6 +96,9 @@ public struct MemoryReport: Sendable, Encodable {
     model.append(["cache per request at context", b(e.cacheBytesPerRequest)])
     model.append(["cache for the batch", b(e.cacheBytesForBatch)])
     out += model.text() + "\n"
+    if let vision {
+      out += WorkloadReport.visionText(vision) + "\n\n"
+    }
 
     var device = ReportTable(
       columns: ["per device"]

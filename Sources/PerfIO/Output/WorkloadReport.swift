@@ -53,6 +53,17 @@ public enum WorkloadReport {
     m.maxContextTokens >= 1 << 40 ? "none" : String(m.maxContextTokens)
   }
 
+  /// A vision tower's line: what it is and its parameters, apart from the
+  /// language model's.
+  public static func visionText(_ v: VisionTower) -> String {
+    guard let encoder = v.encoderParameters else {
+      return "vision: \(v.summary); the figures are the language model's"
+    }
+    let projector = v.projectorParameters ?? 0
+    return
+      "vision: \(v.summary): encoder \(HumanUnits.count(Double(encoder))) + projector \(HumanUnits.count(Double(projector))) parameters (\(encoder + projector)), not in the language model's figures"
+  }
+
   /// One model: its layer groups and per-layer cache figures.
   public static func showText(_ m: ModelArchitecture) -> String {
     let format = StorageFormat.cache(.bf16)
@@ -64,7 +75,9 @@ public enum WorkloadReport {
     out +=
       "parameters \(HumanUnits.count(m.totalParameters)), active per token \(HumanUnits.count(m.activeParametersPerToken))\n"
     out +=
-      "KV cache per token (bf16): \(HumanUnits.plain(m.cacheBytesPerToken(format: format))) B; state per request: \(HumanUnits.bytes(m.stateBytesPerRequest(format: format)))\n\n"
+      "KV cache per token (bf16): \(HumanUnits.plain(m.cacheBytesPerToken(format: format))) B; state per request: \(HumanUnits.bytes(m.stateBytesPerRequest(format: format)))\n"
+    if let vision = m.vision { out += visionText(vision) + "\n" }
+    out += "\n"
     var t = ReportTable(columns: [
       "layers", "mixer", "feed-forward", "params/layer", "KV B/token",
       "state/request",

@@ -259,3 +259,22 @@ extension YAMLNodeReader {
     }
   }
 }
+
+extension YAMLNodeReader {
+  /// This mapping with `defaults` added where its own keys are absent (a
+  /// wrapper's `text_config`, which lists only what differs from its
+  /// configuration class's defaults); the file's own keys keep their
+  /// lines for messages.
+  func withDefaults(_ defaults: [(String, String)]) -> YAMLNodeReader {
+    guard case .mapping(let m) = node else { return self }
+    var pairs = m.map { ($0.key, $0.value) }
+    for (key, value) in defaults where !has(key) {
+      pairs.append(
+        (Node(key), .scalar(Node.Scalar(value, .implicit, .plain))))
+    }
+    return YAMLNodeReader(
+      path: path,
+      node: .mapping(Node.Mapping(pairs, m.tag, m.style, m.mark)),
+      fieldPath: fieldPath)
+  }
+}

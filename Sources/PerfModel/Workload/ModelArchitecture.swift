@@ -31,6 +31,9 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
   /// How a quantized checkpoint stores its linear weights (AWQ, GPTQ,
   /// bitsandbytes, fp8, mxfp4, …), from `quantization_config`.
   public var weightQuantization: WeightQuantization?
+  /// A multimodal checkpoint's vision encoder and projector, counted apart
+  /// (``totalParameters`` is the language model's).
+  public var vision: VisionTower?
   /// Where the architecture was transcribed from.
   public var source: String
 

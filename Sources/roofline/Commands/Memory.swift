@@ -30,10 +30,11 @@ extension RooflineCommand {
           planError: error, defaultedTP: r.defaultedTP,
           contextSource: r.contextSource)
       }
-      let report = MemoryReport(
+      var report = MemoryReport(
         model: r.model.name, hardware: r.target.name,
         device: r.target.device.name,
         scenario: r.scenario, estimate: estimate)
+      report.vision = r.model.vision
       try output.emit(
         table: { report.text() }, csv: { report.table().csv() },
         json: { JSONOutput.encode(report) })
