@@ -79,6 +79,28 @@ struct QuantizedCheckpointTests {
     #expect(error?.message.contains("awq, bitsandbytes") == true)
   }
 
+  @Test("gpt-oss: only the experts in mxfp4, attention and router in bf16")
+  func mxfp4() throws {
+    let catalog = try Catalog(root: Repository.root)
+    let model = try catalog.model(
+      Repository.root + "/Tests/Resources/hf-configs/gpt-oss-20b.json")
+    // 24 layers × 32 experts × (2880 × 5760 gate_up + 2880 × 2880 down):
+    // 4 bits and an E8M0 byte per 32 weights; every other parameter
+    // (expert biases too) in bf16.
+    let experts = 24.0 * 32 * (2880 * 5760 + 2880 * 2880)
+    let expected =
+      experts * (0.5 + 1.0 / 32) + (model.totalParameters - experts) * 2
+    let scenario = MemoryScenario(
+      contextTokens: 1024, weightFormat: model.weightFormat(override: nil),
+      cacheFormat: .cache(.bf16))
+    let bytes = try MemoryModel.estimate(
+      model, on: try catalog.device("h200"), scenario
+    ).weightBytes
+    #expect(bytes == expected)
+    // OpenAI's model card: 20.91 B parameters; the checkpoint about 13.8 GB.
+    #expect(abs(model.totalParameters / 1e9 - 20.91) < 0.005)
+  }
+
   @Test("--weight-dtype overrides the checkpoint's format")
   func override() throws {
     let model = try Catalog(root: Repository.root).model(

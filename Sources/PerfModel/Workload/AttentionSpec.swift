@@ -20,6 +20,10 @@ public struct AttentionSpec: Sendable, Hashable, Codable {
   /// (Qwen3, OLMo-2, Gemma 3): two more norm kernels a layer; their
   /// weights are counted with the layer's norms.
   public var queryKeyNorm = false
+  /// Whether each query head has a learned sink logit in its softmax
+  /// (gpt-oss): one parameter a head; its compute is not priced (one more
+  /// logit per row).
+  public var sinks = false
 
   /// Creates a standard (MHA/GQA/MQA) attention description.
   public init(

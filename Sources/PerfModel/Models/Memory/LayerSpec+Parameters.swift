@@ -42,7 +42,7 @@ extension MixerSpec {
         let d = Double(a.headDim)
         let qkv = h * (q + 2 * kv) * d + (a.qkvBias ? (q + 2 * kv) * d : 0)
         let out = q * d * h + (a.outputBias ? h : 0)
-        return qkv + out
+        return qkv + out + (a.sinks ? q : 0)
       }
       let qkDim = Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
       let query: Double
