@@ -454,10 +454,14 @@ def ssm_prefill(torch, args, l2, device, mode):
     class times, at mamba2-780m's widths over T = 256 to 32768 tokens:
 
       transpose   the conv input (T, 3328) made contiguous as (3328, T);
-      conv1d      torch's depthwise conv1d (3328 channels, width 4);
-      repeat      B (T, 1, 128) repeated to 48 heads (one written);
-      masked32    masked_fill of the fp32 (48, T/256, 256, 256) decays with
-                  a broadcast (256, 256) mask (one read, one written);
+      conv1d      torch's depthwise conv1d (3328 channels, width 4) on
+                  that contiguous input;
+      repeat      B, a (T, 1, 128) slice of the conv output's (T, 3328)
+                  rows, repeated to 48 heads (one written), as the
+                  reference's repeat_interleave reads it;
+      masked32    masked_fill_ in place on the fp32 (48, T/256, 256, 256)
+                  decays with a broadcast (256, 256) mask (one read, one
+                  written; out of place, torch clones first: a copy);
       cumsum32    their cumsum over the second-to-last dimension.
     """
     F = torch.nn.functional
@@ -472,8 +476,8 @@ def ssm_prefill(torch, args, l2, device, mode):
             ("transpose", 1, 1, tokens * channels,
              lambda x, w: x.transpose(1, 2).contiguous()),
             ("conv1d", 1, 1, tokens * channels,
-             lambda x, w: F.conv1d(x.transpose(1, 2), w, padding=3,
-                                   groups=channels)),
+             lambda x, w: F.conv1d(x.view(1, channels, tokens), w,
+                                   padding=3, groups=channels)),
         ]
         for name, reads, writes, elements, fn in cases:
             med, mn = time_cuda(torch, fn, sets, args.repetitions, mode=mode)
@@ -482,11 +486,13 @@ def ssm_prefill(torch, args, l2, device, mode):
             yield row("elementwise", name, med, mn, args.repetitions, device,
                       mode, elements=elements, reads=reads, writes=writes)
         del sets
-        sets = [(torch.randn(1, tokens, 1, state, device="cuda", dtype=bf),)
+        sets = [(torch.randn(1, tokens, channels, device="cuda", dtype=bf),)
                 for _ in range(copies_for(2 * tokens * heads * state, l2))]
-        med, mn = time_cuda(
-            torch, lambda b: b.repeat_interleave(heads, dim=-2), sets,
-            args.repetitions, mode=mode)
+
+        def repeat(rows):
+            b = rows[..., -2 * state:-state].reshape(1, tokens, 1, state)
+            return b.repeat_interleave(heads, dim=-2)
+        med, mn = time_cuda(torch, repeat, sets, args.repetitions, mode=mode)
         print(f"ssm repeat T={tokens} {mode}: {med * 1e6:.2f} us",
               file=sys.stderr)
         yield row("elementwise", "repeat", med, mn, args.repetitions, device,
@@ -503,7 +509,7 @@ def ssm_prefill(torch, args, l2, device, mode):
                              dtype=torch.float32),)
                 for _ in range(copies_for(8 * scores, l2))]
         for name, fn in (
-                ("masked32", lambda x: x.masked_fill(drop, 0)),
+                ("masked32", lambda x: x.masked_fill_(drop, 0)),
                 ("cumsum32", lambda x: torch.cumsum(x, -2))):
             med, mn = time_cuda(torch, fn, sets, args.repetitions, mode=mode)
             print(f"ssm {name} T={tokens} {mode}: {med * 1e6:.2f} us",

@@ -14,8 +14,10 @@
 #   python3 tools/measure_gpu.py --output h200-measured-sustained.csv \
 #     --repetitions 9 --sample-seconds 0.05
 #   (its decode-attention rows re-measured on 2026-12-03 with the cuDNN
-#   backend and batch 128 added: --only decode, the same flags; the other
-#   rows are the earlier run's)
+#   backend and batch 128 added: --only decode, the same flags; the
+#   Mamba-2 kernels' rows appended from --only ssm and --only ssm-prefill
+#   runs with --repetitions 7 --sample-seconds 0.05, logs
+#   h200-measure-ssm{,-prefill}.log; the other rows are the earlier run's)
 #   (cd tools && python3 measure_host.py --config ../workloads/llama-3-8b.yaml \
 #     --config ../reports/e2e/configs/mixtral-8x7b-8-layers.json \
 #     --config ../workloads/mamba2-780m.yaml --output h200-host-issue.csv)
@@ -36,6 +38,15 @@
 #     --output h200-e2e.csv
 #   (cd tools && python3 measure_e2e.py --config ../workloads/mamba2-780m.yaml \
 #     --budget 0.5 --most 10 --output h200-e2e-ssm.csv)   # model column: the name
+#   (with host probes; the earlier rows without them: h200-e2e-ssm-noprobe.csv;
+#   every kernel of a few Mamba-2 passes: h200-e2e-ssm-trace-2.csv, by
+#   --prefill-shapes 1x512,1x8192,8x512 --decode-shapes 1x1024,16x1024,256x1024
+#   --budget 0.2 --most 3 --no-host-probe --trace, prefill batch 1 kept)
+#   (cd tools && python3 measure_e2e.py \
+#     --config ../Tests/Resources/hf-configs/qwen3-8b.json --engine hf \
+#     --budget 0.3 --most 5 --prefill-shapes 1x512,1x2048,1x8192,8x512 \
+#     --decode-shapes 1x1024,16x1024,64x4096 --output h200-e2e-qwen3.csv)
+#     # a family added after the host calibration; model path without ../
 #   (and, with --prefill-shapes 1x512,8x512 --decode-shapes 1x1024,64x1024
 #   --trace h200-e2e-trace.csv, every kernel of a few passes)
 #
@@ -80,6 +91,12 @@ $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --output reports/e2e/h200-e2e-calibrated.csv
 $bin validate --end-to-end reports/e2e/h200-e2e-ssm.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --output reports/e2e/h200-e2e-ssm-calibrated.txt
+$bin validate --end-to-end reports/e2e/h200-e2e-ssm.csv --db "$scratch/e2e.sqlite" \
+  --hardware h200-calibrated --host-speed probe \
+  --output reports/e2e/h200-e2e-ssm-calibrated-probe.txt
+$bin validate --end-to-end reports/e2e/h200-e2e-qwen3.csv --db "$scratch/e2e.sqlite" \
+  --hardware h200-calibrated --host-speed probe \
+  --output reports/e2e/h200-e2e-qwen3-calibrated-probe.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware "$scratch/h200-calibrated-1ms.yaml" \
   --output reports/e2e/h200-e2e-calibrated-1ms.txt

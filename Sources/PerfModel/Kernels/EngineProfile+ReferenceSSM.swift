@@ -4,7 +4,8 @@ extension EngineProfile {
   /// The reference's Mamba-2 layer (`tools/e2e_mamba2.py`), counted by
   /// torch.profiler on mamba2-780m: 32 kernels a layer in a decode step
   /// (26 here, with the norm, the two projections, the gated norm and
-  /// the residual add), 81 in a prefill pass of the chunked (SSD) scan.
+  /// the residual add), 81 in a prefill pass of the chunked (SSD) scan
+  /// (83 here: its memsets and split-K reductions not counted).
   static let torchSSMDecode = [
     ShortKernel(
       "conv window (cat, copy)", launches: 2, width: .ssmConvWindow,
@@ -52,24 +53,64 @@ extension EngineProfile {
       "gated norm", launches: 1, width: .ssmInner, reads: 1, writes: 1,
       backend: "rms_norm"),
   ]
+  /// The prefill's kernels, each group priced by its pattern's class.
+  ///
+  /// Each class is timed alone by `tools/measure_gpu.py --only ssm --only
+  /// ssm-prefill`; the groups are counted from torch.profiler traces of
+  /// mamba2-780m at 8192 tokens (`reports/e2e/h200-e2e-ssm-trace-2.csv`). The decays are
+  /// fp32 (b, h, c, chunk, chunk) tensors, T·h·chunk elements: one fp32
+  /// tensor counts as two of the activation type.
   static let torchSSMPrefill = [
     ShortKernel(
-      "conv (layout, depthwise conv, silu, state)", launches: 6,
-      width: .ssmChannels, reads: 5, writes: 5, backend: "strided"),
+      "conv layout (transposing copy)", launches: 1, width: .ssmChannels,
+      reads: 1, writes: 1, backend: "transpose"),
     ShortKernel(
-      "dt (bias, cast, softplus, x·dt, a·dt)", launches: 8,
+      "depthwise conv", launches: 1, width: .ssmChannels, reads: 1,
+      writes: 1, backend: "conv1d"),
+    ShortKernel(
+      "conv silu", launches: 1, width: .ssmChannels, reads: 1, writes: 1,
+      backend: "strided"),
+    ShortKernel(
+      "conv state, setup (bytes negligible)", launches: 3,
+      width: .ssmChannels, reads: 0, writes: 0),
+    ShortKernel(
+      "dt (bias, cast, softplus, a·dt, casts)", launches: 7,
+      width: .ssmHeads, reads: 2, writes: 2),
+    ShortKernel(
+      "x·dt", launches: 1, width: .ssmInner, reads: 1, writes: 1,
+      backend: "broadcast"),
+    ShortKernel(
+      "B, C per head (repeat_interleave)", launches: 2,
+      width: .ssmHeadStates, reads: 0, writes: 2, backend: "repeat"),
+    ShortKernel(
+      "decays: segment-sum expand (fp32)", launches: 1, width: .ssdScores,
+      reads: 0, writes: 2, backend: "outer32"),
+    ShortKernel(
+      "decays: masks (fp32)", launches: 2, width: .ssdScores, reads: 4,
+      writes: 4, backend: "masked32"),
+    ShortKernel(
+      "decays: cumsum (fp32)", launches: 1, width: .ssdScores, reads: 2,
+      writes: 2, backend: "cumsum32"),
+    ShortKernel(
+      "decays: copy, exp (fp32)", launches: 2, width: .ssdScores, reads: 4,
+      writes: 4),
+    ShortKernel(
+      "scores × decays (fp32)", launches: 1, width: .ssdScores, reads: 3,
+      writes: 2, backend: "broadcast32"),
+    ShortKernel(
+      "scores to bf16", launches: 1, width: .ssdScores, reads: 2, writes: 1),
+    ShortKernel(
+      "masks, sums across chunks (bytes negligible)", launches: 22,
+      width: .ssdScores, reads: 0, writes: 0),
+    ShortKernel(
+      "einsum operand layouts (B, C)", launches: 4, width: .ssmHeadStates,
+      reads: 4, writes: 4, backend: "strided"),
+    ShortKernel(
+      "einsum operand layout (scores)", launches: 1, width: .ssdScores,
+      reads: 1, writes: 1, backend: "strided"),
+    ShortKernel(
+      "einsum operand layouts (x, y, states)", launches: 11,
       width: .ssmInner, reads: 3, writes: 3, backend: "strided"),
-    ShortKernel(
-      "B, C per head", launches: 2, width: .ssmHeadStates, reads: 1,
-      writes: 2, backend: "strided"),
-    // Two segment sums (cumsum, masks, fills) and the decays' exps, on
-    // fp32 chunk × chunk rows: 4 bytes counted as two tensors of 2.
-    ShortKernel(
-      "segment sums and decays", launches: 30, width: .ssdScores,
-      reads: 12, writes: 12, backend: "strided"),
-    ShortKernel(
-      "einsum operand layouts", launches: 16, width: .ssmInner, reads: 4,
-      writes: 4, backend: "strided"),
     {
       var k = ShortKernel(
         "chunk matmuls (einsums)", launches: 6, width: .ssdFLOPs, reads: 0,
@@ -78,8 +119,14 @@ extension EngineProfile {
       return k
     }(),
     ShortKernel(
-      "readout (D·x, add, gate silu, mul)", launches: 5, width: .ssmInner,
-      reads: 3, writes: 2, backend: "add"),
+      "readout: decay of y_off, D·x", launches: 2, width: .ssmInner,
+      reads: 2, writes: 2, backend: "broadcast"),
+    ShortKernel(
+      "readout: y_diag + y_off, + D·x (strided adds)", launches: 2,
+      width: .ssmInner, reads: 4, writes: 2, backend: "strided"),
+    ShortKernel(
+      "gate (silu on a strided view, mul)", launches: 2, width: .ssmInner,
+      reads: 3, writes: 2, backend: "strided"),
     ShortKernel(
       "gated norm", launches: 1, width: .ssmInner, reads: 1, writes: 1,
       backend: "rms_norm"),
