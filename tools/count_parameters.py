@@ -52,6 +52,8 @@ def main():
     for path in args.configs:
         name = os.path.basename(path)
         fields = load(path)
+        if "model_type" not in fields:  # this script's own output
+            continue
         model_type = fields.pop("model_type")
         fields.pop("quantization_config", None)
         try:

@@ -70,6 +70,23 @@ struct ModelFamilyTests {
     }
   }
 
+  @Test("GLM-4.5-Air: the first layer dense, then routed and shared experts")
+  func glm() throws {
+    let layers = Self.layers(try Self.model("glm-4.5-air.json"))
+    guard case .dense(let first) = layers[0].feedForward,
+      case .moe(let e) = layers[1].feedForward
+    else {
+      Issue.record("layer 0 dense, layer 1 MoE")
+      return
+    }
+    #expect(first.intermediateSize == 10944)
+    #expect(e.experts == 128 && e.expertsPerToken == 8 && e.sharedExperts == 1)
+    #expect(e.expert.intermediateSize == 1408 && e.routerBias)
+    guard case .attention(let a) = layers[0].mixer else { return }
+    // q, k, v biases, no output bias: transformers' Glm4MoeAttention.
+    #expect(a.qkvBias && !a.outputBias && a.headDim == 128)
+  }
+
   @Test("layer_types of the wrong length or kind name the field")
   func layerTypes() throws {
     let text = try String(

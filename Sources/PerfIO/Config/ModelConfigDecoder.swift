@@ -10,10 +10,9 @@ enum ModelConfigDecoder {
   /// The `model_type` values this toolkit models.
   static let supported = [
     "deepseek_v2", "deepseek_v3", "falcon", "falcon_mamba", "gemma2",
-    "gemma3_text", "gla", "gpt2", "gpt_oss", "jamba", "llama", "mamba",
-    "mamba2",
-    "mistral", "mixtral", "olmo2", "olmoe", "phi3", "qwen2", "qwen3",
-    "qwen3_moe", "smollm3",
+    "gemma3_text", "gla", "glm4_moe", "gpt2", "gpt_oss", "jamba", "llama",
+    "mamba", "mamba2", "mistral", "mixtral", "olmo2", "olmoe", "phi3",
+    "qwen2", "qwen3", "qwen3_moe", "smollm3",
   ]
 
   /// Reads the family-specific fields of a `modelType` config.
@@ -34,6 +33,7 @@ enum ModelConfigDecoder {
     case "olmo2": try decodeOLMo(r, moe: false)
     case "olmoe": try decodeOLMo(r, moe: true)
     case "gpt_oss": try decodeGptOss(r)
+    case "glm4_moe": try decodeGLM4MoE(r)
     case "gemma2": try decodeGemma(r, version: 2)
     case "gemma3_text": try decodeGemma(r, version: 3)
     case "mamba2": try decodeMamba2(r)
