@@ -33,12 +33,7 @@ extension LayerSpec {
   /// the mixer (`attention`, `ssm`, `linear-attention`) and the
   /// feed-forward block (`mlp`, `moe`) joined by `+` (`attention+moe`).
   public var issueKind: String {
-    let mixerName =
-      switch mixer {
-      case .attention: "attention"
-      case .stateSpace: "ssm"
-      case .linearAttention: "linear-attention"
-      }
+    let mixerName = mixer.family.kind
     switch feedForward {
     case .none: return mixerName
     case .dense: return mixerName + "+mlp"

@@ -7,18 +7,9 @@ extension ModelArchitecture {
     var mixerKinds = Set<String>()
     func add(_ tag: String) { if !tags.contains(tag) { tags.append(tag) } }
     for group in layerGroups {
-      switch group.layer.mixer {
-      case .attention(let a):
-        mixerKinds.insert("attention")
-        add(a.variant)
-        if a.slidingWindow != nil { add("sliding-window") }
-      case .stateSpace(let s):
-        mixerKinds.insert("ssm")
-        add(s.version == 1 ? "SSM (Mamba)" : "SSM (Mamba-2)")
-      case .linearAttention:
-        mixerKinds.insert("linear")
-        add("linear attention")
-      }
+      let family = group.layer.mixer.family
+      mixerKinds.insert(family.kind)
+      family.familyTags.forEach(add)
       if case .moe = group.layer.feedForward { add("MoE") }
     }
     if mixerKinds.count > 1 { add("hybrid") }

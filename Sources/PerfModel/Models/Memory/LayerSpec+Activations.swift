@@ -15,32 +15,7 @@ extension LayerSpec {
   public func activationWidth(hiddenSize h: Int, tensorParallel tp: Int)
     -> Double
   {
-    let mixerWidth: Double
-    switch mixer {
-    case .attention(let a):
-      let q = Double(a.queryHeads / tp)
-      if let m = a.latent {
-        mixerWidth =
-          q * Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
-          + Double(m.kvLoraRank + m.qkRopeHeadDim)
-          + q * Double(m.qkNopeHeadDim + m.vHeadDim) + q * Double(m.vHeadDim)
-      } else {
-        let kv = Double(Shard.perRank(a.kvHeads, tp) ?? a.kvHeads)
-        mixerWidth = (2 * q + 2 * kv) * Double(a.headDim)
-      }
-    case .stateSpace(let s):
-      let di = Double(s.innerSize / tp)
-      if s.version == 1 {
-        mixerWidth = 3 * di
-      } else {
-        let g = Double(Shard.perRank(s.groups, tp) ?? s.groups)
-        mixerWidth =
-          2 * di + 2 * g * Double(s.stateSize) + Double(s.heads / tp) + di
-      }
-    case .linearAttention(let l):
-      let heads = Double(l.heads / tp)
-      mixerWidth = heads * Double(2 * l.keyHeadDim + 3 * l.valueHeadDim)
-    }
+    let mixerWidth = mixer.family.activationWidth(tensorParallel: tp)
     let ffnWidth: Double
     switch feedForward {
     case .none: ffnWidth = 0

@@ -18,21 +18,12 @@ extension LayerSpec {
   public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
     -> Double
   {
-    guard case .attention(let a) = mixer else { return 0 }
-    if let m = a.latent {
-      let width = m.kvLoraRank + m.qkRopeHeadDim
-      return format.bytes(elements: Double(width), vectorLength: width)
-    }
-    let kv = Shard.perRank(a.kvHeads, tp) ?? a.kvHeads
-    return format.bytes(
-      elements: Double(2 * kv * a.headDim), vectorLength: a.headDim)
+    mixer.family.cacheBytesPerToken(tensorParallel: tp, format: format)
   }
 
   /// Tokens of a `context`-token request this layer keeps in its KV cache.
   public func cachedTokens(context: Double) -> Double {
-    guard case .attention(let a) = mixer else { return 0 }
-    guard let window = a.slidingWindow else { return context }
-    return min(context, Double(window))
+    mixer.family.cachedTokens(context: context)
   }
 
   /// Bytes of fixed recurrent state one request holds in this layer, on one
@@ -40,31 +31,7 @@ extension LayerSpec {
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double
   {
-    switch mixer {
-    case .attention: return 0
-    case .stateSpace(let s):
-      let di = s.innerSize / tp
-      let conv: Int
-      let ssm: Int
-      if s.version == 1 {
-        conv = di * s.convKernel
-        ssm = di * s.stateSize
-      } else {
-        let g = Shard.perRank(s.groups, tp) ?? s.groups
-        conv = (di + 2 * g * s.stateSize) * s.convKernel
-        ssm = (s.heads / tp) * s.headDim * s.stateSize
-      }
-      return format.bytes(elements: Double(conv), vectorLength: s.convKernel)
-        + format.bytes(elements: Double(ssm), vectorLength: s.stateSize)
-    case .linearAttention(let l):
-      let heads = l.heads / tp
-      let state = heads * l.keyHeadDim * l.valueHeadDim
-      let convChannels = heads * (2 * l.keyHeadDim + l.valueHeadDim)
-      return format.bytes(elements: Double(state), vectorLength: l.valueHeadDim)
-        + format.bytes(
-          elements: Double(convChannels * l.shortConvKernel),
-          vectorLength: max(l.shortConvKernel, 1))
-    }
+    mixer.family.stateBytes(tensorParallel: tp, format: format)
   }
 
   /// Cache bytes of one request of `context` tokens in this layer, on one

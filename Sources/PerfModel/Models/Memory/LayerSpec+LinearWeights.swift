@@ -16,61 +16,12 @@ extension LayerSpec {
   {
     let h = Double(hiddenSize)
     var out: [WeightQuantization.Module: LinearWeights] = [:]
-    switch mixer {
-    case .attention(let a):
-      var w = LinearWeights()
-      let q = Double(a.queryHeads / tp)
-      if let m = a.latent {
-        let qk = Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
-        if let rank = m.queryLoraRank {
-          w.add(input: h, output: Double(rank))
-          w.add(input: Double(rank), output: q * qk)
-        } else {
-          w.add(input: h, output: q * qk)
-        }
-        let kvr = Double(m.kvLoraRank)
-        w.add(input: h, output: kvr + Double(m.qkRopeHeadDim))
-        w.add(input: kvr, output: q * Double(m.qkNopeHeadDim + m.vHeadDim))
-        w.add(input: q * Double(m.vHeadDim), output: h)
-      } else {
-        let kv = Double(Shard.perRank(a.kvHeads, tp) ?? a.kvHeads)
-        let d = Double(a.headDim)
-        w.add(input: h, output: q * d)
-        w.add(input: h, output: kv * d, count: 2)
-        w.add(input: q * d, output: h)
-      }
-      out[.attention] = w
-    case .stateSpace(let s):
-      var w = LinearWeights()
-      let di = Double(s.innerSize / tp)
-      let n = Double(s.stateSize)
-      if s.version == 1 {
-        let r = Double(s.timeStepRank)
-        w.add(input: h, output: 2 * di)
-        w.add(input: di, output: r + 2 * n)
-        w.add(input: r, output: di)
-      } else {
-        let g = Double(Shard.perRank(s.groups, tp) ?? s.groups)
-        w.add(input: h, output: 2 * di + 2 * g * n + Double(s.heads / tp))
-      }
-      w.add(input: di, output: h)
-      out[.mixer] = w
-    case .linearAttention(let l):
-      var w = LinearWeights()
-      let heads = Double(l.heads / tp)
-      let keyDim = heads * Double(l.keyHeadDim)
-      let valueDim = heads * Double(l.valueHeadDim)
-      w.add(input: h, output: keyDim, count: 2)
-      w.add(input: h, output: valueDim)
-      w.add(input: valueDim, output: h)
-      if l.outputGate { w.add(input: h, output: valueDim) }
-      if l.gateLowRankDim > 0 {
-        let r = Double(l.gateLowRankDim)
-        w.add(input: h, output: r)
-        w.add(input: r, output: keyDim)
-      }
-      out[.mixer] = w
-    }
+    // Attention's projections are their own module kind; a recurrent
+    // mixer's are `.mixer`.
+    let kind: WeightQuantization.Module =
+      mixer.family.kind == "attention" ? .attention : .mixer
+    out[kind] = mixer.family.linearWeights(
+      hiddenSize: hiddenSize, tensorParallel: tp)
     func mlp(_ m: MLPSpec, count: Double) -> LinearWeights {
       var w = LinearWeights()
       let i = Double(m.intermediateSize / tp)

@@ -31,66 +31,10 @@ extension LayerSpec {
 }
 
 extension MixerSpec {
-  /// Parameters of the mixer on one of `tp` ranks.
+  /// Parameters of the mixer on one of `tp` ranks (its family's count,
+  /// `Sources/PerfModel/Mixers/`).
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
-    let h = Double(hiddenSize)
-    switch self {
-    case .attention(let a):
-      let q = Double(a.queryHeads / tp)
-      guard let m = a.latent else {
-        let kv = Double(Shard.perRank(a.kvHeads, tp) ?? a.kvHeads)
-        let d = Double(a.headDim)
-        let qkv = h * (q + 2 * kv) * d + (a.qkvBias ? (q + 2 * kv) * d : 0)
-        let out = q * d * h + (a.outputBias ? h : 0)
-        return qkv + out + (a.sinks ? q : 0)
-      }
-      let qkDim = Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
-      let query: Double
-      if let rank = m.queryLoraRank {
-        let r = Double(rank)
-        query = h * r + r + r * q * qkDim  // q_a_proj, q_a_layernorm, q_b_proj
-      } else {
-        query = h * q * qkDim
-      }
-      let kvr = Double(m.kvLoraRank)
-      let kvA = h * (kvr + Double(m.qkRopeHeadDim)) + kvr  // + kv_a_layernorm
-      let kvB = kvr * q * Double(m.qkNopeHeadDim + m.vHeadDim)
-      let out = q * Double(m.vHeadDim) * h
-      return query + kvA + kvB + out
-    case .stateSpace(let s):
-      let di = Double(s.innerSize / tp)
-      let n = Double(s.stateSize)
-      let k = Double(s.convKernel)
-      if s.version == 1 {
-        let r = Double(s.timeStepRank)
-        return h * 2 * di  // in_proj (x and z)
-          + di * k + di  // conv1d weight and bias
-          + di * (r + 2 * n)  // x_proj → Δ, B, C
-          + r * di + di  // dt_proj weight and bias
-          + di * n + di  // A_log, D
-          + di * h  // out_proj
-      }
-      let g = Double(Shard.perRank(s.groups, tp) ?? s.groups)
-      let heads = Double(s.heads / tp)
-      let convChannels = di + 2 * g * n
-      return h * (2 * di + 2 * g * n + heads)  // in_proj (z, x, B, C, Δ)
-        + convChannels * k + convChannels  // conv1d weight and bias
-        + 3 * heads  // dt_bias, A_log, D
-        + di  // gated RMSNorm
-        + di * h  // out_proj
-    case .linearAttention(let l):
-      let heads = Double(l.heads / tp)
-      let keyDim = heads * Double(l.keyHeadDim)
-      let valueDim = heads * Double(l.valueHeadDim)
-      let r = Double(l.gateLowRankDim)
-      var total = h * (2 * keyDim + valueDim) + valueDim * h  // q, k, v, o
-      if l.outputGate { total += h * valueDim }  // g_proj
-      // gk_proj
-      if l.gateLowRankDim > 0 { total += h * r + r * keyDim + keyDim }
-      total += Double(l.valueHeadDim)  // per-head output norm
-      total += (2 * keyDim + valueDim) * Double(l.shortConvKernel)
-      return total
-    }
+    family.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
   }
 }
 

@@ -1,0 +1,70 @@
+/// Linear attention with a fixed-size state (gated linear attention, GLA).
+///
+///     parameters   q, k, v, o (+ g with an output gate), the low-rank forget
+///                  gate (h·r + r·d_k + d_k), a per-head output norm, and
+///                  short convolutions on q, k, v
+///     KV cache     none; a state per request of heads · d_k · d_v, plus
+///                  the short convolutions' windows
+///     activations  2·d_k + 3·d_v per head (q, k, v, gate, output)
+extension LinearAttentionSpec: TokenMixer {
+  public var familyTags: [String] { ["linear attention"] }
+
+  public var kind: String { "linear-attention" }
+
+  public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
+    let h = Double(hiddenSize)
+    let heads = Double(self.heads / tp)
+    let keyDim = heads * Double(keyHeadDim)
+    let valueDim = heads * Double(valueHeadDim)
+    let r = Double(gateLowRankDim)
+    var total = h * (2 * keyDim + valueDim) + valueDim * h  // q, k, v, o
+    if outputGate { total += h * valueDim }  // g_proj
+    // gk_proj
+    if gateLowRankDim > 0 { total += h * r + r * keyDim + keyDim }
+    total += Double(valueHeadDim)  // per-head output norm
+    total += (2 * keyDim + valueDim) * Double(shortConvKernel)
+    return total
+  }
+
+  public func linearWeights(hiddenSize: Int, tensorParallel tp: Int)
+    -> LinearWeights
+  {
+    let h = Double(hiddenSize)
+    var w = LinearWeights()
+    let heads = Double(self.heads / tp)
+    let keyDim = heads * Double(keyHeadDim)
+    let valueDim = heads * Double(valueHeadDim)
+    w.add(input: h, output: keyDim, count: 2)
+    w.add(input: h, output: valueDim)
+    w.add(input: valueDim, output: h)
+    if outputGate { w.add(input: h, output: valueDim) }
+    if gateLowRankDim > 0 {
+      let r = Double(gateLowRankDim)
+      w.add(input: h, output: r)
+      w.add(input: r, output: keyDim)
+    }
+    return w
+  }
+
+  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  { 0 }
+
+  public func cachedTokens(context: Double) -> Double { 0 }
+
+  public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  {
+    let heads = self.heads / tp
+    let state = heads * keyHeadDim * valueHeadDim
+    let convChannels = heads * (2 * keyHeadDim + valueHeadDim)
+    return format.bytes(elements: Double(state), vectorLength: valueHeadDim)
+      + format.bytes(
+        elements: Double(convChannels * shortConvKernel),
+        vectorLength: max(shortConvKernel, 1))
+  }
+
+  public func activationWidth(tensorParallel tp: Int) -> Double {
+    Double(heads / tp) * Double(2 * keyHeadDim + 3 * valueHeadDim)
+  }
+}

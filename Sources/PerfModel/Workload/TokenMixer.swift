@@ -1,0 +1,41 @@
+/// What a token-mixer family declares about itself.
+///
+/// Each family, in its own file (`Sources/PerfModel/Mixers/`), gives its
+/// parameters and the linear weights a
+/// quantized checkpoint stores quantized, the cache or state one request
+/// keeps, the activations it keeps live, and how listings name it. The
+/// layer, memory and workload code ask the mixer instead of switching over
+/// the families; adding a family means adding its spec, its file, and its
+/// case in ``MixerSpec`` (``MixerSpec/family``).
+public protocol TokenMixer: Sendable {
+  /// Tags for listings (`GQA`, `sliding-window`, `SSM (Mamba-2)`).
+  var familyTags: [String] { get }
+  /// The kind, for hybrid detection and host-issue keys (`attention`,
+  /// `ssm`, `linear-attention`).
+  var kind: String { get }
+  /// Parameters on one of `tp` tensor-parallel ranks.
+  func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double
+  /// Its linear weights on one rank (``LayerSpec/linearWeights(hiddenSize:tensorParallel:)``).
+  func linearWeights(hiddenSize: Int, tensorParallel tp: Int) -> LinearWeights
+  /// KV-cache bytes one token adds on one rank (0 for a recurrent mixer).
+  func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  /// Tokens of a `context`-token request the KV cache keeps.
+  func cachedTokens(context: Double) -> Double
+  /// Fixed recurrent-state bytes one request holds on one rank.
+  func stateBytes(tensorParallel tp: Int, format: StorageFormat) -> Double
+  /// Live activation elements per token while it runs, on one rank.
+  func activationWidth(tensorParallel tp: Int) -> Double
+}
+
+extension MixerSpec {
+  /// The family this mixer belongs to: the one place a new family is
+  /// registered.
+  public var family: any TokenMixer {
+    switch self {
+    case .attention(let a): a
+    case .stateSpace(let s): s
+    case .linearAttention(let l): l
+    }
+  }
+}
