@@ -103,3 +103,174 @@ extension AttentionSpec: TokenMixer {
     return (2 * q + 2 * kv) * Double(headDim)
   }
 }
+
+/// Its operators in a phase's graph: the projections, FlashAttention
+/// prefill with its I/O traffic and cache reuse, split-KV decode, MLA's
+/// absorbed decode, Ulysses' exchanges and ring passes.
+extension Builder {
+  func attention(_ at: AttentionSpec, count: Int, label: String) -> [Operator] {
+    let q = Double(at.queryHeads / tp)
+    let batch = Double(scenario.batch)
+    var ops: [Operator] = []
+    let cachePerToken = LayerSpec(
+      mixer: .attention(at), feedForward: .none, normParameters: 0
+    ).cacheBytesPerToken(tensorParallel: tp, format: scenario.cacheFormat)
+    let core: Operator
+    if let m = at.latent {
+      let qk = Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
+      let kvr = Double(m.kvLoraRank)
+      let rope = Double(m.qkRopeHeadDim)
+      if let rank = m.queryLoraRank {
+        ops.append(
+          projection(
+            "\(label) q_a_proj", count: count, input: h, output: Double(rank)))
+        ops.append(
+          projection(
+            "\(label) q_b_proj", count: count, input: Double(rank),
+            output: q * qk))
+      } else {
+        ops.append(
+          projection("\(label) q_proj", count: count, input: h, output: q * qk))
+      }
+      ops.append(
+        projection(
+          "\(label) kv_a_proj", count: count, input: h, output: kvr + rope))
+      let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
+      var after: Operator?
+      if phase == .prefill {
+        // Keys and values expanded per head, then attention of head dims
+        // (d_nope + d_rope) for scores and d_v for values.
+        let v = Double(m.vHeadDim)
+        ops.append(
+          projection(
+            "\(label) kv_b_proj", count: count, input: kvr,
+            output: q * Double(m.qkNopeHeadDim + m.vHeadDim)))
+        if cp > 1, scenario.plan.contextStrategy == .ulysses {
+          let exchange = ulysses(
+            label, count: count, input: q * (2 * qk + v), output: q * v)
+          ops.append(exchange.before)
+          after = exchange.after
+        }
+        core = Operator(
+          name: "\(label) attention (MLA, prefill)", kind: .attention,
+          count: count,
+          flops: 2 * visits * q * (qk + v), dataType: type,
+          bytes: a * tokens * q * (2 * qk + 2 * v) + tokens * cachePerToken,
+          collective: ringPasses(bytesPerToken: a * q * (qk + v)))
+      } else {
+        // Absorbed form: scores and outputs against the cached latent.
+        core = Operator(
+          name: "\(label) attention (MLA, decode)", kind: .attention,
+          count: count,
+          flops: 2 * visits * q * (kvr + rope) + 2 * visits * q * kvr,
+          dataType: type,
+          bytes: batch * pairs(window: at.slidingWindow) / Double(cp)
+            * cachePerToken
+            + a * batch * q * (kvr + rope + kvr) + cachePerToken * batch)
+        after = decodeMerge(label, count: count, heads: q, width: kvr)
+      }
+      ops.append(core)
+      if let after { ops.append(after) }
+      ops.append(
+        projection(
+          "\(label) o_proj", count: count, input: q * Double(m.vHeadDim),
+          output: h))
+      return ops
+    }
+    let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
+    let d = Double(at.headDim)
+    if scenario.engine.splitProjections {
+      ops.append(
+        projection("\(label) q_proj", count: count, input: h, output: q * d))
+      ops.append(
+        projection("\(label) k_proj", count: count, input: h, output: kv * d))
+      ops.append(
+        projection("\(label) v_proj", count: count, input: h, output: kv * d))
+    } else {
+      ops.append(
+        projection(
+          "\(label) qkv_proj", count: count, input: h,
+          output: (q + 2 * kv) * d))
+    }
+    if at.queryKeyNorm {
+      // One norm over the queries, one over the keys, as the input norm
+      // prices its width.
+      var qk = norm("\(label) q, k norms", count: count)
+      let scale = (q + kv) * d / h
+      qk.flops *= scale
+      qk.bytes *= scale
+      qk.launches *= 2
+      ops.append(qk)
+    }
+    let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
+    var after: Operator?
+    if phase == .prefill {
+      let isUlysses = cp > 1 && scenario.plan.contextStrategy == .ulysses
+      // Ulysses gives each rank q/cp heads (K/V heads split too, or
+      // replicated when fewer than cp) over the whole sequence; ring
+      // attention keeps the heads and does 1/cp of the work.
+      let heads = isUlysses ? q / Double(cp) : q
+      let kvHeads =
+        isUlysses ? (Int(kv) % cp == 0 ? kv / Double(cp) : 1) : kv
+      let share = isUlysses ? 1 : 1 / Double(cp)
+      let n = Double(scenario.promptTokens)
+      let keys = Double(scenario.cachedTokens) + n
+      // Q, K, V read and O written, at least.
+      let compulsory = a * batch * (2 * n * heads + 2 * keys * kvHeads) * d
+      var traffic = compulsory
+      var rowBlock = 128.0
+      let shape = AttentionShape(
+        batch: scenario.batch, heads: Int(heads), kvHeads: Int(kvHeads),
+        queryLength: scenario.promptTokens, keyLength: Int(keys),
+        headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)))
+      if let best = try? FlashAttentionIO.bestTiling(
+        shape, sramBytes: scenario.sramBytes, order: .queryOuter,
+        exhaustive: false)
+      {
+        traffic = max(traffic, best.traffic.totalBytes)
+        rowBlock = Double(best.tiling.rowBlock)
+      }
+      if isUlysses {
+        let exchange = ulysses(
+          label, count: count, input: (q + 2 * kv) * d, output: q * d)
+        ops.append(exchange.before)
+        after = exchange.after
+      }
+      var flash = Operator(
+        name: "\(label) attention (FlashAttention-2)", kind: .attention,
+        count: count,
+        flops: 4 * d * visits * q, dataType: type,
+        bytes: share * traffic + tokens * cachePerToken,
+        collective: ringPasses(bytesPerToken: 2 * a * kv * d))
+      if scenario.engine.modelsShortKernels {
+        // Re-reads of K and V by each row block: served by a cache that
+        // holds the K and V of the (batch, KV head) instances in flight
+        // (``KernelCostModel``); softmax's exponentials, one per pair.
+        flash.exponentials = visits * heads
+        flash.reuseBytes = share * max(0, traffic - compulsory)
+        let packed = n * heads / kvHeads
+        let rowBlocks = max(1, (packed / rowBlock).rounded(.up))
+        let instances = batch * kvHeads
+        let units = Double(scenario.computeUnits)
+        let inFlight = max(1, min(instances, units / rowBlocks))
+        // Each row block's K, V and Q rows (FlashAttentionIO.cacheHitBytes).
+        flash.reuseWorkingSetBytes = inFlight * a * (2 * keys + rowBlock) * d
+      }
+      core = flash
+    } else {
+      core = Operator(
+        name: "\(label) attention (decode, split-KV)", kind: .attention,
+        count: count,
+        flops: 4 * d * visits * q, dataType: type,
+        bytes: batch * pairs(window: at.slidingWindow) / Double(cp)
+          * cachePerToken
+          + 2 * a * batch * q * d + batch * cachePerToken)
+      after = decodeMerge(label, count: count, heads: q, width: d)
+    }
+    ops.append(core)
+    if let after { ops.append(after) }
+    ops.append(
+      projection("\(label) o_proj", count: count, input: q * d, output: h))
+    return ops
+  }
+}

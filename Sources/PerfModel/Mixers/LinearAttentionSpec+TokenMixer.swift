@@ -68,3 +68,50 @@ extension LinearAttentionSpec: TokenMixer {
     Double(heads / tp) * Double(2 * keyHeadDim + 3 * valueHeadDim)
   }
 }
+
+/// Its operators in a phase's graph: the projections and the chunked
+/// linear-attention kernel.
+extension Builder {
+  func linear(_ l: LinearAttentionSpec, count: Int, label: String) -> [Operator]
+  {
+    let heads = Double(l.heads / tp)
+    let dk = Double(l.keyHeadDim)
+    let dv = Double(l.valueHeadDim)
+    let gates = l.outputGate ? dv : 0
+    var ops = [
+      projection(
+        "\(label) q,k,v,g projections", count: count, input: h,
+        output: heads * (2 * dk + dv + gates))
+    ]
+    let state = LayerSpec(
+      mixer: .linearAttention(l), feedForward: .none, normParameters: 0
+    )
+    .stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
+    let flops: Double
+    let bytes: Double
+    if phase == .prefill {
+      let chunk = 64.0
+      // Intra-chunk (QKᵀ and AV over a C-token chunk) and the state products.
+      flops = tokens * heads * (2 * chunk * (dk + dv) + 4 * dk * dv)
+      bytes =
+        LinearAttentionIO.traffic(
+          batch: scenario.batch, heads: Int(heads),
+          tokens: scenario.promptTokens,
+          keyDim: Int(dk), valueDim: Int(dv), elementBytes: max(1, Int(a))
+        ).totalBytes + Double(scenario.batch) * state
+    } else {
+      flops = tokens * heads * 4 * dk * dv
+      bytes =
+        Double(scenario.batch) * 2 * state + a * tokens * heads
+        * (2 * dk + 2 * dv)
+    }
+    ops.append(
+      Operator(
+        name: "\(label) linear attention", kind: .linearAttention, count: count,
+        flops: flops,
+        dataType: type, bytes: bytes))
+    ops.append(
+      projection("\(label) o_proj", count: count, input: heads * dv, output: h))
+    return ops
+  }
+}

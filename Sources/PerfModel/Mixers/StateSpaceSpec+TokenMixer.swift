@@ -93,3 +93,94 @@ extension StateSpaceSpec: TokenMixer {
     return 2 * di + 2 * g * Double(stateSize) + Double(heads / tp) + di
   }
 }
+
+/// Its operators in a phase's graph: the projections, the convolution and
+/// the selective scan (or an engine's own kernels for Mamba-2).
+extension Builder {
+  func stateSpace(_ s: StateSpaceSpec, count: Int, label: String) -> [Operator]
+  {
+    let di = Double(s.innerSize / tp)
+    let n = Double(s.stateSize)
+    let groups = Double(Shard.perRank(s.groups, tp) ?? s.groups)
+    let heads = Double(s.heads / tp)
+    let state = LayerSpec(
+      mixer: .stateSpace(s), feedForward: .none, normParameters: 0
+    )
+    .stateBytes(tensorParallel: tp, format: scenario.cacheFormat)
+    let inWidth = s.version == 1 ? 2 * di : 2 * di + 2 * groups * n + heads
+    let convChannels = s.version == 1 ? di : di + 2 * groups * n
+    var ops = [
+      projection("\(label) in_proj", count: count, input: h, output: inWidth)
+    ]
+    let engineKernels =
+      phase == .decode
+      ? scenario.engine.ssmDecodeKernels : scenario.engine.ssmPrefillKernels
+    if s.version == 2, !engineKernels.isEmpty {
+      // The engine's own kernels stand for the convolution and the scan.
+      let p = Double(s.headDim)
+      let chunk = 256.0
+      let chunks = max(1, (Double(scenario.promptTokens) / chunk).rounded(.up))
+      let widths: (EngineProfile.Width) -> Double = { w in
+        switch w {
+        case .hidden: self.h
+        case .ssmChannels: convChannels
+        case .ssmConvWindow: convChannels * Double(s.convKernel)
+        case .ssmHeads: heads
+        case .ssmInner: di
+        case .ssmHeadStates: heads * n
+        case .ssmState: heads * p * n
+        case .ssdScores: heads * chunk
+        case .ssdScoreStates: heads * chunk * n
+        case .ssdScoreValues: heads * chunk * p
+        case .ssdInterChunk:
+          heads * p * n * (chunks + 1) * (chunks + 1) / (chunks * chunk)
+        case .ssdFLOPs: heads * (2 * chunk * (n + p) + 4 * n * p)
+        default: 0
+        }
+      }
+      ops += shortKernels(
+        engineKernels, count: count, label: label, widths: widths)
+      ops.append(
+        projection("\(label) out_proj", count: count, input: di, output: h))
+      ops += shortKernels(
+        scenario.engine.ssmPostKernels, count: count, label: label,
+        widths: widths)
+      return ops
+    }
+    ops.append(
+      Operator(
+        name: "\(label) conv1d", kind: .convolution, count: count,
+        flops: 2 * tokens * convChannels * Double(s.convKernel), dataType: type,
+        bytes: 2 * a * tokens * convChannels))
+    if s.version == 1 {
+      ops.append(
+        projection(
+          "\(label) x_proj", count: count, input: di,
+          output: Double(s.timeStepRank) + 2 * n))
+      ops.append(
+        projection(
+          "\(label) dt_proj", count: count, input: Double(s.timeStepRank),
+          output: di))
+    }
+    let scanBytes: Double
+    if phase == .prefill {
+      scanBytes =
+        SelectiveScanIO.traffic(
+          batch: scenario.batch, length: scenario.promptTokens,
+          channels: Int(di),
+          stateSize: s.stateSize, channelBlock: max(1, Int(di)),
+          elementBytes: max(1, Int(a))
+        ).totalBytes + Double(scenario.batch) * state
+    } else {
+      scanBytes = Double(scenario.batch) * 2 * state + a * tokens * 3 * di
+    }
+    ops.append(
+      Operator(
+        name: "\(label) selective scan", kind: .scan, count: count,
+        flops: 7 * tokens * di * n,
+        dataType: type, bytes: scanBytes))
+    ops.append(
+      projection("\(label) out_proj", count: count, input: di, output: h))
+    return ops
+  }
+}

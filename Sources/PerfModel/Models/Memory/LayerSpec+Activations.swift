@@ -15,7 +15,7 @@ extension LayerSpec {
   public func activationWidth(hiddenSize h: Int, tensorParallel tp: Int)
     -> Double
   {
-    let mixerWidth = mixer.family.activationWidth(tensorParallel: tp)
+    let mixerWidth = mixer.activationWidth(tensorParallel: tp)
     let ffnWidth: Double
     switch feedForward {
     case .none: ffnWidth = 0

@@ -18,12 +18,12 @@ extension LayerSpec {
   public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
     -> Double
   {
-    mixer.family.cacheBytesPerToken(tensorParallel: tp, format: format)
+    mixer.cacheBytesPerToken(tensorParallel: tp, format: format)
   }
 
   /// Tokens of a `context`-token request this layer keeps in its KV cache.
   public func cachedTokens(context: Double) -> Double {
-    mixer.family.cachedTokens(context: context)
+    mixer.cachedTokens(context: context)
   }
 
   /// Bytes of fixed recurrent state one request holds in this layer, on one
@@ -31,7 +31,7 @@ extension LayerSpec {
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double
   {
-    mixer.family.stateBytes(tensorParallel: tp, format: format)
+    mixer.stateBytes(tensorParallel: tp, format: format)
   }
 
   /// Cache bytes of one request of `context` tokens in this layer, on one

@@ -34,7 +34,7 @@ extension MixerSpec {
   /// Parameters of the mixer on one of `tp` ranks (its family's count,
   /// `Sources/PerfModel/Mixers/`).
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
-    family.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    parametersUnboxed(hiddenSize: hiddenSize, tensorParallel: tp)
   }
 }
 
