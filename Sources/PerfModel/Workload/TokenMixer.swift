@@ -82,13 +82,4 @@ extension MixerSpec {
     case .linearAttention(let l): l.activationWidth(tensorParallel: tp)
     }
   }
-
-  func parametersUnboxed(hiddenSize h: Int, tensorParallel tp: Int) -> Double {
-    switch self {
-    case .attention(let a): a.parameters(hiddenSize: h, tensorParallel: tp)
-    case .stateSpace(let s): s.parameters(hiddenSize: h, tensorParallel: tp)
-    case .linearAttention(let l):
-      l.parameters(hiddenSize: h, tensorParallel: tp)
-    }
-  }
 }

@@ -214,11 +214,7 @@ struct Builder {
 
   func build() -> OperatorGraph {
     var ops: [Operator] = []
-    let edge =
-      scenario.weightFormat.quantization != nil
-      ? StorageFormat.weights(scenario.weightFormat.dataType)
-      : scenario.weightFormat.dataType.bytesPerElement <= 1
-        ? StorageFormat.weights(model.weightDataType) : scenario.weightFormat
+    let edge = MemoryModel.edgeFormat(model, scenario.weightFormat)
     ops.append(
       Operator(
         name: "embedding", kind: .embedding, flops: 0, dataType: type,

@@ -34,7 +34,14 @@ extension MixerSpec {
   /// Parameters of the mixer on one of `tp` ranks (its family's count,
   /// `Sources/PerfModel/Mixers/`).
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
-    parametersUnboxed(hiddenSize: hiddenSize, tensorParallel: tp)
+    switch self {
+    case .attention(let a):
+      a.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .stateSpace(let s):
+      s.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .linearAttention(let l):
+      l.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    }
   }
 }
 
