@@ -10,9 +10,10 @@ enum ModelConfigDecoder {
   /// The `model_type` values this toolkit models.
   static let supported = [
     "deepseek_v2", "deepseek_v3", "falcon", "falcon_mamba", "gemma2",
-    "gemma3_text", "gla", "glm4_moe", "gpt2", "gpt_oss", "jamba", "llama",
-    "mamba", "mamba2", "mistral", "mixtral", "olmo2", "olmoe", "phi3",
-    "qwen2", "qwen3", "qwen3_moe", "smollm3",
+    "gemma3_text", "gla", "glm4_moe", "gpt2", "gpt_oss", "granitemoehybrid",
+    "jamba", "llama", "mamba", "mamba2", "mistral", "mixtral", "nemotron_h",
+    "olmo2", "olmoe", "phi3", "qwen2", "qwen3", "qwen3_moe", "qwen3_next",
+    "smollm3",
   ]
 
   /// Reads the family-specific fields of a `modelType` config.
@@ -39,6 +40,9 @@ enum ModelConfigDecoder {
     case "mamba2": try decodeMamba2(r)
     case "jamba": try decodeJamba(r)
     case "gla": try decodeGLA(r)
+    case "nemotron_h": try decodeNemotronH(r)
+    case "granitemoehybrid": try decodeGraniteHybrid(r)
+    case "qwen3_next": try decodeQwen3Next(r)
     default: nil
     }
   }

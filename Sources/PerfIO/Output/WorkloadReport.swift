@@ -113,6 +113,11 @@ public enum WorkloadReport {
       return "Mamba-\(s.version) inner \(s.innerSize), state \(s.stateSize)"
     case .linearAttention(let l):
       return "linear \(l.heads) heads, \(l.keyHeadDim)×\(l.valueHeadDim) state"
+    case .gatedDeltaNet(let g):
+      return
+        "gated DeltaNet \(g.keyHeads)k/\(g.valueHeads)v heads, \(g.keyHeadDim)×\(g.valueHeadDim) state"
+    case .noMixer:
+      return "—"
     }
   }
 

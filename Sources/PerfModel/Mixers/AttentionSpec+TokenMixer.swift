@@ -24,7 +24,9 @@ extension AttentionSpec: TokenMixer {
     guard let m = latent else {
       let kv = Double(Shard.perRank(kvHeads, tp) ?? kvHeads)
       let d = Double(headDim)
-      let qkv = h * (q + 2 * kv) * d + (qkvBias ? (q + 2 * kv) * d : 0)
+      let qWidth = outputGate ? 2 * q : q
+      let qkv =
+        h * (qWidth + 2 * kv) * d + (qkvBias ? (qWidth + 2 * kv) * d : 0)
       let out = q * d * h + (outputBias ? h : 0)
       return qkv + out + (sinks ? q : 0)
     }
@@ -64,7 +66,7 @@ extension AttentionSpec: TokenMixer {
     } else {
       let kv = Double(Shard.perRank(kvHeads, tp) ?? kvHeads)
       let d = Double(headDim)
-      w.add(input: h, output: q * d)
+      w.add(input: h, output: (outputGate ? 2 : 1) * q * d)
       w.add(input: h, output: kv * d, count: 2)
       w.add(input: q * d, output: h)
     }
@@ -100,7 +102,7 @@ extension AttentionSpec: TokenMixer {
         + q * Double(m.qkNopeHeadDim + m.vHeadDim) + q * Double(m.vHeadDim)
     }
     let kv = Double(Shard.perRank(kvHeads, tp) ?? kvHeads)
-    return (2 * q + 2 * kv) * Double(headDim)
+    return ((outputGate ? 3 : 2) * q + 2 * kv) * Double(headDim)
   }
 }
 
@@ -179,9 +181,11 @@ extension Builder {
     }
     let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
     let d = Double(at.headDim)
+    // A gated attention's query projection also yields the output gate.
+    let qOut = (at.outputGate ? 2 : 1) * q * d
     if scenario.engine.splitProjections {
       ops.append(
-        projection("\(label) q_proj", count: count, input: h, output: q * d))
+        projection("\(label) q_proj", count: count, input: h, output: qOut))
       ops.append(
         projection("\(label) k_proj", count: count, input: h, output: kv * d))
       ops.append(
@@ -190,7 +194,7 @@ extension Builder {
       ops.append(
         projection(
           "\(label) qkv_proj", count: count, input: h,
-          output: (q + 2 * kv) * d))
+          output: qOut + 2 * kv * d))
     }
     if at.queryKeyNorm {
       // One norm over the queries, one over the keys, as the input norm
@@ -269,6 +273,14 @@ extension Builder {
     }
     ops.append(core)
     if let after { ops.append(after) }
+    if at.outputGate {
+      // sigmoid(gate) · output: reads both, writes one.
+      ops.append(
+        Operator(
+          name: "\(label) output gate", kind: .elementwise, count: count,
+          flops: 5 * tokens * q * d, dataType: type,
+          bytes: 3 * a * tokens * q * d))
+    }
     ops.append(
       projection("\(label) o_proj", count: count, input: q * d, output: h))
     return ops

@@ -24,6 +24,10 @@ public struct AttentionSpec: Sendable, Hashable, Codable {
   /// (gpt-oss): one parameter a head; its compute is not priced (one more
   /// logit per row).
   public var sinks = false
+  /// Whether a sigmoid gate from a second half of the query projection
+  /// multiplies the attention output before o_proj (Qwen3-Next's gated
+  /// attention): the query projection is twice as wide.
+  public var outputGate = false
 
   /// Creates a standard (MHA/GQA/MQA) attention description.
   public init(

@@ -44,6 +44,9 @@ public struct MixtureOfExpertsSpec: Sendable, Hashable, Codable {
   /// Whether the router carries a per-expert bias (DeepSeek-V3's
   /// `e_score_correction_bias`).
   public var routerBias: Bool
+  /// Whether a sigmoid gate (a 1-output linear of the hidden state) scales
+  /// the shared experts' output (Qwen2-MoE, Qwen3-Next).
+  public var sharedExpertGate = false
 
   /// Creates a mixture-of-experts description.
   public init(

@@ -6,6 +6,11 @@ public enum MixerSpec: Sendable, Hashable, Codable {
   case stateSpace(StateSpaceSpec)
   /// Linear attention with a fixed-size state.
   case linearAttention(LinearAttentionSpec)
+  /// Gated DeltaNet (Qwen3-Next's linear layers).
+  case gatedDeltaNet(GatedDeltaNetSpec)
+  /// No token mixer: a block that is only a feed-forward network
+  /// (Nemotron-H's `-` and `E` blocks).
+  case noMixer
 }
 
 /// One decoder layer: a token mixer, a feed-forward block and its norms.
@@ -34,11 +39,13 @@ extension LayerSpec {
   /// feed-forward block (`mlp`, `moe`) joined by `+` (`attention+moe`).
   public var issueKind: String {
     let mixerName = mixer.family.kind
+    let ffnName: String
     switch feedForward {
     case .none: return mixerName
-    case .dense: return mixerName + "+mlp"
-    case .moe: return mixerName + "+moe"
+    case .dense: ffnName = "mlp"
+    case .moe: ffnName = "moe"
     }
+    return mixerName.isEmpty ? ffnName : mixerName + "+" + ffnName
   }
 }
 

@@ -36,6 +36,8 @@ extension MixerSpec {
     case .attention(let a): a
     case .stateSpace(let s): s
     case .linearAttention(let l): l
+    case .gatedDeltaNet(let g): g
+    case .noMixer: NoMixer()
     }
   }
 }
@@ -55,6 +57,7 @@ extension MixerSpec {
       s.cacheBytesPerToken(tensorParallel: tp, format: format)
     case .linearAttention(let l):
       l.cacheBytesPerToken(tensorParallel: tp, format: format)
+    case .gatedDeltaNet, .noMixer: 0
     }
   }
 
@@ -63,6 +66,7 @@ extension MixerSpec {
     case .attention(let a): a.cachedTokens(context: context)
     case .stateSpace(let s): s.cachedTokens(context: context)
     case .linearAttention(let l): l.cachedTokens(context: context)
+    case .gatedDeltaNet, .noMixer: 0
     }
   }
 
@@ -72,6 +76,8 @@ extension MixerSpec {
     case .stateSpace(let s): s.stateBytes(tensorParallel: tp, format: format)
     case .linearAttention(let l):
       l.stateBytes(tensorParallel: tp, format: format)
+    case .gatedDeltaNet(let g): g.stateBytes(tensorParallel: tp, format: format)
+    case .noMixer: 0
     }
   }
 
@@ -80,6 +86,8 @@ extension MixerSpec {
     case .attention(let a): a.activationWidth(tensorParallel: tp)
     case .stateSpace(let s): s.activationWidth(tensorParallel: tp)
     case .linearAttention(let l): l.activationWidth(tensorParallel: tp)
+    case .gatedDeltaNet(let g): g.activationWidth(tensorParallel: tp)
+    case .noMixer: 0
     }
   }
 }

@@ -101,7 +101,8 @@ extension Builder {
       ops.append(
         projection(
           "\(label) shared experts", count: count, input: h,
-          output: Double(shared.matrices) * si))
+          output: Double(shared.matrices) * si
+            + (e.sharedExpertGate ? 1 : 0)))
     }
     return ops
   }

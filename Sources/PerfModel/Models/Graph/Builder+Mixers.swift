@@ -7,6 +7,10 @@ extension Builder {
       return stateSpace(ssm, count: count, label: label)
     case .linearAttention(let linear):
       return self.linear(linear, count: count, label: label)
+    case .gatedDeltaNet(let g):
+      return deltaNet(g, count: count, label: label)
+    case .noMixer:
+      return []
     }
   }
 

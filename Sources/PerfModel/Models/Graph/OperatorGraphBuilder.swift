@@ -250,8 +250,11 @@ struct Builder {
   }
 
   func layer(_ layer: LayerSpec, count: Int, label: String) -> [Operator] {
-    var ops = [norm("\(label) input norm", count: count)]
-    ops += mixer(layer.mixer, count: count, label: label)
+    var ops: [Operator] = []
+    if layer.mixer != .noMixer {
+      ops.append(norm("\(label) input norm", count: count))
+      ops += mixer(layer.mixer, count: count, label: label)
+    }
     if case .attention(let at) = layer.mixer {
       // RoPE and the cache write precede attention; the rest follow the
       // output projection.
@@ -265,7 +268,9 @@ struct Builder {
         scenario.engine.postAttentionKernels, count: count, label: label,
         widths: widths)
     }
-    if let reduce = allReduce("\(label) mixer all-reduce", count: count) {
+    if layer.mixer != .noMixer,
+      let reduce = allReduce("\(label) mixer all-reduce", count: count)
+    {
       ops.append(reduce)
     }
     switch layer.feedForward {

@@ -41,6 +41,9 @@ extension MixerSpec {
       s.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
     case .linearAttention(let l):
       l.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .gatedDeltaNet(let g):
+      g.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .noMixer: 0
     }
   }
 }
@@ -59,6 +62,7 @@ extension FeedForwardSpec {
       let routed = Double(activeOnly ? e.expertsPerToken : e.experts)
       let router =
         h * Double(e.experts) + (e.routerBias ? Double(e.experts) : 0)
+        + (e.sharedExpertGate ? h : 0)
       let shared =
         e.sharedExpert.map {
           Double(e.sharedExperts)

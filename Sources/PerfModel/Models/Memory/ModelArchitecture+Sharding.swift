@@ -143,6 +143,10 @@ extension LayerSpec {
       }
     case .linearAttention(let l):
       try even(l.heads, "linear-attention heads")
+    case .gatedDeltaNet(let g):
+      try even(g.keyHeads, "DeltaNet key heads")
+      try even(g.valueHeads, "DeltaNet value heads")
+    case .noMixer: break
     }
     switch feedForward {
     case .dense(let m): try even(m.intermediateSize, "MLP channels")
