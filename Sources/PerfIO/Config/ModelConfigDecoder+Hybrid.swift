@@ -35,10 +35,11 @@ extension ModelConfigDecoder {
     return kinds
   }
 
-  /// Nemotron-H (`NemotronHConfig`): blocks of one kind each, a norm and
-  /// one of a Mamba-2 mixer (`M`), attention without biases (`*`), a
-  /// squared-ReLU MLP (`-`) or a mixture of squared-ReLU experts with a
-  /// shared expert (`E`). The kinds come from `layers_block_type` (or
+  /// Nemotron-H (`NemotronHConfig`): blocks of one kind each.
+  ///
+  /// Each block is a norm and one of a Mamba-2 mixer (`M`), attention
+  /// without biases (`*`), a squared-ReLU MLP (`-`) or a mixture of
+  /// squared-ReLU experts with a shared expert (`E`). The kinds come from `layers_block_type` (or
   /// `layer_types`) or, in older configs, `hybrid_override_pattern`; the
   /// SSM's inner width is `mamba_num_heads · mamba_head_dim`.
   static func decodeNemotronH(_ r: YAMLNodeReader) throws(DescriptorError)
