@@ -74,8 +74,8 @@ def main():
         entry["persistent_buffer_elements"] = sum(
             b.numel() for name, b in model.named_buffers() if name in keys)
         inner = getattr(model, "model", None)
-        for part in ("vision_tower", "visual", "multi_modal_projector",
-                     "language_model"):
+        for part in ("vision_tower", "vision_model", "visual",
+                     "multi_modal_projector", "language_model"):
             module = getattr(inner, part, None) or getattr(model, part, None)
             if module is not None:
                 entry[part + "_parameters"] = count(module)

@@ -8,7 +8,8 @@ extension ModelConfigDecoder {
   /// Wrapper `model_type` → the language model's type when `text_config`
   /// does not name it.
   static let wrappers: [String: String] = [
-    "gemma3": "gemma3_text", "llava": "llama", "mistral3": "mistral",
+    "gemma3": "gemma3_text", "llama4": "llama4_text", "llava": "llama",
+    "mistral3": "mistral",
     "qwen2_5_vl": "qwen2",
   ]
 
@@ -94,6 +95,8 @@ extension ModelConfigDecoder {
       return VisionTower(
         summary: "SigLIP ViT, \(layers) layers × \(d), linear projector",
         encoderParameters: encoder, projectorParameters: d * h + d)
+    case "llama4":
+      return try llama4Vision(v, textHidden: h)
     default:
       return VisionTower(
         summary: "\(wrapper)'s vision encoder: not counted (not modelled)",

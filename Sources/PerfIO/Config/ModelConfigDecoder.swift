@@ -9,9 +9,12 @@ import PerfModel
 enum ModelConfigDecoder {
   /// The `model_type` values this toolkit models.
   static let supported = [
-    "deepseek_v2", "deepseek_v3", "falcon", "falcon_mamba", "gemma2",
+    "deepseek_v2", "deepseek_v3", "falcon", "falcon_h1", "falcon_mamba",
+    "gemma2",
     "gemma3_text", "gla", "glm4_moe", "gpt2", "gpt_oss", "granitemoehybrid",
-    "jamba", "llama", "mamba", "mamba2", "mistral", "mixtral", "nemotron_h",
+    "jamba", "llama", "llama4_text", "mamba", "mamba2", "minimax", "mistral",
+    "mixtral",
+    "nemotron_h",
     "olmo2", "olmoe", "phi3", "qwen2", "qwen3", "qwen3_moe", "qwen3_next",
     "smollm3",
   ]
@@ -43,6 +46,9 @@ enum ModelConfigDecoder {
     case "nemotron_h": try decodeNemotronH(r)
     case "granitemoehybrid": try decodeGraniteHybrid(r)
     case "qwen3_next": try decodeQwen3Next(r)
+    case "falcon_h1": try decodeFalconH1(r)
+    case "minimax": try decodeMiniMax(r)
+    case "llama4_text": try decodeLlama4Text(r)
     default: nil
     }
   }

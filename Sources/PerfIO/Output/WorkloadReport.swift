@@ -105,7 +105,9 @@ public enum WorkloadReport {
         return
           "MLA \(a.queryHeads) heads, latent \(l.kvLoraRank)+\(l.qkRopeHeadDim)"
       }
-      let window = a.slidingWindow.map { ", window \($0)" } ?? ""
+      let window =
+        (a.slidingWindow.map { ", window \($0)" } ?? "")
+        + (a.chunkSize.map { ", chunks of \($0)" } ?? "")
       let norms = a.queryKeyNorm ? ", q/k norms" : ""
       return
         "\(a.variant) \(a.queryHeads)q/\(a.kvHeads)kv × \(a.headDim)\(window)\(norms)"
@@ -116,6 +118,9 @@ public enum WorkloadReport {
     case .gatedDeltaNet(let g):
       return
         "gated DeltaNet \(g.keyHeads)k/\(g.valueHeads)v heads, \(g.keyHeadDim)×\(g.valueHeadDim) state"
+    case .parallel(let p):
+      return mixerText(.attention(p.attention)) + " ∥ "
+        + mixerText(.stateSpace(p.stateSpace))
     case .noMixer:
       return "—"
     }

@@ -115,6 +115,10 @@ struct YAMLNodeReader {
   /// Whether `key` is present and not null.
   func has(_ key: String) -> Bool { value(key) != nil }
 
+  /// Whether `key` is present with an explicit `null` (which some
+  /// transformers fields give a meaning apart from absence).
+  func isNull(_ key: String) -> Bool { node[key] != nil && value(key) == nil }
+
   /// Every key of the mapping, in file order.
   var keys: [String] {
     guard case .mapping(let m) = node else { return [] }

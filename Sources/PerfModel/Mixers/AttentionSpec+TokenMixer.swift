@@ -13,7 +13,8 @@
 /// rank); query heads split evenly.
 extension AttentionSpec: TokenMixer {
   public var familyTags: [String] {
-    slidingWindow == nil ? [variant] : [variant, "sliding-window"]
+    [variant] + (slidingWindow == nil ? [] : ["sliding-window"])
+      + (chunkSize == nil ? [] : ["chunked"])
   }
 
   public var kind: String { "attention" }
@@ -86,8 +87,9 @@ extension AttentionSpec: TokenMixer {
   }
 
   public func cachedTokens(context: Double) -> Double {
-    guard let window = slidingWindow else { return context }
-    return min(context, Double(window))
+    // A chunked layer keeps only the current chunk's keys.
+    let span = min(slidingWindow ?? Int.max, chunkSize ?? Int.max)
+    return min(context, Double(span))
   }
 
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
@@ -137,7 +139,7 @@ extension Builder {
       ops.append(
         projection(
           "\(label) kv_a_proj", count: count, input: h, output: kvr + rope))
-      let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
+      let visits = pairs(at) * batch / Double(cp)
       var after: Operator?
       if phase == .prefill {
         // Keys and values expanded per head, then attention of head dims
@@ -166,7 +168,7 @@ extension Builder {
           count: count,
           flops: 2 * visits * q * (kvr + rope) + 2 * visits * q * kvr,
           dataType: type,
-          bytes: batch * pairs(window: at.slidingWindow) / Double(cp)
+          bytes: batch * pairs(at) / Double(cp)
             * cachePerToken
             + a * batch * q * (kvr + rope + kvr) + cachePerToken * batch)
         after = decodeMerge(label, count: count, heads: q, width: kvr)
@@ -206,7 +208,7 @@ extension Builder {
       qk.launches *= 2
       ops.append(qk)
     }
-    let visits = pairs(window: at.slidingWindow) * batch / Double(cp)
+    let visits = pairs(at) * batch / Double(cp)
     var after: Operator?
     if phase == .prefill {
       let isUlysses = cp > 1 && scenario.plan.contextStrategy == .ulysses
@@ -266,7 +268,7 @@ extension Builder {
         name: "\(label) attention (decode, split-KV)", kind: .attention,
         count: count,
         flops: 4 * d * visits * q, dataType: type,
-        bytes: batch * pairs(window: at.slidingWindow) / Double(cp)
+        bytes: batch * pairs(at) / Double(cp)
           * cachePerToken
           + 2 * a * batch * q * d + batch * cachePerToken)
       after = decodeMerge(label, count: count, heads: q, width: d)

@@ -21,7 +21,7 @@ extension LinearAttentionSpec: TokenMixer {
     if outputGate { total += h * valueDim }  // g_proj
     // gk_proj
     if gateLowRankDim > 0 { total += h * r + r * keyDim + keyDim }
-    total += Double(valueHeadDim)  // per-head output norm
+    total += fullWidthNorm ? valueDim : Double(valueHeadDim)  // output norm
     total += (2 * keyDim + valueDim) * Double(shortConvKernel)
     return total
   }

@@ -38,7 +38,7 @@ extension StateSpaceSpec: TokenMixer {
     return h * (2 * di + 2 * g * n + heads)  // in_proj (z, x, B, C, Δ)
       + convChannels * k + convChannels  // conv1d weight and bias
       + 3 * heads  // dt_bias, A_log, D
-      + di  // gated RMSNorm
+      + (gatedNorm ? di : 0)  // gated RMSNorm
       + di * h  // out_proj
   }
 

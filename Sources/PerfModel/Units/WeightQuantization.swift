@@ -126,4 +126,12 @@ public struct LinearWeights: Sendable, Hashable {
     inputRows += count * input
     outputChannels += count * output
   }
+
+  /// Adds another module's matrices.
+  public mutating func add(_ other: LinearWeights) {
+    parameters += other.parameters
+    tensors += other.tensors
+    inputRows += other.inputRows
+    outputChannels += other.outputChannels
+  }
 }

@@ -28,6 +28,10 @@ public struct AttentionSpec: Sendable, Hashable, Codable {
   /// multiplies the attention output before o_proj (Qwen3-Next's gated
   /// attention): the query projection is twice as wide.
   public var outputGate = false
+  /// Tokens per chunk of chunked local attention (Llama 4's RoPE layers):
+  /// a query attends to the keys of its own chunk up to itself, so the
+  /// cache holds at most one chunk; `nil` when not chunked.
+  public var chunkSize: Int?
 
   /// Creates a standard (MHA/GQA/MQA) attention description.
   public init(

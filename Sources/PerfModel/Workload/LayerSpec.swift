@@ -8,6 +8,9 @@ public enum MixerSpec: Sendable, Hashable, Codable {
   case linearAttention(LinearAttentionSpec)
   /// Gated DeltaNet (Qwen3-Next's linear layers).
   case gatedDeltaNet(GatedDeltaNetSpec)
+  /// Attention and a Mamba-2 mixer side by side on the same input, their
+  /// outputs summed (Falcon-H1).
+  case parallel(ParallelMixerSpec)
   /// No token mixer: a block that is only a feed-forward network
   /// (Nemotron-H's `-` and `E` blocks).
   case noMixer

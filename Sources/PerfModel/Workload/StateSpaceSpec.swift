@@ -24,6 +24,9 @@ public struct StateSpaceSpec: Sendable, Hashable, Codable {
   public var heads: Int
   /// Groups sharing B and C (Mamba-2; 0 for Mamba-1).
   public var groups: Int
+  /// Whether Mamba-2's output passes a gated RMSNorm with its own weights
+  /// (Falcon-H1 may leave it out: `mamba_rms_norm: false`).
+  public var gatedNorm = true
 
   /// Creates a Mamba-1 mixer description.
   public static func mamba1(
@@ -69,6 +72,9 @@ public struct LinearAttentionSpec: Sendable, Hashable, Codable {
   public var outputGate: Bool
   /// Width of the short causal convolution on q, k, v; 0 when not used.
   public var shortConvKernel: Int
+  /// Whether the output norm spans all heads (heads · d_v weights, as
+  /// MiniMax's Lightning Attention) instead of one head's d_v (GLA).
+  public var fullWidthNorm = false
 
   /// Creates a linear-attention mixer description.
   public init(

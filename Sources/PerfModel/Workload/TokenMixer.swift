@@ -37,6 +37,7 @@ extension MixerSpec {
     case .stateSpace(let s): s
     case .linearAttention(let l): l
     case .gatedDeltaNet(let g): g
+    case .parallel(let p): p
     case .noMixer: NoMixer()
     }
   }
@@ -57,6 +58,8 @@ extension MixerSpec {
       s.cacheBytesPerToken(tensorParallel: tp, format: format)
     case .linearAttention(let l):
       l.cacheBytesPerToken(tensorParallel: tp, format: format)
+    case .parallel(let p):
+      p.cacheBytesPerToken(tensorParallel: tp, format: format)
     case .gatedDeltaNet, .noMixer: 0
     }
   }
@@ -66,6 +69,7 @@ extension MixerSpec {
     case .attention(let a): a.cachedTokens(context: context)
     case .stateSpace(let s): s.cachedTokens(context: context)
     case .linearAttention(let l): l.cachedTokens(context: context)
+    case .parallel(let p): p.cachedTokens(context: context)
     case .gatedDeltaNet, .noMixer: 0
     }
   }
@@ -77,6 +81,7 @@ extension MixerSpec {
     case .linearAttention(let l):
       l.stateBytes(tensorParallel: tp, format: format)
     case .gatedDeltaNet(let g): g.stateBytes(tensorParallel: tp, format: format)
+    case .parallel(let p): p.stateBytes(tensorParallel: tp, format: format)
     case .noMixer: 0
     }
   }
@@ -87,7 +92,20 @@ extension MixerSpec {
     case .stateSpace(let s): s.activationWidth(tensorParallel: tp)
     case .linearAttention(let l): l.activationWidth(tensorParallel: tp)
     case .gatedDeltaNet(let g): g.activationWidth(tensorParallel: tp)
+    case .parallel(let p): p.activationWidth(tensorParallel: tp)
     case .noMixer: 0
+    }
+  }
+}
+
+extension MixerSpec {
+  /// The softmax attention this mixer runs, alone or beside another
+  /// branch (its RoPE and cache-write kernels are the layer's).
+  public var attentionBranch: AttentionSpec? {
+    switch self {
+    case .attention(let a): a
+    case .parallel(let p): p.attention
+    default: nil
     }
   }
 }

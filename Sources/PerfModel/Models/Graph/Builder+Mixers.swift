@@ -9,6 +9,9 @@ extension Builder {
       return self.linear(linear, count: count, label: label)
     case .gatedDeltaNet(let g):
       return deltaNet(g, count: count, label: label)
+    case .parallel(let p):
+      return self.attention(p.attention, count: count, label: label)
+        + stateSpace(p.stateSpace, count: count, label: label)
     case .noMixer:
       return []
     }
@@ -18,6 +21,25 @@ extension Builder {
   /// context-parallel ranks: causal prefill of the pass's `n` tokens after
   /// `P` cached ones (row `i` sees `P + i` keys), or one query over the
   /// context; both capped by a window.
+  func pairs(_ at: AttentionSpec) -> Double {
+    guard let c = at.chunkSize.map(Double.init) else {
+      return pairs(window: at.slidingWindow)
+    }
+    // Position p sees (p mod C) + 1 keys; over positions [0, m) that sums
+    // to ⌊m/C⌋·C(C+1)/2 + r(r+1)/2 with r = m mod C.
+    func seen(_ m: Double) -> Double {
+      let r = m.truncatingRemainder(dividingBy: c)
+      return (m - r) / c * c * (c + 1) / 2 + r * (r + 1) / 2
+    }
+    if phase == .decode {
+      let context = Double(scenario.contextTokens)
+      return min(context, (context - 1).truncatingRemainder(dividingBy: c) + 1)
+    }
+    let p = Double(scenario.cachedTokens)
+    return seen(p + Double(scenario.promptTokens)) - seen(p)
+  }
+
+  /// Pairs with at most a `window` of keys per query.
   func pairs(window: Int?) -> Double {
     let w = Double(window ?? Int.max)
     if phase == .decode { return min(Double(scenario.contextTokens), w) }

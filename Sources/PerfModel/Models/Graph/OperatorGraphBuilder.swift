@@ -255,7 +255,7 @@ struct Builder {
       ops.append(norm("\(label) input norm", count: count))
       ops += mixer(layer.mixer, count: count, label: label)
     }
-    if case .attention(let at) = layer.mixer {
+    if let at = layer.mixer.attentionBranch {
       // RoPE and the cache write precede attention; the rest follow the
       // output projection.
       let widths = attentionWidth(at)

@@ -43,6 +43,8 @@ extension MixerSpec {
       l.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
     case .gatedDeltaNet(let g):
       g.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .parallel(let p):
+      p.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
     case .noMixer: 0
     }
   }
