@@ -42,7 +42,8 @@ struct ReferenceParameterCountTests {
       return Reference(
         file: key, total: total,
         buffers: entry["persistent_buffer_elements"] as? Int ?? 0,
-        vision: entry["vision_tower_parameters"] as? Int,
+        vision: entry["vision_tower_parameters"] as? Int
+          ?? entry["vision_model_parameters"] as? Int,
         projector: entry["multi_modal_projector_parameters"] as? Int)
     }
   }

@@ -1,0 +1,165 @@
+import Foundation
+import PerfIO
+import PerfModel
+import TestSupport
+import Testing
+
+/// The hybrids' per-layer patterns, cache and state bytes, each derived by
+/// hand from the config (bf16, 2 bytes an element), and the chunked
+/// attention's pairs.
+@Suite("Hybrid families: patterns, KV and state bytes by hand")
+struct HybridFamilyTests {
+  static func model(_ file: String) throws -> ModelArchitecture {
+    try Catalog(root: Repository.root).model(
+      Repository.root + "/Tests/Resources/hf-configs/" + file)
+  }
+
+  static func layers(_ m: ModelArchitecture) -> [LayerSpec] {
+    m.layerGroups.flatMap { Array(repeating: $0.layer, count: $0.count) }
+  }
+
+  static let bf16 = StorageFormat.cache(.bf16)
+
+  @Test(
+    "Nemotron-H: M, *, - blocks from the pattern; 6 attention layers' KV, 28 Mamba-2 states"
+  )
+  func nemotronH() throws {
+    let m = try Self.model("nvidia-nemotron-nano-12b-v2-base.json")
+    let pattern =
+      "M-M-M-M*-M-M-M-M*-M-M-M-M*-M-M-M-M*-M-M-M-M*-M-M-M-M*-M-M-M-M-"
+    let layers = Self.layers(m)
+    #expect(layers.count == pattern.count)
+    for (layer, c) in zip(layers, pattern) {
+      switch c {
+      case "M":
+        guard case .stateSpace = layer.mixer, case .none = layer.feedForward
+        else {
+          Issue.record("M block is not Mamba alone")
+          continue
+        }
+      case "*":
+        guard case .attention = layer.mixer, case .none = layer.feedForward
+        else {
+          Issue.record("* block is not attention alone")
+          continue
+        }
+      default:
+        guard layer.mixer == .noMixer, case .dense(let mlp) = layer.feedForward
+        else {
+          Issue.record("- block is not an MLP alone")
+          continue
+        }
+        #expect(!mlp.gated && mlp.intermediateSize == 20480)
+      }
+    }
+    // 6 layers · 2 (K, V) · 8 heads · 128 · 2 B.
+    #expect(m.cacheBytesPerToken(format: Self.bf16) == 6 * 2 * 8 * 128 * 2)
+    // Per Mamba layer: conv (10240 + 2·8·128)·4 and SSM 128·80·128.
+    let state = (10240 + 2 * 8 * 128) * 4 + 128 * 80 * 128
+    #expect(m.stateBytesPerRequest(format: Self.bf16) == Double(28 * state * 2))
+  }
+
+  @Test(
+    "Granite 4.0-H: attention at 5, 15, 25, 35; experts beside the shared MLP")
+  func graniteHybrid() throws {
+    let m = try Self.model("granite-4.0-h-tiny.json")
+    let layers = Self.layers(m)
+    let attention = layers.indices.filter {
+      if case .attention = layers[$0].mixer { return true }
+      return false
+    }
+    #expect(attention == [5, 15, 25, 35])
+    guard case .moe(let e) = layers[0].feedForward else {
+      Issue.record("no experts")
+      return
+    }
+    #expect(e.experts == 64 && e.expertsPerToken == 6)
+    #expect(e.sharedExpert?.intermediateSize == 1024)
+    #expect(m.cacheBytesPerToken(format: Self.bf16) == 4 * 2 * 4 * 128 * 2)
+    // conv (3072 + 2·1·128)·4, SSM 48·64·128; 36 Mamba layers.
+    let state = (3072 + 2 * 128) * 4 + 48 * 64 * 128
+    #expect(m.stateBytesPerRequest(format: Self.bf16) == Double(36 * state * 2))
+  }
+
+  @Test(
+    "Qwen3-Next: gated attention every fourth layer, gated DeltaNet elsewhere")
+  func qwen3Next() throws {
+    let m = try Self.model("qwen3-next-80b-a3b-instruct.json")
+    let layers = Self.layers(m)
+    for (i, layer) in layers.enumerated() {
+      if (i + 1) % 4 == 0 {
+        guard case .attention(let a) = layer.mixer else {
+          Issue.record("layer \(i) is not attention")
+          continue
+        }
+        #expect(a.outputGate && a.queryKeyNorm && a.headDim == 256)
+      } else {
+        guard case .gatedDeltaNet = layer.mixer else {
+          Issue.record("layer \(i) is not gated DeltaNet")
+          continue
+        }
+      }
+    }
+    #expect(m.cacheBytesPerToken(format: Self.bf16) == 12 * 2 * 2 * 256 * 2)
+    // State 32 value heads · 128 · 128, conv (2·16·128 + 32·128)·4.
+    let state = 32 * 128 * 128 + (2 * 16 * 128 + 32 * 128) * 4
+    #expect(m.stateBytesPerRequest(format: Self.bf16) == Double(36 * state * 2))
+    // The gated attention's q_proj is 2048 → 2·16·256; k, v 2048 → 2·256;
+    // o 16·256 → 2048.
+    guard case .attention(let a) = layers[3].mixer else { return }
+    #expect(
+      a.parameters(hiddenSize: 2048, tensorParallel: 1)
+        == Double(2048 * 2 * 16 * 256 + 2 * 2048 * 2 * 256 + 16 * 256 * 2048))
+  }
+
+  @Test(
+    "MiniMax-Text-01: softmax attention every eighth layer, Lightning elsewhere"
+  )
+  func miniMax() throws {
+    let m = try Self.model("minimax-text-01-hf.json")
+    #expect(m.cacheBytesPerToken(format: Self.bf16) == 10 * 2 * 8 * 128 * 2)
+    // 64 heads · 128 · 128 each, in 70 Lightning layers.
+    #expect(
+      m.stateBytesPerRequest(format: Self.bf16)
+        == Double(70 * 64 * 128 * 128 * 2))
+  }
+
+  @Test("Falcon-H1: attention's KV and Mamba-2's state in every layer")
+  func falconH1() throws {
+    let m = try Self.model("falcon-h1-defaults.json")
+    #expect(m.cacheBytesPerToken(format: Self.bf16) == 32 * 2 * 8 * 128 * 2)
+    // conv (1024 + 2·256)·4, SSM 128 heads · 8 · 256.
+    let state = (1024 + 2 * 256) * 4 + 128 * 8 * 256
+    #expect(m.stateBytesPerRequest(format: Self.bf16) == Double(32 * state * 2))
+  }
+
+  @Test(
+    "Llama 4: chunked layers cache one chunk; their prefill pairs restart each chunk"
+  )
+  func llama4Chunks() throws {
+    let m = try Self.model("llama-4-scout-17b-16e-instruct.json")
+    let layers = Self.layers(m)
+    let chunked = layers.filter { $0.mixer.attentionBranch?.chunkSize == 8192 }
+    #expect(chunked.count == 36)
+    // 100,000 tokens: 36 layers keep 8192, 12 keep all; 2·8·128·2 B each.
+    let perToken = 2.0 * 8 * 128 * 2
+    #expect(
+      m.cacheBytesPerRequest(context: 100_000, format: Self.bf16)
+        == perToken * (36 * 8192 + 12 * 100_000))
+    // Prefill of 20,000 tokens: position p sees (p mod 8192) + 1 keys, so
+    // 2·(8192·8193/2) + 3616·3617/2 = 73,656,592 pairs against 20000·20001/2.
+    let scenario = GraphScenario(
+      batch: 1, promptTokens: 20_000, contextTokens: 1,
+      plan: ParallelPlan(tensorParallel: 1), weightFormat: .weights(.bf16),
+      cacheFormat: .cache(.bf16), sramBytes: 196_608)
+    let attention = OperatorGraphBuilder.prefill(m, scenario).operators
+      .filter { $0.kind == .attention }
+    // 4 · d · pairs · heads FLOPs a layer.
+    let chunkedFlops = 4.0 * 128 * 73_656_592 * 40
+    let fullFlops = 4.0 * 128 * (20_000.0 * 20_001 / 2) * 40
+    let total = attention.reduce(0) { $0 + $1.flops * Double($1.count) }
+    #expect(
+      approximately(
+        total, 36 * chunkedFlops + 12 * fullFlops, relativeTolerance: 1e-12))
+  }
+}
