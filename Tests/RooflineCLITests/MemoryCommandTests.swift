@@ -166,7 +166,7 @@ struct MemoryCommandTests {
       (["--hardware", "h100"], "did you mean 'h100-pcie' or 'h100-sxm'"),
       (["--model", "lama-3-8b"], "did you mean 'llama-3-8b'"),
       (["--devices", "3", "--tp", "2"], "not a multiple of --tp 2"),
-      (["--kv-dtype", "fp4"], "--kv-dtype"),
+      (["--kv-dtype", "fp2"], "--kv-dtype"),
       (["--reserve-fraction", "1.5"], "--reserve-fraction must be in [0, 1)"),
       (["--hardware", "dgx-h100", "--devices", "16"], "exceeds the 8 devices"),
     ])

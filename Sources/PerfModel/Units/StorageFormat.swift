@@ -9,6 +9,9 @@
 ///                          weight row): 2 bytes per `vectorLength` elements
 ///     int4                 an fp16 scale and an fp16 zero point per group of
 ///                          `int4GroupSize` elements: 4 bytes per group
+///     fp6                  MXFP6: one 8-bit scale per 32 elements
+///     fp4                  NVFP4: one fp8 scale per 16 elements (and an
+///                          fp32 scale per tensor, counted as 0)
 ///
 /// The int4 group is 32 for KV caches (KIVI, Liu et al. 2024) and 128 for
 /// weights (AWQ and GPTQ defaults).
@@ -72,6 +75,10 @@ public struct StorageFormat: Sendable, Hashable, Codable {
       return payload + 2 * elements / Double(max(vectorLength, 1))
     case .int4:
       return payload + 4 * elements / Double(int4GroupSize)
+    case .fp6:
+      return payload + elements / 32
+    case .fp4:
+      return payload + elements / 16
     default:
       return payload
     }

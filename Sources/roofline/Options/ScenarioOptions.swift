@@ -71,12 +71,16 @@ struct ScenarioOptions: ParsableArguments {
   @Option(
     name: .customLong("weight-dtype"),
     help:
-      "Layer weight type: fp32, bf16, fp16, fp8, int8, int4 (default: the checkpoint's quantization, else torch_dtype)."
+      "Layer weight type: fp32, bf16, fp16, fp8, int8, fp6, fp4, int4 (default: the checkpoint's quantization, else torch_dtype)."
   )
   var weightDataType: DataType?
   @Option(
     name: .customLong("activation-dtype"),
-    help: "Activation type: fp32, bf16 or fp16 (default bf16).")
+    help: ArgumentHelp(
+      "Activation type: fp32, bf16, fp16, or fp8 / fp4 (default bf16).",
+      discussion:
+        "fp8 and fp4 quantize the inputs of the matrix products (W8A8, W4A4 serving) and need weights of the same type (--weight-dtype or the checkpoint's) and a device with that matrix peak; attention, norms and the residual stream stay bf16."
+    ))
   var activationDataType: DataType?
   @Option(
     parsing: .unconditional,
@@ -140,13 +144,16 @@ struct ScenarioOptions: ParsableArguments {
     ] {
       if let type, type == .tf32 || type == .fp64 {
         throw ValidationError(
-          "\(flag) \(type.rawValue): use fp32, bf16, fp16, fp8, int8 or int4")
+          "\(flag) \(type.rawValue): use fp32, bf16, fp16, fp8, int8, fp6, fp4 or int4"
+        )
       }
     }
     if let activationDataType,
-      ![.fp32, .bf16, .fp16].contains(activationDataType)
+      ![.fp32, .bf16, .fp16, .fp8, .fp4].contains(activationDataType)
     {
-      throw ValidationError("--activation-dtype: use fp32, bf16 or fp16")
+      throw ValidationError(
+        "--activation-dtype \(activationDataType.rawValue): use fp32, bf16, fp16, fp8 or fp4"
+      )
     }
   }
 
@@ -205,13 +212,16 @@ struct ScenarioOptions: ParsableArguments {
     }
     let weights = model.weightFormat(
       override: weightDataType ?? preset?.weightDataType)
+    let activation =
+      activationDataType ?? preset?.activationDataType ?? .bf16
+    try Self.checkQuantizedActivations(
+      activation, weights: weights, device: target.device)
     let scenario = MemoryScenario(
       contextTokens: context, batch: batch ?? preset?.batch ?? 1,
       weightFormat: weights,
       cacheFormat: .cache(
         kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
-      activationDataType: activationDataType ?? preset?.activationDataType
-        ?? .bf16,
+      activationDataType: activation,
       plan: ParallelPlan(
         tensorParallel: tensor, pipelineParallel: pp,
         dataParallel: count / (tensor * pp * cp), contextParallel: cp,
@@ -230,5 +240,27 @@ struct ScenarioOptions: ParsableArguments {
     return Resolved(
       model: model, target: target, scenario: scenario, defaultedTP: tp == nil,
       promptTokens: prompt, outputTokens: output, contextSource: contextSource)
+  }
+
+  /// fp8 or fp4 activations feed W8A8 or W4A4 matrix products: the layer
+  /// weights must be of that type and the device must have its peak.
+  static func checkQuantizedActivations(
+    _ activation: DataType, weights: StorageFormat, device: DeviceSpec
+  ) throws {
+    guard activation.bytesPerElement < 2 else { return }
+    let name = activation.rawValue
+    let weightType = weights.quantization?.computeType ?? weights.dataType
+    guard weightType == activation else {
+      throw CommandError(
+        "--activation-dtype \(name) runs \(name) matrix products, but the weights are \(weights.quantization == nil ? weights.dataType.rawValue : "a weight-only quantized checkpoint"); add --weight-dtype \(name) (or use a W8A8/W4A4 checkpoint)"
+      )
+    }
+    guard device.compute.matrixFLOPsPerSecond[activation] != nil else {
+      let listed = device.compute.matrixFLOPsPerSecond.keys.sorted()
+        .map(\.rawValue).joined(separator: ", ")
+      throw CommandError(
+        "--activation-dtype \(name): \(device.name) has no \(name) matrix peak (its descriptor lists \(listed)); pick a device with one (fp4: B200 and newer)"
+      )
+    }
   }
 }

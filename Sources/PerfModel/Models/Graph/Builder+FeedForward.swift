@@ -80,8 +80,9 @@ extension Builder {
     var expertsOp = Operator(
       name: "\(label) experts (top-\(e.expertsPerToken) of \(e.experts))",
       kind: .experts,
-      count: count, flops: 2 * copies * perExpert, dataType: type,
-      bytes: routing.weightBytes + a * copies * (2 * h + i),
+      count: count, flops: 2 * copies * perExpert, dataType: gemmType,
+      bytes: routing.weightBytes
+        + copies * (gemmType.bytesPerElement * (h + i) + a * h),
       routing: routing)
     expertsOp.backend = scenario.engine.expertsBackend
     // A grouped GEMM per matrix group: gate and up, then down.

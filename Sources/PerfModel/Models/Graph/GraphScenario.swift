@@ -19,7 +19,9 @@ public struct GraphScenario: Sendable, Hashable, Codable {
   public var weightFormat: StorageFormat
   /// How the KV cache and recurrent state are stored.
   public var cacheFormat: StorageFormat
-  /// The data type activations and matrix products run in.
+  /// The data type activations and matrix products run in; an 8-bit or
+  /// narrower type (fp8, fp4) quantizes only the matrix products' inputs,
+  /// the rest running in its ``DataType/residualType``.
   public var activationDataType: DataType
   /// On-chip SRAM per compute unit, which sizes FlashAttention's tiles.
   public var sramBytes: Double

@@ -73,8 +73,17 @@ struct Builder {
     phase == .prefill ? (scenario.promptTokens + cp - 1) / cp : 1
   }
   var h: Double { Double(model.hiddenSize) }
-  var a: Double { scenario.activationDataType.bytesPerElement }
-  var type: DataType { scenario.activationDataType }
+  /// Bytes and type of the activations outside matrix products.
+  var a: Double { type.bytesPerElement }
+  var type: DataType { scenario.activationDataType.residualType }
+  /// The type matrix products run in: the checkpoint's W8A8 type, else the
+  /// activation type (fp8 or fp4 activations quantize the GEMM inputs, the
+  /// quantization fused into the kernel that produces them, as vLLM fuses
+  /// it into the norm).
+  var gemmType: DataType {
+    scenario.weightFormat.quantization?.computeType
+      ?? scenario.activationDataType
+  }
   /// Tokens in the pass.
   var tokens: Double {
     Double(scenario.batch * sequenceTokens)
@@ -96,8 +105,9 @@ struct Builder {
     Operator(
       name: name, kind: .projection, count: count,
       flops: 2 * tokens * input * output,
-      dataType: scenario.weightFormat.quantization?.computeType ?? type,
-      bytes: weightBytes(input * output) + a * tokens * (input + output))
+      dataType: gemmType,
+      bytes: weightBytes(input * output)
+        + tokens * (gemmType.bytesPerElement * input + a * output))
   }
 
   func norm(_ name: String, count: Int) -> Operator {

@@ -231,7 +231,8 @@ public enum MemoryModel {
         layer.activationWidth(hiddenSize: model.hiddenSize, tensorParallel: tp))
     }
     var bytes =
-      Double(s.workspaceTokens) * width * s.activationDataType.bytesPerElement
+      Double(s.workspaceTokens) * width
+      * s.activationDataType.residualType.bytesPerElement
     if stage == s.plan.pipelineParallel - 1 {
       let rows = Double(min(s.logitRows, s.workspaceTokens))
       bytes += rows * Double((model.vocabSize + tp - 1) / tp) * 4
