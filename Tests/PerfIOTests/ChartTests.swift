@@ -131,6 +131,22 @@ struct ChartTests {
     #expect(svg.contains("data-scale=\"log2\""))
   }
 
+  @Test("a latency whose deployment does not fit is a hollow marker off the line")
+  func sweepOverflow() throws {
+    let device = try Self.catalog.device("h100-sxm")
+    // Llama-3-70B in bf16 (141 GB of weights) fits no 80 GB device.
+    let points = try ScenarioSweep.run(
+      Self.catalog.model("llama-3-70b"), on: device, contexts: [1024, 4096],
+      batches: [1], deviceCounts: [1], weightType: .bf16, cacheType: .bf16,
+      efficiency: .defaults)
+    #expect(points.allSatisfy { !$0.fits })
+    let svg = SweepCharts.chart(
+      .tpot, models: [("llama-3-70b", points)], device: "h100-sxm"
+    ).svg()
+    #expect(seriesPoints("llama-3-70b (does not fit)", in: svg) == 2)
+    #expect(svg.contains("hollow markers: 2 points whose deployment does not fit"))
+  }
+
   @Test(
     "memory bars: five segments, the capacity, contexts that do not fit marked")
   func memory() throws {

@@ -47,27 +47,48 @@ public enum SweepCharts {
   /// `metric` against context, a line per model.
   ///
   /// Each model's points share one batch and device count. Concurrency of 0 (nothing fits) is left off the
-  /// log axis and counted in the subtitle.
+  /// log axis and counted in the subtitle. A latency whose deployment does
+  /// not fit in memory at that context is drawn apart, as a hollow marker
+  /// off the model's line (a series named "… (does not fit)"), and the
+  /// subtitle says so.
   public static func chart(
     _ metric: Metric, models: [(name: String, points: [SweepPoint])],
     device: String, subtitle: String = ""
   ) -> XYChart {
     var series: [XYChart.Series] = []
     var dropped = 0
+    var overflowing = 0
     for (i, model) in models.enumerated() {
-      let points = model.points.sorted { $0.contextTokens < $1.contextTokens }
-        .map { ChartPoint(Double($0.contextTokens), metric.value($0)) }
+      let sorted = model.points.sorted { $0.contextTokens < $1.contextTokens }
+      func chartPoints(_ points: [SweepPoint]) -> [ChartPoint] {
+        points.map { ChartPoint(Double($0.contextTokens), metric.value($0)) }
+      }
+      let marked = metric == .concurrency ? [] : sorted.filter { !$0.fits }
+      let points = chartPoints(
+        metric == .concurrency ? sorted : sorted.filter(\.fits))
       dropped += points.filter { !($0.y > 0) }.count
       series.append(
         XYChart.Series(
           name: model.name, points: points, style: .lineAndMarkers,
           styleIndex: i))
+      if !marked.isEmpty {
+        overflowing += marked.count
+        series.append(
+          XYChart.Series(
+            name: "\(model.name) (does not fit)", points: chartPoints(marked),
+            style: .markers, styleIndex: i, filled: false))
+      }
     }
     var note = subtitle
     if dropped > 0 {
       note +=
         (note.isEmpty ? "" : "; ")
         + "\(dropped) points where nothing fits left off"
+    }
+    if overflowing > 0 {
+      note +=
+        (note.isEmpty ? "" : "; ")
+        + "hollow markers: \(overflowing) points whose deployment does not fit in memory"
     }
     return XYChart(
       title: "\(metric.title) on \(device)", kind: metric.rawValue,
