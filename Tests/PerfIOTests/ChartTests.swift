@@ -131,7 +131,8 @@ struct ChartTests {
     #expect(svg.contains("data-scale=\"log2\""))
   }
 
-  @Test("a latency whose deployment does not fit is a hollow marker off the line")
+  @Test(
+    "a latency whose deployment does not fit is a hollow marker off the line")
   func sweepOverflow() throws {
     let device = try Self.catalog.device("h100-sxm")
     // Llama-3-70B in bf16 (141 GB of weights) fits no 80 GB device.
@@ -144,7 +145,8 @@ struct ChartTests {
       .tpot, models: [("llama-3-70b", points)], device: "h100-sxm"
     ).svg()
     #expect(seriesPoints("llama-3-70b (does not fit)", in: svg) == 2)
-    #expect(svg.contains("hollow markers: 2 points whose deployment does not fit"))
+    #expect(
+      svg.contains("hollow markers: 2 points whose deployment does not fit"))
   }
 
   @Test(
