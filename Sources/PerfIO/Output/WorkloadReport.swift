@@ -99,31 +99,7 @@ public enum WorkloadReport {
   }
 
   static func mixerText(_ mixer: MixerSpec) -> String {
-    switch mixer {
-    case .attention(let a):
-      if let l = a.latent {
-        return
-          "MLA \(a.queryHeads) heads, latent \(l.kvLoraRank)+\(l.qkRopeHeadDim)"
-      }
-      let window =
-        (a.slidingWindow.map { ", window \($0)" } ?? "")
-        + (a.chunkSize.map { ", chunks of \($0)" } ?? "")
-      let norms = a.queryKeyNorm ? ", q/k norms" : ""
-      return
-        "\(a.variant) \(a.queryHeads)q/\(a.kvHeads)kv × \(a.headDim)\(window)\(norms)"
-    case .stateSpace(let s):
-      return "Mamba-\(s.version) inner \(s.innerSize), state \(s.stateSize)"
-    case .linearAttention(let l):
-      return "linear \(l.heads) heads, \(l.keyHeadDim)×\(l.valueHeadDim) state"
-    case .gatedDeltaNet(let g):
-      return
-        "gated DeltaNet \(g.keyHeads)k/\(g.valueHeads)v heads, \(g.keyHeadDim)×\(g.valueHeadDim) state"
-    case .parallel(let p):
-      return mixerText(.attention(p.attention)) + " ∥ "
-        + mixerText(.stateSpace(p.stateSpace))
-    case .noMixer:
-      return "—"
-    }
+    mixer.family.summary
   }
 
   static func ffnText(_ ffn: FeedForwardSpec) -> String {

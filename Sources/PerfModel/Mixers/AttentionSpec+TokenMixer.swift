@@ -19,6 +19,31 @@ extension AttentionSpec: TokenMixer {
 
   public var kind: String { "attention" }
 
+  public var summary: String {
+    if let l = latent {
+      return
+        "MLA \(queryHeads) heads, latent \(l.kvLoraRank)+\(l.qkRopeHeadDim)"
+    }
+    let window =
+      (slidingWindow.map { ", window \($0)" } ?? "")
+      + (chunkSize.map { ", chunks of \($0)" } ?? "")
+    let norms = queryKeyNorm ? ", q/k norms" : ""
+    return
+      "\(variant) \(queryHeads)q/\(kvHeads)kv × \(headDim)\(window)\(norms)"
+  }
+
+  /// Query heads split evenly; KV heads split, or are replicated when
+  /// fewer than the ranks (MLA's latent is replicated).
+  public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
+    try Shard.requireEven(queryHeads, tp, "query heads", model: model)
+    if latent == nil, Shard.perRank(kvHeads, tp) == nil {
+      throw PlanError(
+        .tensorParallel,
+        "tensor-parallel degree \(tp) does not divide the \(kvHeads) KV heads of \(model), nor do they divide it; use a divisor of \(kvHeads) (\(Shard.divisors(kvHeads).map(String.init).joined(separator: ", "))) or a multiple of it that divides the \(queryHeads) query heads"
+      )
+    }
+  }
+
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
     let h = Double(hiddenSize)
     let q = Double(queryHeads / tp)

@@ -15,6 +15,15 @@ extension GatedDeltaNetSpec: TokenMixer {
 
   public var kind: String { "linear-attention" }
 
+  public var summary: String {
+    "gated DeltaNet \(keyHeads)k/\(valueHeads)v heads, \(keyHeadDim)×\(valueHeadDim) state"
+  }
+
+  public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
+    try Shard.requireEven(keyHeads, tp, "DeltaNet key heads", model: model)
+    try Shard.requireEven(valueHeads, tp, "DeltaNet value heads", model: model)
+  }
+
   /// Key, value and value-head widths on one of `tp` ranks.
   func widths(_ tp: Int) -> (key: Double, value: Double, heads: Double) {
     (

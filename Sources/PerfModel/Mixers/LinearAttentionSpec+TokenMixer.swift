@@ -11,6 +11,14 @@ extension LinearAttentionSpec: TokenMixer {
 
   public var kind: String { "linear-attention" }
 
+  public var summary: String {
+    "linear \(heads) heads, \(keyHeadDim)×\(valueHeadDim) state"
+  }
+
+  public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
+    try Shard.requireEven(heads, tp, "linear-attention heads", model: model)
+  }
+
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
     let h = Double(hiddenSize)
     let heads = Double(self.heads / tp)

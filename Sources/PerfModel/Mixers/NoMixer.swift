@@ -9,6 +9,10 @@ public struct NoMixer: TokenMixer {
 
   public var kind: String { "" }
 
+  public var summary: String { "—" }
+
+  public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {}
+
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
     0
   }

@@ -14,6 +14,13 @@ extension ParallelMixerSpec: TokenMixer {
 
   public var kind: String { "attention+ssm" }
 
+  public var summary: String { attention.summary + " ∥ " + stateSpace.summary }
+
+  public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
+    try attention.checkTensorParallel(tp, model: model)
+    try stateSpace.checkTensorParallel(tp, model: model)
+  }
+
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
     attention.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
       + stateSpace.parameters(hiddenSize: hiddenSize, tensorParallel: tp)

@@ -18,6 +18,26 @@ extension StateSpaceSpec: TokenMixer {
 
   public var kind: String { "ssm" }
 
+  public var summary: String {
+    "Mamba-\(version) inner \(innerSize), state \(stateSize)"
+  }
+
+  /// Mamba-1's inner channels, or Mamba-2's heads, split evenly; Mamba-2's
+  /// B/C groups split, or are replicated when fewer than the ranks.
+  public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
+    if version == 1 {
+      try Shard.requireEven(innerSize, tp, "SSM inner channels", model: model)
+      return
+    }
+    try Shard.requireEven(heads, tp, "SSM heads", model: model)
+    guard Shard.perRank(groups, tp) != nil else {
+      throw PlanError(
+        .tensorParallel,
+        "tensor-parallel degree \(tp) does not divide the \(groups) SSM groups of \(model), nor do they divide it"
+      )
+    }
+  }
+
   public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
     let h = Double(hiddenSize)
     let di = Double(innerSize / tp)

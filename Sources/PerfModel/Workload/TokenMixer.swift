@@ -26,6 +26,11 @@ public protocol TokenMixer: Sendable {
   func stateBytes(tensorParallel tp: Int, format: StorageFormat) -> Double
   /// Live activation elements per token while it runs, on one rank.
   func activationWidth(tensorParallel tp: Int) -> Double
+  /// One line a listing shows (`GQA 32q/8kv × 128, window 4096`).
+  var summary: String { get }
+  /// Throws unless `tp` tensor-parallel ranks can split it, naming
+  /// `model` and the degrees that would.
+  func checkTensorParallel(_ tp: Int, model: String) throws(PlanError)
 }
 
 extension MixerSpec {

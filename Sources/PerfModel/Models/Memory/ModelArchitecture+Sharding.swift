@@ -113,47 +113,9 @@ extension ModelArchitecture {
 extension LayerSpec {
   func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
     func even(_ count: Int, _ what: String) throws(PlanError) {
-      guard Shard.evenly(count, tp) != nil else {
-        throw PlanError(
-          .tensorParallel,
-          "tensor-parallel degree \(tp) does not divide the \(count) \(what) of \(model); use one of \(Shard.divisors(count).map(String.init).joined(separator: ", "))"
-        )
-      }
+      try Shard.requireEven(count, tp, what, model: model)
     }
-    func check(_ mixer: MixerSpec) throws(PlanError) {
-      switch mixer {
-      case .attention(let a):
-        try even(a.queryHeads, "query heads")
-        if a.latent == nil, Shard.perRank(a.kvHeads, tp) == nil {
-          throw PlanError(
-            .tensorParallel,
-            "tensor-parallel degree \(tp) does not divide the \(a.kvHeads) KV heads of \(model), nor do they divide it; use a divisor of \(a.kvHeads) (\(Shard.divisors(a.kvHeads).map(String.init).joined(separator: ", "))) or a multiple of it that divides the \(a.queryHeads) query heads"
-          )
-        }
-      case .stateSpace(let s):
-        if s.version == 1 {
-          try even(s.innerSize, "SSM inner channels")
-        } else {
-          try even(s.heads, "SSM heads")
-          guard Shard.perRank(s.groups, tp) != nil else {
-            throw PlanError(
-              .tensorParallel,
-              "tensor-parallel degree \(tp) does not divide the \(s.groups) SSM groups of \(model), nor do they divide it"
-            )
-          }
-        }
-      case .linearAttention(let l):
-        try even(l.heads, "linear-attention heads")
-      case .gatedDeltaNet(let g):
-        try even(g.keyHeads, "DeltaNet key heads")
-        try even(g.valueHeads, "DeltaNet value heads")
-      case .parallel(let p):
-        try check(.attention(p.attention))
-        try check(.stateSpace(p.stateSpace))
-      case .noMixer: break
-      }
-    }
-    try check(mixer)
+    try mixer.family.checkTensorParallel(tp, model: model)
     switch feedForward {
     case .dense(let m): try even(m.intermediateSize, "MLP channels")
     case .moe(let e):

@@ -22,4 +22,17 @@ enum Shard {
   static func divisors(_ n: Int) -> [Int] {
     (1...max(n, 1)).filter { n % $0 == 0 }
   }
+
+  /// Throws unless `tp` ranks split `count` items (`what` of `model`)
+  /// evenly, naming the degrees that would.
+  static func requireEven(
+    _ count: Int, _ tp: Int, _ what: String, model: String
+  ) throws(PlanError) {
+    guard evenly(count, tp) != nil else {
+      throw PlanError(
+        .tensorParallel,
+        "tensor-parallel degree \(tp) does not divide the \(count) \(what) of \(model); use one of \(divisors(count).map(String.init).joined(separator: ", "))"
+      )
+    }
+  }
 }
