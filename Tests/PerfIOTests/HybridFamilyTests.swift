@@ -10,12 +10,11 @@ import Testing
 @Suite("Hybrid families: patterns, KV and state bytes by hand")
 struct HybridFamilyTests {
   static func model(_ file: String) throws -> ModelArchitecture {
-    try Catalog(root: Repository.root).model(
-      Repository.root + "/Tests/Resources/hf-configs/" + file)
+    try ModelFamilyTests.model(file)
   }
 
   static func layers(_ m: ModelArchitecture) -> [LayerSpec] {
-    m.layerGroups.flatMap { Array(repeating: $0.layer, count: $0.count) }
+    ModelFamilyTests.layers(m)
   }
 
   static let bf16 = StorageFormat.cache(.bf16)

@@ -13,14 +13,8 @@ extension ModelConfigDecoder {
   {
     let h = try r.int("hidden_size")
     let count = try r.optionalInt("num_hidden_layers") ?? 32
-    let heads = try r.optionalInt("num_attention_heads") ?? 32
-    let kv = try r.optionalInt("num_key_value_heads") ?? 8
-    guard heads % kv == 0 else {
-      throw r.error(
-        .range, "num_key_value_heads",
-        "\(kv) KV heads do not divide \(heads) query heads; check the config")
-    }
-    let headDim = try r.optionalInt("head_dim") ?? h / heads
+    let (heads, kv, headDim) = try defaultedHeads(
+      r, hidden: h, heads: 32, kv: 8)
     let bias = try r.optionalBool("attention_bias") ?? false
     let attention = AttentionSpec(
       queryHeads: heads, kvHeads: kv, headDim: headDim, qkvBias: bias,

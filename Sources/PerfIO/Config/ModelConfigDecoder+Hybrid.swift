@@ -254,14 +254,8 @@ extension ModelConfigDecoder {
     let types = try layerTypes(
       r, count: count, allowed: ["linear_attention", "full_attention"]
     ) { (($0 + 1) % interval == 0) ? "full_attention" : "linear_attention" }
-    let heads = try r.optionalInt("num_attention_heads") ?? 16
-    let kv = try r.optionalInt("num_key_value_heads") ?? 2
-    guard heads % kv == 0 else {
-      throw r.error(
-        .range, "num_key_value_heads",
-        "\(kv) KV heads do not divide \(heads) query heads; check the config")
-    }
-    let headDim = try r.optionalInt("head_dim") ?? 256
+    let (heads, kv, headDim) = try defaultedHeads(
+      r, hidden: h, heads: 16, kv: 2, headDim: 256)
     let bias = try r.optionalBool("attention_bias") ?? false
     var attention = AttentionSpec(
       queryHeads: heads, kvHeads: kv, headDim: headDim, qkvBias: bias,

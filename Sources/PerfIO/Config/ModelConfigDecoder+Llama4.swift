@@ -14,14 +14,8 @@ extension ModelConfigDecoder {
   {
     let h = try r.optionalInt("hidden_size") ?? 5120
     let count = try r.optionalInt("num_hidden_layers") ?? 48
-    let heads = try r.optionalInt("num_attention_heads") ?? 40
-    let kv = try r.optionalInt("num_key_value_heads") ?? 8
-    guard heads % kv == 0 else {
-      throw r.error(
-        .range, "num_key_value_heads",
-        "\(kv) KV heads do not divide \(heads) query heads; check the config")
-    }
-    let headDim = try r.optionalInt("head_dim") ?? 128
+    let (heads, kv, headDim) = try defaultedHeads(
+      r, hidden: h, heads: 40, kv: 8, headDim: 128)
     let bias = try r.optionalBool("attention_bias") ?? false
     let chunk =
       r.isNull("attention_chunk_size")

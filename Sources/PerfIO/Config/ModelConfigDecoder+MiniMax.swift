@@ -17,14 +17,8 @@ extension ModelConfigDecoder {
     let types = try layerTypes(
       r, count: count, allowed: ["full_attention", "linear_attention"]
     ) { ($0 + 1) % 2 == 1 ? "full_attention" : "linear_attention" }
-    let heads = try r.optionalInt("num_attention_heads") ?? 32
-    let kv = try r.optionalInt("num_key_value_heads") ?? 8
-    guard heads % kv == 0 else {
-      throw r.error(
-        .range, "num_key_value_heads",
-        "\(kv) KV heads do not divide \(heads) query heads; check the config")
-    }
-    let headDim = try r.optionalInt("head_dim") ?? h / heads
+    let (heads, kv, headDim) = try defaultedHeads(
+      r, hidden: h, heads: 32, kv: 8)
     let attention = AttentionSpec(
       queryHeads: heads, kvHeads: kv, headDim: headDim)
     var lightning = LinearAttentionSpec(

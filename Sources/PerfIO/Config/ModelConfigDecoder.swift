@@ -144,4 +144,25 @@ enum ModelConfigDecoder {
     }
     return (heads, kv, headDim)
   }
+
+  /// The head layout of a family whose configuration class gives every
+  /// field a default: `num_attention_heads` (else `heads`),
+  /// `num_key_value_heads` (else `kv`), `head_dim` (else `headDim`, or
+  /// hidden / heads), the KV heads dividing the query heads.
+  static func defaultedHeads(
+    _ r: YAMLNodeReader, hidden: Int, heads defaultHeads: Int,
+    kv defaultKV: Int,
+    headDim defaultHeadDim: Int? = nil
+  ) throws(DescriptorError) -> (heads: Int, kv: Int, headDim: Int) {
+    let heads = try r.optionalInt("num_attention_heads") ?? defaultHeads
+    let kv = try r.optionalInt("num_key_value_heads") ?? defaultKV
+    guard heads % kv == 0 else {
+      throw r.error(
+        .range, "num_key_value_heads",
+        "\(kv) KV heads do not divide \(heads) query heads; check the config")
+    }
+    let headDim =
+      try r.optionalInt("head_dim") ?? defaultHeadDim ?? hidden / heads
+    return (heads, kv, headDim)
+  }
 }

@@ -10,7 +10,7 @@
 ///     activations  2·K + 2·V + 2·H_v (projections) + V (output)
 ///
 /// Key and value heads split over tensor-parallel ranks.
-extension GatedDeltaNetSpec: TokenMixer {
+extension GatedDeltaNetSpec: RecurrentMixer {
   public var familyTags: [String] { ["gated DeltaNet"] }
 
   public var kind: String { "linear-attention" }
@@ -54,12 +54,6 @@ extension GatedDeltaNetSpec: TokenMixer {
     w.add(input: v, output: h)
     return w
   }
-
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { 0 }
-
-  public func cachedTokens(context: Double) -> Double { 0 }
 
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double

@@ -6,7 +6,7 @@
 ///     KV cache     none; a state per request of heads · d_k · d_v, plus
 ///                  the short convolutions' windows
 ///     activations  2·d_k + 3·d_v per head (q, k, v, gate, output)
-extension LinearAttentionSpec: TokenMixer {
+extension LinearAttentionSpec: RecurrentMixer {
   public var familyTags: [String] { ["linear attention"] }
 
   public var kind: String { "linear-attention" }
@@ -53,12 +53,6 @@ extension LinearAttentionSpec: TokenMixer {
     }
     return w
   }
-
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { 0 }
-
-  public func cachedTokens(context: Double) -> Double { 0 }
 
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double

@@ -1,7 +1,7 @@
 /// The absent token mixer of a block that is only a feed-forward network
 /// (Nemotron-H's `-` MLP and `E` expert blocks): no parameters, no cache,
 /// no operators; the block's norm is counted with the layer's norms.
-public struct NoMixer: TokenMixer {
+public struct NoMixer: RecurrentMixer {
   /// Creates the absent mixer.
   public init() {}
 
@@ -20,12 +20,6 @@ public struct NoMixer: TokenMixer {
   public func linearWeights(hiddenSize: Int, tensorParallel tp: Int)
     -> LinearWeights
   { LinearWeights() }
-
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { 0 }
-
-  public func cachedTokens(context: Double) -> Double { 0 }
 
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double

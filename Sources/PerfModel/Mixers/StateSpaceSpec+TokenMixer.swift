@@ -11,7 +11,7 @@
 ///
 /// Inner channels and heads split over tensor-parallel ranks; Mamba-2's
 /// B/C groups split, or are replicated when fewer than the ranks.
-extension StateSpaceSpec: TokenMixer {
+extension StateSpaceSpec: RecurrentMixer {
   public var familyTags: [String] {
     [version == 1 ? "SSM (Mamba)" : "SSM (Mamba-2)"]
   }
@@ -81,12 +81,6 @@ extension StateSpaceSpec: TokenMixer {
     w.add(input: di, output: h)
     return w
   }
-
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { 0 }
-
-  public func cachedTokens(context: Double) -> Double { 0 }
 
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double

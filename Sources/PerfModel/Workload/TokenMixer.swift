@@ -33,6 +33,18 @@ public protocol TokenMixer: Sendable {
   func checkTensorParallel(_ tp: Int, model: String) throws(PlanError)
 }
 
+/// A family with no KV cache: what it keeps per request is a fixed state
+/// (``TokenMixer/stateBytes(tensorParallel:format:)``), nothing per token.
+public protocol RecurrentMixer: TokenMixer {}
+
+extension RecurrentMixer {
+  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  { 0 }
+
+  public func cachedTokens(context: Double) -> Double { 0 }
+}
+
 extension MixerSpec {
   /// The family this mixer belongs to: the one place a new family is
   /// registered.
