@@ -9,18 +9,27 @@ embedding, and, for a wrapper whose decoder sits in `text_config`, the
 vision tower and the projector apart. Writes one JSON object keyed by the
 config's file name, with the versions that counted. Tensors the
 checkpoint holds that transformers registers as persistent buffers rather
-than parameters are counted apart (`persistent_buffer_elements`).
+than parameters are counted apart (`persistent_buffer_elements`), and
+buffers that are functions of the config rather than weights apart again
+(`derived_buffer_elements`).
 
     python3 tools/count_parameters.py Tests/Resources/hf-configs/*.json \
         --output Tests/Resources/hf-configs/reference-counts.json
 
 Needs torch and transformers (the lent GPU machine has both; no GPU is
-used). CI never runs this: the tests read the JSON it wrote.
+used: `pip install torch==2.11.0 transformers==5.17.0 pyyaml` on any
+machine counts the same). CI never runs this: the tests read the JSON it wrote.
 """
 import argparse
 import json
 import os
 import sys
+
+
+# Persistent buffers that are functions of the config, not checkpoint
+# weights (MiniMax's Lightning Attention: per-head slopes and the decay
+# tables of one block).
+DERIVED_BUFFERS = {"slope_rate", "query_decay", "key_decay", "diagonal_decay"}
 
 
 def load(path):
@@ -70,9 +79,18 @@ def main():
         entry = {"total_parameters": count(model)}
         # Tensors of the checkpoint that transformers keeps as persistent
         # buffers, not parameters (DeepSeek-V3's e_score_correction_bias).
+        # Tables transformers computes from the config when it builds the
+        # model (MiniMax's Lightning Attention decay factors) are kept
+        # apart: an engine computes them too, they are not weights.
         keys = set(model.state_dict().keys())
+        persistent = [(name, b) for name, b in model.named_buffers()
+                      if name in keys]
+        derived = [b.numel() for name, b in persistent
+                   if name.rsplit(".", 1)[-1] in DERIVED_BUFFERS]
         entry["persistent_buffer_elements"] = sum(
-            b.numel() for name, b in model.named_buffers() if name in keys)
+            b.numel() for _, b in persistent) - sum(derived)
+        if derived:
+            entry["derived_buffer_elements"] = sum(derived)
         inner = getattr(model, "model", None)
         for part in ("vision_tower", "vision_model", "visual",
                      "multi_modal_projector", "language_model"):

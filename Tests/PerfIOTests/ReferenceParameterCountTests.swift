@@ -12,7 +12,9 @@ import Testing
 /// the parameters, and the checkpoint tensors transformers keeps as
 /// persistent buffers (DeepSeek-V3's `e_score_correction_bias`), which
 /// roofline counts as parameters since the checkpoint stores and the
-/// device holds them. A multimodal wrapper's total is the language
+/// device holds them; tables transformers derives from the config
+/// (MiniMax's Lightning decay factors, `derived_buffer_elements`) are not
+/// weights and are left out. A multimodal wrapper's total is the language
 /// model's plus the vision encoder's and the projector's, each equal too.
 @Suite("Parameter counts equal transformers' for every config")
 struct ReferenceParameterCountTests {
