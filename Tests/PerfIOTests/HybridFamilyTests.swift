@@ -161,4 +161,28 @@ struct HybridFamilyTests {
       approximately(
         total, 36 * chunkedFlops + 12 * fullFlops, relativeTolerance: 1e-12))
   }
+
+  @Test(
+    "Zamba2: hybrid layers take the shared blocks in turn; only first uses carry the weights"
+  )
+  func zamba2() throws {
+    let m = try Self.model("zamba2-two-blocks-adapters.json")
+    let layers = Self.layers(m)
+    var owners: [Int] = []
+    var hybrids: [Int] = []
+    for (i, layer) in layers.enumerated() {
+      guard case .sharedBlock(let z) = layer.mixer else { continue }
+      hybrids.append(i)
+      if z.ownsSharedWeights { owners.append(i) }
+    }
+    // Zamba2Config's default pattern: a hybrid layer every sixth from 6
+    // to 42, then at 47 and 51; two blocks, so the first two uses own them.
+    #expect(hybrids == [6, 12, 18, 24, 30, 36, 42, 47, 51])
+    #expect(owners == [6, 12])
+    // 9 uses of attention with 32 heads of 2·2560/32 = 160.
+    #expect(m.cacheBytesPerToken(format: Self.bf16) == 9 * 2 * 32 * 160 * 2)
+    // 54 Mamba-2 states: conv (5120 + 2·64)·4, SSM 8 heads · 640 · 64.
+    let state = (5120 + 2 * 64) * 4 + 8 * 640 * 64
+    #expect(m.stateBytesPerRequest(format: Self.bf16) == Double(54 * state * 2))
+  }
 }

@@ -16,7 +16,7 @@ enum ModelConfigDecoder {
     "mixtral",
     "nemotron_h",
     "olmo2", "olmoe", "phi3", "qwen2", "qwen3", "qwen3_moe", "qwen3_next",
-    "smollm3",
+    "smollm3", "zamba2",
   ]
 
   /// Reads the family-specific fields of a `modelType` config.
@@ -49,6 +49,7 @@ enum ModelConfigDecoder {
     case "falcon_h1": try decodeFalconH1(r)
     case "minimax": try decodeMiniMax(r)
     case "llama4_text": try decodeLlama4Text(r)
+    case "zamba2": try decodeZamba2(r)
     default: nil
     }
   }

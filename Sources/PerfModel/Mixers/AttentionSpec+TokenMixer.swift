@@ -137,7 +137,12 @@ extension AttentionSpec: TokenMixer {
 /// prefill with its I/O traffic and cache reuse, split-KV decode, MLA's
 /// absorbed decode, Ulysses' exchanges and ring passes.
 extension Builder {
-  func attention(_ at: AttentionSpec, count: Int, label: String) -> [Operator] {
+  /// `input`: the width the q, k, v projections read (the hidden size
+  /// unless given).
+  func attention(
+    _ at: AttentionSpec, count: Int, label: String, input: Double? = nil
+  ) -> [Operator] {
+    let inWidth = input ?? h
     let q = Double(at.queryHeads / tp)
     let batch = Double(scenario.batch)
     var ops: [Operator] = []
@@ -212,15 +217,18 @@ extension Builder {
     let qOut = (at.outputGate ? 2 : 1) * q * d
     if scenario.engine.splitProjections {
       ops.append(
-        projection("\(label) q_proj", count: count, input: h, output: qOut))
+        projection(
+          "\(label) q_proj", count: count, input: inWidth, output: qOut))
       ops.append(
-        projection("\(label) k_proj", count: count, input: h, output: kv * d))
+        projection(
+          "\(label) k_proj", count: count, input: inWidth, output: kv * d))
       ops.append(
-        projection("\(label) v_proj", count: count, input: h, output: kv * d))
+        projection(
+          "\(label) v_proj", count: count, input: inWidth, output: kv * d))
     } else {
       ops.append(
         projection(
-          "\(label) qkv_proj", count: count, input: h,
+          "\(label) qkv_proj", count: count, input: inWidth,
           output: qOut + 2 * kv * d))
     }
     if at.queryKeyNorm {

@@ -11,6 +11,8 @@ public enum MixerSpec: Sendable, Hashable, Codable {
   /// Attention and a Mamba-2 mixer side by side on the same input, their
   /// outputs summed (Falcon-H1).
   case parallel(ParallelMixerSpec)
+  /// A shared transformer block, then Mamba-2 (Zamba2's hybrid layers).
+  case sharedBlock(SharedBlockSpec)
   /// No token mixer: a block that is only a feed-forward network
   /// (Nemotron-H's `-` and `E` blocks).
   case noMixer

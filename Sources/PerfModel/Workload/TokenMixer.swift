@@ -55,6 +55,7 @@ extension MixerSpec {
     case .linearAttention(let l): l
     case .gatedDeltaNet(let g): g
     case .parallel(let p): p
+    case .sharedBlock(let z): z
     case .noMixer: NoMixer()
     }
   }
@@ -77,6 +78,8 @@ extension MixerSpec {
       l.cacheBytesPerToken(tensorParallel: tp, format: format)
     case .parallel(let p):
       p.cacheBytesPerToken(tensorParallel: tp, format: format)
+    case .sharedBlock(let z):
+      z.cacheBytesPerToken(tensorParallel: tp, format: format)
     case .gatedDeltaNet, .noMixer: 0
     }
   }
@@ -87,6 +90,7 @@ extension MixerSpec {
     case .stateSpace(let s): s.cachedTokens(context: context)
     case .linearAttention(let l): l.cachedTokens(context: context)
     case .parallel(let p): p.cachedTokens(context: context)
+    case .sharedBlock(let z): z.cachedTokens(context: context)
     case .gatedDeltaNet, .noMixer: 0
     }
   }
@@ -99,6 +103,7 @@ extension MixerSpec {
       l.stateBytes(tensorParallel: tp, format: format)
     case .gatedDeltaNet(let g): g.stateBytes(tensorParallel: tp, format: format)
     case .parallel(let p): p.stateBytes(tensorParallel: tp, format: format)
+    case .sharedBlock(let z): z.stateBytes(tensorParallel: tp, format: format)
     case .noMixer: 0
     }
   }
@@ -110,6 +115,7 @@ extension MixerSpec {
     case .linearAttention(let l): l.activationWidth(tensorParallel: tp)
     case .gatedDeltaNet(let g): g.activationWidth(tensorParallel: tp)
     case .parallel(let p): p.activationWidth(tensorParallel: tp)
+    case .sharedBlock(let z): z.activationWidth(tensorParallel: tp)
     case .noMixer: 0
     }
   }
@@ -122,6 +128,7 @@ extension MixerSpec {
     switch self {
     case .attention(let a): a
     case .parallel(let p): p.attention
+    case .sharedBlock(let z): z.attention
     default: nil
     }
   }

@@ -12,6 +12,8 @@ extension Builder {
     case .parallel(let p):
       return self.attention(p.attention, count: count, label: label)
         + stateSpace(p.stateSpace, count: count, label: label)
+    case .sharedBlock(let z):
+      return sharedBlock(z, count: count, label: label)
     case .noMixer:
       return []
     }

@@ -45,6 +45,8 @@ extension MixerSpec {
       g.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
     case .parallel(let p):
       p.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .sharedBlock(let z):
+      z.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
     case .noMixer: 0
     }
   }
