@@ -105,7 +105,9 @@ extension Builder {
     if phase == .prefill {
       let chunk = 64.0
       flops = tokens * heads * (4 * chunk * dk + 2 * chunk * dv + stateProducts)
-      bytes += 2 * a * (tokens / chunk).rounded(.up) * heads * dk * dv
+      // Each sequence's chunks: ⌈n / C⌉ states written and read back.
+      let chunks = batch * (Double(sequenceTokens) / chunk).rounded(.up)
+      bytes += 2 * a * chunks * heads * dk * dv
     } else {
       flops = tokens * heads * stateProducts
     }
