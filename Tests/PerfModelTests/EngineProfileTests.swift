@@ -169,6 +169,31 @@ struct EngineProfileTests {
     #expect(between.map { $0.launches * $0.count }.reduce(0, +) == 90 * 48)
   }
 
+  @Test("the reference's chunk einsums read and write their operands")
+  func referenceSSDEinsums() throws {
+    var s = ParallelismTests.scenario(
+      batch: 1, prompt: 512, context: 512, plan: ParallelPlan())
+    s.engine = .torch
+    let graph = OperatorGraphBuilder.prefill(Fixtures.mamba2With780M, s)
+    let einsums = try #require(
+      graph.operators.first { $0.name.hasSuffix("chunk matmuls (einsums)") })
+    // Per token and head (state n 128, chunk C 256, head dim p 64): C·Bᵀ
+    // reads C, B (2n) and writes C scores; the diagonal block reads them
+    // and x (C + p) and writes y (p); the chunk states read B, x (n + p)
+    // and write p·n/C; the off-diagonal block reads C and the states
+    // (n + p·n/C) and writes y (p): 4n + 2C + 4p + 2pn/C = 1344 bf16.
+    let n: Double = 128
+    let chunk: Double = 256
+    let p: Double = 64
+    let elements: Double = 4 * n + 2 * chunk + 4 * p + 2 * p * n / chunk
+    #expect(elements == 1344)
+    let tokenHeads: Double = 512 * 48
+    #expect(einsums.bytes == tokenHeads * elements * 2)
+    // FLOPs: 2·C·(n + p) + 4·n·p per token and head.
+    let flops: Double = 2 * chunk * (n + p) + 4 * n * p
+    #expect(einsums.flops == tokenHeads * flops)
+  }
+
   @Test("eager launches bound a phase of short kernels by the host")
   func eagerHostBound() throws {
     var s = ParallelismTests.scenario(

@@ -113,9 +113,10 @@ extension EngineProfile {
       width: .ssmInner, reads: 3, writes: 3, backend: "strided"),
     {
       var k = ShortKernel(
-        "chunk matmuls (einsums)", launches: 6, width: .ssdFLOPs, reads: 0,
+        "chunk matmuls (einsums)", launches: 6, width: .ssdOperands, reads: 1,
         writes: 0, backend: "cublas")
       k.flopsPerElement = 1
+      k.flopsWidth = .ssdFLOPs
       return k
     }(),
     ShortKernel(

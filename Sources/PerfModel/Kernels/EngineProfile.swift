@@ -74,6 +74,13 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     /// The chunked scan's matrix FLOPs per token: heads · (2·chunk·(state +
     /// head dimension) + 4·state·head dimension).
     case ssdFLOPs
+    /// The elements its chunk einsums read and write per token: heads ·
+    /// (4·state + 2·chunk + 4·head dimension + 2·head dimension·state /
+    /// chunk) — C·Bᵀ reads C and B and writes the scores, the diagonal
+    /// block reads them and x and writes y, the chunk states read B and x
+    /// and write the states, the off-diagonal block reads C and the
+    /// states and writes y.
+    case ssdOperands
   }
 
   /// One group of short kernels.
@@ -96,6 +103,10 @@ public struct EngineProfile: Sendable, Hashable, Codable {
     /// FLOPs per element of the width: a group of small matrix products
     /// (the chunked scan's einsums), priced as `gemm/<backend>`.
     public var flopsPerElement = 0.0
+    /// The width the FLOPs are counted over, when not ``width`` (the
+    /// chunked scan's einsums: FLOPs over ``Width/ssdFLOPs``, bytes over
+    /// ``Width/ssdOperands``).
+    public var flopsWidth: Width?
 
     /// Creates a group.
     public init(

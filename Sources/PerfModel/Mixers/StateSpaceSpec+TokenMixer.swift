@@ -149,6 +149,8 @@ extension Builder {
         case .ssdInterChunk:
           heads * p * n * (chunks + 1) * (chunks + 1) / (chunks * chunk)
         case .ssdFLOPs: heads * (2 * chunk * (n + p) + 4 * n * p)
+        case .ssdOperands:
+          heads * (4 * n + 2 * chunk + 4 * p + 2 * p * n / chunk)
         default: 0
         }
       }

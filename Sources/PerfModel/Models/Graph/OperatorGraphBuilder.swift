@@ -149,10 +149,11 @@ struct Builder {
         elementBytes = 4
       default: break
       }
+      let flopsWidth = k.flopsWidth.map(widths) ?? width
       var op = Operator(
         name: "\(label) \(k.name)",
         kind: k.flopsPerElement > 0 ? .projection : .elementwise, count: count,
-        flops: rows * width * k.flopsPerElement, dataType: type,
+        flops: rows * flopsWidth * k.flopsPerElement, dataType: type,
         bytes: elementBytes * rows * width * (k.reads + k.writes))
       op.launches = k.launches
       op.backend = k.backend
