@@ -78,4 +78,44 @@ struct QuantizedActivationTests {
     #expect(noPeak.status != 0)
     #expect(noPeak.error.contains("h200 has no fp4 matrix peak"))
   }
+
+  /// The cells of `column` in a CSV whose cells are all quoted.
+  static func quotedColumn(_ csv: String, _ column: String) -> [String] {
+    let rows = csv.split(separator: "\n").map { line -> [String] in
+      var cells: [String] = []
+      var cell = ""
+      var quoted = false
+      for c in line {
+        if c == "\"" {
+          quoted.toggle()
+        } else if c == ",", !quoted {
+          cells.append(cell)
+          cell = ""
+        } else {
+          cell.append(c)
+        }
+      }
+      return cells + [cell]
+    }
+    guard let index = rows.first?.firstIndex(of: column) else { return [] }
+    return rows.dropFirst().map { $0[index] }
+  }
+
+  @Test("the memory CSV names a checkpoint's quantization beside its dtype")
+  func memoryColumn() throws {
+    let r = try CommandRunner.run([
+      "memory", "--model",
+      Repository.root
+        + "/Tests/Resources/quantized/qwen2.5-7b-instruct-awq.json",
+      "--format", "csv",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    #expect(
+      Self.quotedColumn(r.output, "weight_quantization") == [
+        "AWQ int4, group 128, fp16 scales, int4 zeros"
+      ])
+    #expect(Self.quotedColumn(r.output, "weight_dtype") == ["fp16"])
+    let plain = try CommandRunner.run(["memory", "--format", "csv"])
+    #expect(Self.quotedColumn(plain.output, "weight_quantization") == [""])
+  }
 }
