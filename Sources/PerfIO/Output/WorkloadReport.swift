@@ -103,14 +103,6 @@ public enum WorkloadReport {
   }
 
   static func ffnText(_ ffn: FeedForwardSpec) -> String {
-    switch ffn {
-    case .none: return "—"
-    case .dense(let m):
-      return "\(m.gated ? "gated " : "")MLP \(m.intermediateSize)"
-    case .moe(let e):
-      let shared = e.sharedExperts > 0 ? " + \(e.sharedExperts) shared" : ""
-      return
-        "MoE top-\(e.expertsPerToken)/\(e.experts) × \(e.expert.intermediateSize)\(shared)"
-    }
+    ffn.family?.summary ?? "—"
   }
 }

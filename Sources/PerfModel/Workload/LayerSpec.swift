@@ -10,9 +10,9 @@ public enum MixerSpec: Sendable, Hashable, Codable {
   case gatedDeltaNet(GatedDeltaNetSpec)
   /// Attention and a Mamba-2 mixer side by side on the same input, their
   /// outputs summed (Falcon-H1).
-  case parallel(ParallelMixerSpec)
+  indirect case parallel(ParallelMixerSpec)
   /// A shared transformer block, then Mamba-2 (Zamba2's hybrid layers).
-  case sharedBlock(SharedBlockSpec)
+  indirect case sharedBlock(SharedBlockSpec)
   /// No token mixer: a block that is only a feed-forward network
   /// (Nemotron-H's `-` and `E` blocks).
   case noMixer
@@ -44,12 +44,7 @@ extension LayerSpec {
   /// feed-forward block (`mlp`, `moe`) joined by `+` (`attention+moe`).
   public var issueKind: String {
     let mixerName = mixer.family.kind
-    let ffnName: String
-    switch feedForward {
-    case .none: return mixerName
-    case .dense: ffnName = "mlp"
-    case .moe: ffnName = "moe"
-    }
+    guard let ffnName = feedForward.family?.kind else { return mixerName }
     return mixerName.isEmpty ? ffnName : mixerName + "+" + ffnName
   }
 }

@@ -16,19 +16,7 @@ extension LayerSpec {
     -> Double
   {
     let mixerWidth = mixer.activationWidth(tensorParallel: tp)
-    let ffnWidth: Double
-    switch feedForward {
-    case .none: ffnWidth = 0
-    case .dense(let m): ffnWidth = Double(m.matrices * m.intermediateSize / tp)
-    case .moe(let e):
-      let routed = Double(
-        e.expertsPerToken * e.expert.matrices * e.expert.intermediateSize / tp)
-      let shared =
-        e.sharedExpert.map {
-          Double(e.sharedExperts * $0.matrices * $0.intermediateSize / tp)
-        } ?? 0
-      ffnWidth = routed + shared + Double(e.experts)
-    }
+    let ffnWidth = feedForward.family?.activationWidth(tensorParallel: tp) ?? 0
     return 2 * Double(h) + max(mixerWidth, ffnWidth)
   }
 }

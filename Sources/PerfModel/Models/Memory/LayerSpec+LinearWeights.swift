@@ -22,24 +22,10 @@ extension LayerSpec {
       mixer.family.kind == "attention" ? .attention : .mixer
     out[kind] = mixer.family.linearWeights(
       hiddenSize: hiddenSize, tensorParallel: tp)
-    func mlp(_ m: MLPSpec, count: Double) -> LinearWeights {
-      var w = LinearWeights()
-      let i = Double(m.intermediateSize / tp)
-      w.add(input: h, output: i, count: count * (m.gated ? 2 : 1))
-      w.add(input: i, output: h, count: count)
-      return w
-    }
-    switch feedForward {
-    case .none: break
-    case .dense(let m): out[.mlp] = mlp(m, count: 1)
-    case .moe(let e):
-      out[.experts] = mlp(e.expert, count: Double(e.experts))
-      var router = LinearWeights()
-      router.add(input: h, output: Double(e.experts))
-      out[.router] = router
-      if let shared = e.sharedExpert, e.sharedExperts > 0 {
-        out[.sharedExperts] = mlp(shared, count: Double(e.sharedExperts))
-      }
+    for (module, weights) in feedForward.family?.linearWeights(
+      hiddenSize: hiddenSize, tensorParallel: tp) ?? [:]
+    {
+      out[module] = weights
     }
     return out
   }

@@ -54,36 +54,12 @@ extension MixerSpec {
 
 extension FeedForwardSpec {
   /// Parameters of the feed-forward block on one of `tp` ranks; with
-  /// `activeOnly`, only what one token reads.
+  /// `activeOnly`, only what one token reads (its family's count,
+  /// `Sources/PerfModel/FeedForward/`).
   public func parameters(
     hiddenSize: Int, tensorParallel tp: Int, activeOnly: Bool
   ) -> Double {
-    let h = Double(hiddenSize)
-    switch self {
-    case .none: return 0
-    case .dense(let m): return m.parameters(hiddenSize: h, tensorParallel: tp)
-    case .moe(let e):
-      let routed = Double(activeOnly ? e.expertsPerToken : e.experts)
-      let router =
-        h * Double(e.experts) + (e.routerBias ? Double(e.experts) : 0)
-        + (e.sharedExpertGate ? h : 0)
-      let shared =
-        e.sharedExpert.map {
-          Double(e.sharedExperts)
-            * $0.parameters(hiddenSize: h, tensorParallel: tp)
-        } ?? 0
-      return router + routed
-        * e.expert.parameters(hiddenSize: h, tensorParallel: tp) + shared
-    }
-  }
-}
-
-extension MLPSpec {
-  /// Parameters of the MLP on one of `tp` ranks: `matrices · h · i/tp`,
-  /// plus biases (column-parallel biases split, the output bias replicated).
-  func parameters(hiddenSize h: Double, tensorParallel tp: Int) -> Double {
-    let i = Double(intermediateSize / tp)
-    let weights = Double(matrices) * h * i
-    return weights + (bias ? Double(matrices - 1) * i + h : 0)
+    family?.parameters(
+      hiddenSize: hiddenSize, tensorParallel: tp, activeOnly: activeOnly) ?? 0
   }
 }

@@ -112,18 +112,7 @@ extension ModelArchitecture {
 
 extension LayerSpec {
   func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {
-    func even(_ count: Int, _ what: String) throws(PlanError) {
-      try Shard.requireEven(count, tp, what, model: model)
-    }
     try mixer.family.checkTensorParallel(tp, model: model)
-    switch feedForward {
-    case .dense(let m): try even(m.intermediateSize, "MLP channels")
-    case .moe(let e):
-      try even(e.expert.intermediateSize, "expert MLP channels")
-      if let shared = e.sharedExpert {
-        try even(shared.intermediateSize, "shared-expert MLP channels")
-      }
-    case .none: break
-    }
+    try feedForward.family?.checkTensorParallel(tp, model: model)
   }
 }
