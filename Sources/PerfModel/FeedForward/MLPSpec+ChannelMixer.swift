@@ -53,3 +53,39 @@ extension MLPSpec: ChannelMixer {
     try Shard.requireEven(intermediateSize, tp, "MLP channels", model: model)
   }
 }
+
+/// Its operators in a phase's graph: up (and gate), the engine's kernels
+/// between, down.
+extension Builder {
+  func mlp(_ m: MLPSpec, count: Int, label: String) -> [Operator] {
+    let i = Double(m.intermediateSize / tp)
+    var ops: [Operator]
+    if m.gated && scenario.engine.splitProjections {
+      ops = [
+        projection("\(label) mlp gate", count: count, input: h, output: i),
+        projection("\(label) mlp up", count: count, input: h, output: i),
+      ]
+    } else {
+      ops = [
+        projection(
+          "\(label) mlp up\(m.gated ? "+gate" : "")", count: count, input: h,
+          output: Double(m.matrices - 1) * i)
+      ]
+    }
+    let widths: (EngineProfile.Width) -> Double = { w in
+      switch w {
+      case .intermediate: i
+      case .hidden: self.h
+      default: 0
+      }
+    }
+    ops += shortKernels(
+      scenario.engine.mlpKernels, count: count, label: label, widths: widths)
+    ops.append(
+      projection("\(label) mlp down", count: count, input: i, output: h))
+    ops += shortKernels(
+      scenario.engine.postMLPKernels, count: count, label: label,
+      widths: widths)
+    return ops
+  }
+}
