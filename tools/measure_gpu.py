@@ -520,12 +520,40 @@ def ssm_prefill(torch, args, l2, device, mode):
         torch.cuda.empty_cache()
 
 
+def ssm_layout(torch, args, l2, device, mode):
+    """repeat_interleave of B as the reference reads it: its conv output
+    comes back from the depthwise conv as (1, 3328, T) and is used through
+    a transposed view, so B's (T, 128) slice is column-major (element (t,
+    j) at j·T + t) when it is repeated to 48 heads (`repeat-t`); the
+    `repeat` class of ssm_prefill times it from row-major rows."""
+    bf = torch.bfloat16
+    channels, heads, state = 3328, 48, 128
+    for power in range(8, 16):
+        tokens = 2 ** power
+        sets = [(torch.randn(1, channels, tokens, device="cuda",
+                             dtype=bf).transpose(1, 2),)
+                for _ in range(copies_for(2 * tokens * heads * state, l2))]
+
+        def repeat(rows):
+            b = rows[..., -2 * state:-state].reshape(1, tokens, 1, state)
+            return b.repeat_interleave(heads, dim=-2)
+        med, mn = time_cuda(torch, repeat, sets, args.repetitions, mode=mode)
+        print(f"ssm repeat-t T={tokens} {mode}: {med * 1e6:.2f} us",
+              file=sys.stderr)
+        yield row("elementwise", "repeat-t", med, mn, args.repetitions,
+                  device, mode, elements=tokens * heads * state, reads=0,
+                  writes=1)
+        del sets
+        torch.cuda.empty_cache()
+
+
 # Which groups are timed in each launch mode: prefill attention kernels
 # run for milliseconds, so launching them eagerly changes nothing.
 MODES = {"gemm": ("graph", "eager"), "grouped": ("graph", "eager"),
          "prefill": ("graph",),
          "decode": ("graph", "eager"), "elementwise": ("graph", "eager"),
-         "ssm": ("graph", "eager"), "ssm-prefill": ("graph", "eager")}
+         "ssm": ("graph", "eager"), "ssm-prefill": ("graph", "eager"),
+         "ssm-layout": ("graph", "eager")}
 
 
 def main():
@@ -534,7 +562,8 @@ def main():
     parser.add_argument("--repetitions", type=int, default=15)
     parser.add_argument("--only",
                         choices=["gemm", "grouped", "prefill", "decode",
-                                 "elementwise", "ssm", "ssm-prefill"],
+                                 "elementwise", "ssm", "ssm-prefill",
+                                 "ssm-layout"],
                         action="append", help="measure only these groups")
     parser.add_argument("--launch-mode", choices=["graph", "eager"],
                         action="append",
@@ -556,7 +585,7 @@ def main():
     print(f"device {device}, torch {torch.__version__}, "
           f"L2 {l2} bytes", file=sys.stderr)
     groups = args.only or ["gemm", "grouped", "prefill", "decode",
-                           "elementwise", "ssm", "ssm-prefill"]
+                           "elementwise", "ssm", "ssm-prefill", "ssm-layout"]
     rows = 0
     # Rows go to a temporary file as they are measured (a run stopped
     # part-way leaves them there), renamed to --output when complete.
@@ -566,6 +595,7 @@ def main():
         writer.writeheader()
         for name, fn in (("elementwise", elementwise), ("ssm", ssm),
                          ("ssm-prefill", ssm_prefill),
+                         ("ssm-layout", ssm_layout),
                          ("gemm", gemms),
                          ("grouped", grouped), ("prefill", prefill),
                          ("decode", decode)):
