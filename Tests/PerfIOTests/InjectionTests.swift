@@ -110,16 +110,25 @@ struct InjectionTests {
 
   @Test("JSON writes numbers only in JSON's grammar; anything else is a string")
   func json() throws {
-    let cells = ["nan", "0x1p3", "+1", "1,234", "inf", "1e3", "-2.5", "0"]
+    let strings = [
+      "nan", "0x1p3", "+1", "1,234", "inf", "01", "1.", ".5", "-", "1e", "1e+",
+      "", "1.5.2", "2e3x",
+    ]
+    let numbers = [
+      "1e3": 1000, "-2.5": -2.5, "0": 0, "-0": 0, "1.5E-3": 0.0015,
+    ]
+    let cells = strings + numbers.keys.sorted()
     let table = ReportTable(columns: cells.map { "c\($0)" }, rows: [cells])
     let text = table.json()
     let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
     let object = try #require((parsed as? [[String: Any]])?.first)
-    for cell in ["nan", "0x1p3", "+1", "1,234", "inf"] {
+    for cell in strings {
       #expect(object["c\(cell)"] as? String == cell, "\(cell)")
     }
-    #expect((object["c1e3"] as? NSNumber)?.doubleValue == 1000)
-    #expect((object["c-2.5"] as? NSNumber)?.doubleValue == -2.5)
+    for (cell, value) in numbers {
+      #expect(
+        (object["c\(cell)"] as? NSNumber)?.doubleValue == value, "\(cell)")
+    }
   }
 
   @Test("Markdown escapes HTML and fences code longer than its backticks")

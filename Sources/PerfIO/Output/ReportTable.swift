@@ -73,10 +73,41 @@ public struct ReportTable: Sendable, Hashable {
 
   /// Whether `cell` is a number in JSON's grammar (not `nan`, `inf`,
   /// `0x1p3`, `+1` or `1,234`, which Swift's `Double` would read).
+  ///
+  /// Scanned by hand over the grammar
+  /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`: a regular expression
+  /// compiled per cell made JSON output of long tables slow.
   static func isJSONNumber(_ cell: String) -> Bool {
-    cell.range(
-      of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#,
-      options: .regularExpression) != nil
+    let bytes = Array(cell.utf8)
+    var i = 0
+    func digits() -> Int {
+      let start = i
+      while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+      return i - start
+    }
+    if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+    guard i < bytes.count else { return false }
+    if bytes[i] == UInt8(ascii: "0") {
+      i += 1
+    } else if digits() == 0 {
+      return false
+    }
+    if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+      i += 1
+      guard digits() > 0 else { return false }
+    }
+    if i < bytes.count,
+      bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")
+    {
+      i += 1
+      if i < bytes.count,
+        bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")
+      {
+        i += 1
+      }
+      guard digits() > 0 else { return false }
+    }
+    return i == bytes.count
   }
 
   static func isNumeric(_ cell: String) -> Bool {
