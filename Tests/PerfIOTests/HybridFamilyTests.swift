@@ -163,6 +163,45 @@ struct HybridFamilyTests {
   }
 
   @Test(
+    "a chunked layer's prefill traffic is its chunks' as separate sequences")
+  func chunkedTraffic() throws {
+    var chunked = AttentionSpec(queryHeads: 40, kvHeads: 8, headDim: 128)
+    chunked.chunkSize = 8192
+    let full = AttentionSpec(queryHeads: 40, kvHeads: 8, headDim: 128)
+    func model(_ a: AttentionSpec) -> ModelArchitecture {
+      ModelArchitecture(
+        name: "one", modelType: "llama4_text", hiddenSize: 5120,
+        vocabSize: 1000, maxContextTokens: 1 << 20, tieWordEmbeddings: false,
+        finalNormParameters: 5120,
+        layerGroups: [
+          LayerGroup(
+            count: 1,
+            layer: LayerSpec(
+              mixer: .attention(a), feedForward: .none, normParameters: 0))
+        ], weightDataType: .bf16, source: "test")
+    }
+    func flashBytes(_ a: AttentionSpec, batch: Int, prompt: Int) -> Double {
+      let s = GraphScenario(
+        batch: batch, promptTokens: prompt, contextTokens: 1,
+        weightFormat: .weights(.bf16), cacheFormat: .cache(.bf16),
+        sramBytes: 196_608)
+      let op = OperatorGraphBuilder.prefill(model(a), s).operators.first {
+        $0.kind == .attention
+      }
+      // Less the cache write of the pass's tokens, the same per token.
+      let write = Double(batch * prompt) * 2 * 8 * 128 * 2
+      return (op?.bytes ?? 0) - write
+    }
+    // 20,000 tokens: two full chunks of 8192 and one of 3616.
+    let ours = flashBytes(chunked, batch: 1, prompt: 20_000)
+    let pieces =
+      flashBytes(full, batch: 2, prompt: 8192)
+      + flashBytes(full, batch: 1, prompt: 3616)
+    #expect(approximately(ours, pieces, relativeTolerance: 1e-12))
+    #expect(ours < flashBytes(full, batch: 1, prompt: 20_000))
+  }
+
+  @Test(
     "Zamba2: hybrid layers take the shared blocks in turn; only first uses carry the weights"
   )
   func zamba2() throws {

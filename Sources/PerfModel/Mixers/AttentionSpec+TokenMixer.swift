@@ -253,21 +253,48 @@ extension Builder {
         isUlysses ? (Int(kv) % cp == 0 ? kv / Double(cp) : 1) : kv
       let share = isUlysses ? 1 : 1 / Double(cp)
       let n = Double(scenario.promptTokens)
-      let keys = Double(scenario.cachedTokens) + n
-      // Q, K, V read and O written, at least.
-      let compulsory = a * batch * (2 * n * heads + 2 * keys * kvHeads) * d
-      var traffic = compulsory
-      var rowBlock = 128.0
-      let shape = AttentionShape(
-        batch: scenario.batch, heads: Int(heads), kvHeads: Int(kvHeads),
-        queryLength: scenario.promptTokens, keyLength: Int(keys),
-        headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)))
-      if let best = try? FlashAttentionIO.bestTiling(
-        shape, sramBytes: scenario.sramBytes, order: .queryOuter,
-        exhaustive: false)
+      var keys = Double(scenario.cachedTokens) + n
+      // The causal attentions the prefill runs: one per sequence, or, in
+      // a chunked layer prefilling from the start, one per chunk (⌊n/C⌋
+      // full ones and the rest), each over its own keys. (After a cached
+      // prefix a chunked layer's K/V traffic is counted over the whole
+      // context: an overestimate.)
+      var pieces = [
+        (batch: scenario.batch, length: scenario.promptTokens, keys: Int(keys))
+      ]
+      if let c = at.chunkSize, scenario.cachedTokens == 0,
+        scenario.promptTokens > c
       {
-        traffic = max(traffic, best.traffic.totalBytes)
-        rowBlock = Double(best.tiling.rowBlock)
+        let rest = scenario.promptTokens % c
+        pieces = [(scenario.batch * (scenario.promptTokens / c), c, c)]
+        if rest > 0 { pieces.append((scenario.batch, rest, rest)) }
+        keys = Double(c)
+      }
+      // Q, K, V read and O written, at least, and what the best tiling
+      // moves beyond that.
+      var compulsory = 0.0
+      var traffic = 0.0
+      var rowBlock = 128.0
+      for (i, piece) in pieces.enumerated() {
+        let least =
+          a * Double(piece.batch)
+          * (2 * Double(piece.length) * heads + 2 * Double(piece.keys) * kvHeads)
+          * d
+        compulsory += least
+        let shape = AttentionShape(
+          batch: piece.batch, heads: Int(heads), kvHeads: Int(kvHeads),
+          queryLength: piece.length, keyLength: piece.keys,
+          headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)))
+        guard
+          let best = try? FlashAttentionIO.bestTiling(
+            shape, sramBytes: scenario.sramBytes, order: .queryOuter,
+            exhaustive: false)
+        else {
+          traffic += least
+          continue
+        }
+        traffic += max(least, best.traffic.totalBytes)
+        if i == 0 { rowBlock = Double(best.tiling.rowBlock) }
       }
       if isUlysses {
         let exchange = ulysses(
