@@ -22,19 +22,9 @@ extension ModelConfigDecoder {
       queryHeads: heads, kvHeads: heads,
       headDim: latent.qkNopeHeadDim + latent.qkRopeHeadDim,
       latent: latent)
-    let dense = MLPSpec(
-      intermediateSize: try r.int("intermediate_size"), gated: true)
-    let experts = try r.int("n_routed_experts")
-    let expert = MLPSpec(
-      intermediateSize: try r.int("moe_intermediate_size"), gated: true)
-    let shared = try r.optionalInt("n_shared_experts", .nonNegative) ?? 0
     // V3 routes with a learned score-correction bias ("noaux_tc").
-    let routerBias = (try r.optionalString("topk_method")) == "noaux_tc"
-    let moe = MixtureOfExpertsSpec(
-      experts: experts,
-      expertsPerToken: try expertsPerToken(r, experts: experts), expert: expert,
-      sharedExperts: shared, sharedExpert: shared > 0 ? expert : nil,
-      routerBias: routerBias)
+    let (dense, moe) = try denseAndSharedExperts(
+      r, routerBias: (try r.optionalString("topk_method")) == "noaux_tc")
     let firstDense =
       try r.optionalInt("first_k_dense_replace", .nonNegative) ?? 0
     let frequency = try r.optionalInt("moe_layer_freq") ?? 1
@@ -50,5 +40,26 @@ extension ModelConfigDecoder {
       maxContextTokens: try r.int("max_position_embeddings"),
       tieWordEmbeddings: try r.optionalBool("tie_word_embeddings") ?? false,
       finalNormParameters: h)
+  }
+
+  /// The feed-forward blocks of DeepSeek-style mixtures (DeepSeek-V2/V3,
+  /// GLM-4.5): a dense SwiGLU MLP of `intermediate_size`, and
+  /// `n_routed_experts` SwiGLU experts of `moe_intermediate_size` with
+  /// `n_shared_experts` shared ones of the same width.
+  static func denseAndSharedExperts(_ r: YAMLNodeReader, routerBias: Bool)
+    throws(DescriptorError) -> (MLPSpec, MixtureOfExpertsSpec)
+  {
+    let dense = MLPSpec(
+      intermediateSize: try r.int("intermediate_size"), gated: true)
+    let experts = try r.int("n_routed_experts")
+    let expert = MLPSpec(
+      intermediateSize: try r.int("moe_intermediate_size"), gated: true)
+    let shared = try r.optionalInt("n_shared_experts", .nonNegative) ?? 0
+    let moe = MixtureOfExpertsSpec(
+      experts: experts,
+      expertsPerToken: try expertsPerToken(r, experts: experts), expert: expert,
+      sharedExperts: shared, sharedExpert: shared > 0 ? expert : nil,
+      routerBias: routerBias)
+    return (dense, moe)
   }
 }

@@ -20,17 +20,7 @@ extension ModelConfigDecoder {
       queryHeads: heads, kvHeads: kv, headDim: headDim,
       qkvBias: try r.optionalBool("attention_bias") ?? false,
       outputBias: false, queryKeyNorm: norms)
-    let dense = MLPSpec(
-      intermediateSize: try r.int("intermediate_size"), gated: true)
-    let experts = try r.int("n_routed_experts")
-    let expert = MLPSpec(
-      intermediateSize: try r.int("moe_intermediate_size"), gated: true)
-    let shared = try r.optionalInt("n_shared_experts", .nonNegative) ?? 0
-    let moe = MixtureOfExpertsSpec(
-      experts: experts,
-      expertsPerToken: try expertsPerToken(r, experts: experts), expert: expert,
-      sharedExperts: shared, sharedExpert: shared > 0 ? expert : nil,
-      routerBias: true)
+    let (dense, moe) = try denseAndSharedExperts(r, routerBias: true)
     let firstDense =
       try r.optionalInt("first_k_dense_replace", .nonNegative) ?? 1
     let layers = (0..<count).map { index in
