@@ -224,4 +224,39 @@ struct HybridFamilyTests {
     let state = (5120 + 2 * 64) * 4 + 8 * 640 * 64
     #expect(m.stateBytesPerRequest(format: Self.bf16) == Double(54 * state * 2))
   }
+
+  @Test(
+    "hybrid configs that do not add up are refused, naming the field",
+    arguments: [
+      (
+        #"{"model_type": "nemotron_h", "hidden_size": 64, "vocab_size": 10, "hybrid_override_pattern": "M-X"}"#,
+        "hybrid_override_pattern", "character 3 \"X\" is not a block kind"
+      ),
+      (
+        #"{"model_type": "nemotron_h", "hidden_size": 64, "vocab_size": 10, "hybrid_override_pattern": "M-", "num_hidden_layers": 3}"#,
+        "num_hidden_layers", "3 layers but 2 block kinds"
+      ),
+      (
+        #"{"model_type": "qwen3_next", "hidden_size": 64, "vocab_size": 10, "linear_num_key_heads": 3, "linear_num_value_heads": 4}"#,
+        "linear_num_value_heads", "not a multiple of the 3 key heads"
+      ),
+      (
+        #"{"model_type": "zamba2", "add_bias_linear": true}"#,
+        "add_bias_linear", "not modelled"
+      ),
+      (
+        #"{"model_type": "granitemoehybrid", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 10, "layer_types": ["mamba", "conv"]}"#,
+        "layer_types[1]", "\"conv\" is not a layer kind"
+      ),
+    ])
+  func refusals(config: String, field: String, message: String) throws {
+    let folder = try Repository.temporaryFolder()
+    try config.write(
+      toFile: folder + "/config.json", atomically: true, encoding: .utf8)
+    let error = #expect(throws: DescriptorError.self) {
+      try Catalog(root: Repository.root).model(folder + "/config.json")
+    }
+    #expect(error?.field == field, "\(error?.message ?? "")")
+    #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+  }
 }
