@@ -122,7 +122,9 @@ extension ModelConfigDecoder {
         experts: n, expertsPerToken: try expertsPerToken(r, experts: n),
         expert: MLPSpec(
           intermediateSize: try r.optionalInt("moe_intermediate_size") ?? 7688,
-          gated: false, bias: mlpBias))
+          gated: false, bias: mlpBias),
+        // The router keeps a score-correction bias (e_score_correction_bias).
+        routerBias: true)
       // transformers builds one shared MLP of the shared width, whatever
       // n_shared_experts says.
       if shared > 0 {
