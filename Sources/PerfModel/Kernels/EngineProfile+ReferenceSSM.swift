@@ -79,9 +79,12 @@ extension EngineProfile {
     ShortKernel(
       "x·dt", launches: 1, width: .ssmInner, reads: 1, writes: 1,
       backend: "broadcast"),
+    // B and C are read through the transposed view of the conv output
+    // (column-major): repeat_interleave from it runs at half the rate of
+    // row-major rows (`repeat-t`, measure_gpu.py --only ssm-layout).
     ShortKernel(
       "B, C per head (repeat_interleave)", launches: 2,
-      width: .ssmHeadStates, reads: 0, writes: 2, backend: "repeat"),
+      width: .ssmHeadStates, reads: 0, writes: 2, backend: "repeat-t"),
     ShortKernel(
       "decays: segment-sum expand (fp32)", launches: 1, width: .ssdScores,
       reads: 0, writes: 2, backend: "outer32"),
