@@ -547,13 +547,78 @@ def ssm_layout(torch, args, l2, device, mode):
         torch.cuda.empty_cache()
 
 
+def ssm_hf(torch, args, l2, device, mode):
+    """transformers' fp32 Mamba-2 fallback (torch_forward, no mamba_ssm):
+    its broadcast products and their sums at mamba2-780m's widths (48
+    heads, head dim 64, state 128, chunks of 256) for T = 512 to 2048
+    tokens (c = T/256 chunks), each pattern as the model writes it:
+
+      outer-cb32   C[:, :, :, None] · B[:, :, None]: (c, l, s, h, n)
+      reduce-cb32  its sum over n
+      outer-mx32   M[..., None] · x[:, :, None]: (c, l, s, h, p)
+      outer-mx32-t, outer-bx32-t  the same with x as the model holds it,
+                   the transposed view of the conv output (positions
+                   innermost)
+      outer-bx32   B_decay[..., None, :] · x[..., None]: (c, l, h, p, n)
+      outer-cs32   C[..., None, :] · states[:, :, None]: (c, l, h, p, n)
+      reduce-cs32  its sum over n
+    """
+    f32 = torch.float32
+    h, p, n, l = 48, 64, 128, 256
+    for c in (2, 4, 8):
+        def make():
+            return (torch.randn(1, c, l, h, n, device="cuda", dtype=f32),
+                    torch.randn(1, c, l, h, n, device="cuda", dtype=f32),
+                    torch.randn(1, c, l, l, h, device="cuda", dtype=f32),
+                    torch.randn(1, c, l, h, p, device="cuda", dtype=f32),
+                    torch.randn(1, c, h, p, n, device="cuda", dtype=f32))
+        sets = [make()]
+        cb = c * l * l * h * n
+        mx = c * l * l * h * p
+        hs = c * l * h * p * n
+        g = torch.randn(1, c, l, l, h, n, device="cuda", dtype=f32)
+        # x as the model holds it: the conv output read through its
+        # transposed view, so positions are the innermost stride.
+        x_t = torch.randn(1, h * p, c * l, device="cuda",
+                          dtype=f32).transpose(1, 2).reshape(1, c, l, h, p)
+        t = torch.randn(1, c, l, h, p, n, device="cuda", dtype=f32)
+        kernels = [
+            ("outer-cb32", 0, 1, cb,
+             lambda C, B, M, x, st: C[:, :, :, None] * B[:, :, None]),
+            ("reduce-cb32", 1, 0, cb,
+             lambda C, B, M, x, st: g.sum(dim=-1)),
+            ("outer-mx32", 0, 1, mx,
+             lambda C, B, M, x, st: M[..., None] * x[:, :, None]),
+            ("outer-mx32-t", 0, 1, mx,
+             lambda C, B, M, x, st: M[..., None] * x_t[:, :, None]),
+            ("outer-bx32-t", 0, 1, hs,
+             lambda C, B, M, x, st: B[..., None, :] * x_t[..., None]),
+            ("outer-bx32", 0, 1, hs,
+             lambda C, B, M, x, st: B[..., None, :] * x[..., None]),
+            ("outer-cs32", 0, 1, hs,
+             lambda C, B, M, x, st: C[..., None, :] * st[:, :, None]),
+            ("reduce-cs32", 1, 0, hs,
+             lambda C, B, M, x, st: t.sum(-1)),
+        ]
+        for name, reads, writes, elements, fn in kernels:
+            med, mn = time_cuda(torch, fn, sets, args.repetitions, mode=mode)
+            rate = 4 * elements * (reads + writes) / med / 1e9
+            print(f"ssm {name} T={c * l} {mode}: {med * 1e6:.1f} us, "
+                  f"{rate:.0f} GB/s", file=sys.stderr)
+            yield row("elementwise", name, med, mn, args.repetitions,
+                      device, mode, dtype="fp32", elements=elements,
+                      reads=reads, writes=writes)
+        del sets, g, t, x_t
+        torch.cuda.empty_cache()
+
+
 # Which groups are timed in each launch mode: prefill attention kernels
 # run for milliseconds, so launching them eagerly changes nothing.
 MODES = {"gemm": ("graph", "eager"), "grouped": ("graph", "eager"),
          "prefill": ("graph",),
          "decode": ("graph", "eager"), "elementwise": ("graph", "eager"),
          "ssm": ("graph", "eager"), "ssm-prefill": ("graph", "eager"),
-         "ssm-layout": ("graph", "eager")}
+         "ssm-layout": ("graph", "eager"), "ssm-hf": ("graph", "eager")}
 
 
 def main():
@@ -563,7 +628,7 @@ def main():
     parser.add_argument("--only",
                         choices=["gemm", "grouped", "prefill", "decode",
                                  "elementwise", "ssm", "ssm-prefill",
-                                 "ssm-layout"],
+                                 "ssm-layout", "ssm-hf"],
                         action="append", help="measure only these groups")
     parser.add_argument("--launch-mode", choices=["graph", "eager"],
                         action="append",
@@ -585,7 +650,8 @@ def main():
     print(f"device {device}, torch {torch.__version__}, "
           f"L2 {l2} bytes", file=sys.stderr)
     groups = args.only or ["gemm", "grouped", "prefill", "decode",
-                           "elementwise", "ssm", "ssm-prefill", "ssm-layout"]
+                           "elementwise", "ssm", "ssm-prefill", "ssm-layout",
+                           "ssm-hf"]
     rows = 0
     # Rows go to a temporary file as they are measured (a run stopped
     # part-way leaves them there), renamed to --output when complete.
@@ -595,7 +661,7 @@ def main():
         writer.writeheader()
         for name, fn in (("elementwise", elementwise), ("ssm", ssm),
                          ("ssm-prefill", ssm_prefill),
-                         ("ssm-layout", ssm_layout),
+                         ("ssm-layout", ssm_layout), ("ssm-hf", ssm_hf),
                          ("gemm", gemms),
                          ("grouped", grouped), ("prefill", prefill),
                          ("decode", decode)):

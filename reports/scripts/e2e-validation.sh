@@ -18,8 +18,10 @@
 #   Mamba-2 kernels' rows appended from --only ssm and --only ssm-prefill
 #   runs with --repetitions 7 --sample-seconds 0.05, logs
 #   h200-measure-ssm{,-prefill}.log; the repeat-t rows appended from a
-#   --only ssm-layout run with the default flags, third session of
-#   2026-12-03; the other rows are the earlier run's)
+#   --only ssm-layout run with the default flags, and transformers'
+#   fallback products (outer-*32, reduce-*32) from a --only ssm-hf run
+#   with --repetitions 9, third session of 2026-12-03; the other rows are
+#   the earlier run's)
 #   (cd tools && python3 measure_host.py --config ../workloads/llama-3-8b.yaml \
 #     --config ../reports/e2e/configs/mixtral-8x7b-8-layers.json \
 #     --config ../workloads/mamba2-780m.yaml --output h200-host-issue.csv)

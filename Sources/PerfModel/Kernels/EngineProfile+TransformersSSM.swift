@@ -88,18 +88,23 @@ extension EngineProfile {
     ShortKernel(
       "segment sums and decays (fp32)", launches: 13, width: .ssdScores,
       reads: 12, writes: 12, backend: "strided"),
+    // One product of (c, l, s, h, n) fp32 elements, written and summed
+    // over n; torch splits each kernel in two past 32-bit indexing (the
+    // trace's two kernels of half the time each).
     ShortKernel(
       "C·B products (fp32, two)", launches: 2, width: .ssdScoreStates,
-      reads: 0, writes: 4, backend: "outer32"),
+      reads: 0, writes: 2, backend: "outer-cb32"),
     ShortKernel(
       "their sums over the state", launches: 2, width: .ssdScoreStates,
-      reads: 4, writes: 0, backend: "reduce32"),
+      reads: 2, writes: 0, backend: "reduce-cb32"),
     ShortKernel(
       "masked scores (fp32)", launches: 2, width: .ssdScores, reads: 4,
       writes: 2, backend: "broadcast32"),
+    // x is read through the transposed view of the conv output
+    // (positions innermost): the products with it run at their own rates.
     ShortKernel(
       "scores·x (fp32)", launches: 1, width: .ssdScoreValues, reads: 0,
-      writes: 2, backend: "outer32"),
+      writes: 2, backend: "outer-mx32-t"),
     ShortKernel(
       "its sum over positions", launches: 1, width: .ssdScoreValues,
       reads: 2, writes: 0, backend: "reduce-mid32"),
@@ -108,7 +113,7 @@ extension EngineProfile {
       reads: 4, writes: 2, backend: "broadcast32"),
     ShortKernel(
       "chunk states B·x (fp32)", launches: 1, width: .ssmState, reads: 0,
-      writes: 2, backend: "outer32"),
+      writes: 2, backend: "outer-bx32-t"),
     ShortKernel(
       "their sum over positions", launches: 1, width: .ssmState, reads: 2,
       writes: 0, backend: "reduce-mid32"),
@@ -117,10 +122,10 @@ extension EngineProfile {
       reads: 2, writes: 2, backend: "broadcast32"),
     ShortKernel(
       "C·states (fp32)", launches: 2, width: .ssmState, reads: 0, writes: 2,
-      backend: "outer32"),
+      backend: "outer-cs32"),
     ShortKernel(
       "their sum over the state", launches: 1, width: .ssmState, reads: 2,
-      writes: 0, backend: "reduce32"),
+      writes: 0, backend: "reduce-cs32"),
     ShortKernel(
       "Y_off, y, D residual (fp32)", launches: 5, width: .ssmInner,
       reads: 8, writes: 6, backend: "broadcast32"),
