@@ -7,7 +7,7 @@
 ///
 /// Each branch splits over tensor-parallel ranks as it does alone; their
 /// outputs are summed before the one all-reduce.
-extension ParallelMixerSpec: TokenMixer {
+extension ParallelMixerSpec: AttentionWithStateSpace {
   public var familyTags: [String] {
     attention.familyTags + stateSpace.familyTags + ["parallel hybrid"]
   }
@@ -34,20 +34,4 @@ extension ParallelMixerSpec: TokenMixer {
     return w
   }
 
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { attention.cacheBytesPerToken(tensorParallel: tp, format: format) }
-
-  public func cachedTokens(context: Double) -> Double {
-    attention.cachedTokens(context: context)
-  }
-
-  public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { stateSpace.stateBytes(tensorParallel: tp, format: format) }
-
-  public func activationWidth(tensorParallel tp: Int) -> Double {
-    attention.activationWidth(tensorParallel: tp)
-      + stateSpace.activationWidth(tensorParallel: tp)
-  }
 }

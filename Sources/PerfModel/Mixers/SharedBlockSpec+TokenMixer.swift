@@ -12,7 +12,7 @@
 ///
 /// The adapters and the linear split over tensor-parallel ranks as the
 /// projections they sit beside.
-extension SharedBlockSpec: TokenMixer {
+extension SharedBlockSpec: AttentionWithStateSpace {
   public var familyTags: [String] {
     attention.familyTags + stateSpace.familyTags + ["shared block"]
   }
@@ -71,23 +71,6 @@ extension SharedBlockSpec: TokenMixer {
     w.add(input: h, output: i, count: 2)
     w.add(input: i, output: h)
     return w
-  }
-
-  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { attention.cacheBytesPerToken(tensorParallel: tp, format: format) }
-
-  public func cachedTokens(context: Double) -> Double {
-    attention.cachedTokens(context: context)
-  }
-
-  public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
-    -> Double
-  { stateSpace.stateBytes(tensorParallel: tp, format: format) }
-
-  public func activationWidth(tensorParallel tp: Int) -> Double {
-    attention.activationWidth(tensorParallel: tp)
-      + stateSpace.activationWidth(tensorParallel: tp)
   }
 
   public func checkTensorParallel(_ tp: Int, model: String) throws(PlanError) {

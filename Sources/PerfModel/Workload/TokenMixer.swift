@@ -45,6 +45,35 @@ extension RecurrentMixer {
   public func cachedTokens(context: Double) -> Double { 0 }
 }
 
+/// A family that runs attention and a state-space mixer in one layer
+/// (side by side, or one after the other): the attention's KV cache, the
+/// state-space mixer's state, both their activations.
+public protocol AttentionWithStateSpace: TokenMixer {
+  /// Its attention.
+  var attention: AttentionSpec { get }
+  /// Its state-space mixer.
+  var stateSpace: StateSpaceSpec { get }
+}
+
+extension AttentionWithStateSpace {
+  public func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  { attention.cacheBytesPerToken(tensorParallel: tp, format: format) }
+
+  public func cachedTokens(context: Double) -> Double {
+    attention.cachedTokens(context: context)
+  }
+
+  public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
+    -> Double
+  { stateSpace.stateBytes(tensorParallel: tp, format: format) }
+
+  public func activationWidth(tensorParallel tp: Int) -> Double {
+    attention.activationWidth(tensorParallel: tp)
+      + stateSpace.activationWidth(tensorParallel: tp)
+  }
+}
+
 extension MixerSpec {
   /// The family this mixer belongs to: the one place a new family is
   /// registered.
