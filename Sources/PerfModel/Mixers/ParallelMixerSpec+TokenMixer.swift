@@ -33,5 +33,4 @@ extension ParallelMixerSpec: AttentionWithStateSpace {
     w.add(stateSpace.linearWeights(hiddenSize: hiddenSize, tensorParallel: tp))
     return w
   }
-
 }
