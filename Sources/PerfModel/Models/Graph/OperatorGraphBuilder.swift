@@ -263,7 +263,13 @@ struct Builder {
   func layer(_ layer: LayerSpec, count: Int, label: String) -> [Operator] {
     var ops: [Operator] = []
     if layer.mixer != .noMixer {
-      ops.append(norm("\(label) input norm", count: count))
+      var input = norm("\(label) input norm", count: count)
+      if case .sharedBlock = layer.mixer {
+        // Zamba2's shared block normalises [hidden; embeddings], 2h wide.
+        input.flops *= 2
+        input.bytes *= 2
+      }
+      ops.append(input)
       ops += mixer(layer.mixer, count: count, label: label)
     }
     if let at = layer.mixer.attentionBranch {
