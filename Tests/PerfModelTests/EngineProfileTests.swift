@@ -109,6 +109,30 @@ struct EngineProfileTests {
     #expect(gather.backend == "strided")
   }
 
+  @Test("transformers' grouped experts launch the kernels of its trace")
+  func hfMoEKernelCount() throws {
+    // A layer of transformers' grouped_mm_experts_forward, as traced on
+    // Mixtral (reports/e2e/h200-e2e-trace.csv): 24 kernels from the
+    // routing to the GEMMs (18 on the ids and weights, 3 to gather the
+    // rows, the in-place mask, 2 setups), the 2 grouped GEMMs, and 12
+    // after them (up output copied and masked, silu and mul, down output
+    // copied and masked, the fp32 weighting and the inverse permutation,
+    // the gather back, the top-k sum and its cast): 38 a layer.
+    var model = ParallelismTests.moe
+    model.layerGroups[0].count = 8
+    var s = ParallelismTests.scenario(
+      batch: 1, prompt: 512, context: 512, plan: ParallelPlan())
+    s.engine = .hf
+    let graph = OperatorGraphBuilder.prefill(model, s)
+    let names =
+      (EngineProfile.hf.routingKernels
+      + EngineProfile.hf.combineKernels).map(\.name)
+    let moe = graph.operators.filter { op in
+      op.kind == .experts || names.contains { op.name.hasSuffix($0) }
+    }
+    #expect(moe.map { $0.launches * $0.count }.reduce(0, +) == 38 * 8)
+  }
+
   @Test("a Mamba-2 layer launches the reference's kernels in a decode step")
   func ssmKernelCount() throws {
     // Per layer: norm, in_proj, 27 kernels of the conv, dt, state update,

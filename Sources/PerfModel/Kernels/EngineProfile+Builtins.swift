@@ -109,8 +109,54 @@ extension EngineProfile {
     profile.ssmDecodeKernels = hfSSMDecode
     profile.ssmPrefillKernels = hfSSMPrefill
     profile.ssmPostKernels = hfSSMPost
+    profile.routingKernels = hfRouting
+    profile.combineKernels = hfCombine
     return profile
   }()
+
+  /// transformers' grouped-GEMM experts (`grouped_mm_experts_forward`,
+  /// transformers 5.17), as traced on Mixtral (`reports/e2e/h200-e2e-
+  /// trace.csv`, one layer's kernels after the router GEMM): 18 kernels
+  /// on the routing's ids and weights (softmax, top-k, normalise, the
+  /// argsort, the counts by histogram and their scan, clamps), the gather
+  /// of the routed rows, the in-place `masked_fill_` of their sentinel
+  /// rows, and the two grouped GEMMs' setups.
+  static let hfRouting = [
+    ShortKernel(
+      "routing (softmax, top-k, normalise, sort, histogram, scan)",
+      launches: 18, width: .experts, reads: 2, writes: 2),
+    ShortKernel(
+      "gather routed rows (index, copy)", launches: 3, width: .routedHidden,
+      reads: 1, writes: 1, backend: "strided"),
+    ShortKernel(
+      "sentinel rows masked (masked_fill_)", launches: 1,
+      width: .routedHidden, reads: 1, writes: 1),
+    ShortKernel(
+      "grouped-GEMM setup", launches: 2, width: .experts, reads: 0,
+      writes: 0),
+  ]
+  /// After the grouped GEMMs: the up projection's output copied and its
+  /// sentinel rows masked (out of place), silu and mul, the down
+  /// projection's output copied and masked, weighted in fp32, the
+  /// inverse permutation (arange, index_put), the rows gathered back, their
+  /// sum over the top-k in fp32 and its cast.
+  static let hfCombine = [
+    ShortKernel(
+      "up output copied and masked", launches: 2, width: .routedIntermediate,
+      reads: 4, writes: 4),
+    ShortKernel(
+      "expert silu, mul", launches: 2, width: .routedIntermediate, reads: 3,
+      writes: 2, backend: "strided"),
+    ShortKernel(
+      "down output copied and masked", launches: 2, width: .routedHidden,
+      reads: 2, writes: 2),
+    ShortKernel(
+      "routing weights (fp32), inverse permutation", launches: 3,
+      width: .routedHidden, reads: 1, writes: 2, backend: "strided"),
+    ShortKernel(
+      "rows gathered back, summed over top-k (fp32), cast", launches: 3,
+      width: .routedHidden, reads: 4, writes: 2, backend: "strided"),
+  ]
 
   /// A fused serving engine (vLLM, SGLang).
   public static let vllm = EngineProfile(
