@@ -101,6 +101,18 @@ $bin validate --end-to-end reports/e2e/h200-e2e-ssm.csv --db "$scratch/e2e.sqlit
 $bin validate --end-to-end reports/e2e/h200-e2e-qwen3.csv --db "$scratch/e2e.sqlite" \
   --hardware h200-calibrated --host-speed probe \
   --output reports/e2e/h200-e2e-qwen3-calibrated-probe.txt
+# A hybrid added after the calibration (Mamba-2, GQA and 64 experts with a
+# shared MLP), on transformers, prefill only (the harness does not fill a
+# hybrid's recurrent cache for decode yet):
+#   (cd tools && python3 measure_e2e.py --config \
+#     ../Tests/Resources/hf-configs/granite-4.0-h-tiny.json --engine hf \
+#     --prefill-shapes 1x512,1x2048,4x2048 --decode-shapes 1x1024 \
+#     --budget 0.2 --most 3 --no-host-probe --trace granite-trace.csv \
+#     --output granite-e2e.csv)   # model column: the name; trace kept as
+#     # reports/e2e/h200-e2e-granite-trace.csv
+$bin validate --end-to-end reports/e2e/h200-e2e-granite.csv \
+  --db "$scratch/e2e.sqlite" --hardware h200-calibrated \
+  --output reports/e2e/h200-e2e-granite-calibrated.txt
 $bin validate --end-to-end reports/e2e/h200-e2e.csv --db "$scratch/e2e.sqlite" \
   --hardware "$scratch/h200-calibrated-1ms.yaml" \
   --output reports/e2e/h200-e2e-calibrated-1ms.txt
