@@ -331,18 +331,30 @@ class HuggingFace:
         d = getattr(c, "head_dim", None) or c.hidden_size // heads
         cache = transformers.DynamicCache(config=c)
         if any(not hasattr(layer, "update") for layer in cache.layers):
-            # A hybrid's recurrent layers keep conv and SSM states this
-            # harness does not fill for a nominal context yet.
-            raise ValueError("decode of a hybrid (attention and recurrent "
-                             "cache layers) is not measured by this harness")
-        for layer in range(c.num_hidden_layers):
-            k = t.zeros(batch, kv, context, d, device=self.device,
-                        dtype=t.bfloat16)
-            cache.update(k, t.zeros_like(k), layer)
+            # A hybrid: a short prompt fills every layer's cache (the
+            # recurrent layers' conv and SSM states, whose size does not
+            # depend on the context), then the attention layers' keys and
+            # values are replaced by the context's.
+            prompt = t.randint(0, self.vocab, (batch, 16), device=self.device)
+            with t.no_grad():
+                self.model(input_ids=prompt, past_key_values=cache,
+                           use_cache=True)
+            for layer in cache.layers:
+                if hasattr(layer, "update"):
+                    layer.keys = t.zeros(batch, kv, context, d,
+                                         device=self.device,
+                                         dtype=t.bfloat16)
+                    layer.values = t.zeros_like(layer.keys)
+        else:
+            for layer in range(c.num_hidden_layers):
+                k = t.zeros(batch, kv, context, d, device=self.device,
+                            dtype=t.bfloat16)
+                cache.update(k, t.zeros_like(k), layer)
         # Each step appends to the context's cache as in generation, then
         # the cache goes back to the same contiguous tensors (a crop would
         # leave a strided view for the next step's torch.cat to read).
-        kept = [(layer.keys, layer.values) for layer in cache.layers]
+        kept = [(layer.keys, layer.values) for layer in cache.layers
+                if hasattr(layer, "update")]
         ids = t.randint(0, self.vocab, (batch, 1), device=self.device)
         position = t.tensor([context], device=self.device)
 
@@ -351,7 +363,9 @@ class HuggingFace:
                              cache_position=position,
                              position_ids=position.expand(batch, 1),
                              use_cache=True)
-            for layer, (keys, values) in zip(cache.layers, kept):
+            attention = [layer for layer in cache.layers
+                         if hasattr(layer, "update")]
+            for layer, (keys, values) in zip(attention, kept):
                 layer.keys, layer.values = keys, values
             return t.argmax(out.logits[:, -1], -1)
         return call
