@@ -102,14 +102,16 @@ $bin validate --end-to-end reports/e2e/h200-e2e-qwen3.csv --db "$scratch/e2e.sql
   --hardware h200-calibrated --host-speed probe \
   --output reports/e2e/h200-e2e-qwen3-calibrated-probe.txt
 # A hybrid added after the calibration (Mamba-2, GQA and 64 experts with a
-# shared MLP), on transformers, prefill only (the harness does not fill a
-# hybrid's recurrent cache for decode yet):
+# shared MLP), on transformers; prefill rows and trace from
 #   (cd tools && python3 measure_e2e.py --config \
 #     ../Tests/Resources/hf-configs/granite-4.0-h-tiny.json --engine hf \
 #     --prefill-shapes 1x512,1x2048,4x2048 --decode-shapes 1x1024 \
 #     --budget 0.2 --most 3 --no-host-probe --trace granite-trace.csv \
 #     --output granite-e2e.csv)   # model column: the name; trace kept as
 #     # reports/e2e/h200-e2e-granite-trace.csv
+# (its decode crashed the harness then), decode rows from a later run with
+#   --prefill-shapes "" --decode-shapes 1x1024,16x1024,64x1024,1x8192 \
+#   --most 5   # b=64 ran out of memory in the fp32 fallback's prompt
 $bin validate --end-to-end reports/e2e/h200-e2e-granite.csv \
   --db "$scratch/e2e.sqlite" --hardware h200-calibrated \
   --output reports/e2e/h200-e2e-granite-calibrated.txt
