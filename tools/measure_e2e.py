@@ -338,6 +338,7 @@ class HuggingFace:
             prompt = t.randint(0, self.vocab, (batch, 16), device=self.device)
             with t.no_grad():
                 self.model(input_ids=prompt, past_key_values=cache,
+                           cache_position=t.arange(16, device=self.device),
                            use_cache=True)
             for layer in cache.layers:
                 if hasattr(layer, "update"):
