@@ -150,12 +150,9 @@ public struct KernelPricer: Sendable {
       }
     }
     let n = Double(max(1, op.launches))
-    // The operands' footprint is the traffic less its re-reads, as the
-    // measured kernels' work counts it (KernelWork(_:on:)).
     let work = KernelWork(
       flops: op.flops / n, exponentials: op.exponentials / n,
-      bytes: op.bytes / n, footprintBytes: (op.bytes - op.reuseBytes) / n,
-      reuseBytes: op.reuseBytes / n,
+      bytes: op.bytes / n, reuseBytes: op.reuseBytes / n,
       reuseWorkingSetBytes: op.reuseWorkingSetBytes)
     // A step that only communicates launches no kernel of its own.
     let isKernel = op.flops > 0 || op.bytes > 0

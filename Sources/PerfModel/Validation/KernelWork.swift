@@ -19,7 +19,8 @@ public struct KernelWork: Sendable, Hashable, Codable {
   /// instances in flight).
   public var reuseWorkingSetBytes = 0.0
 
-  /// Work from counts.
+  /// Work from counts; the operands' footprint, unless given, is the
+  /// traffic less its re-reads (as a timed kernel's work counts it).
   public init(
     flops: Double, exponentials: Double = 0, bytes: Double,
     footprintBytes: Double? = nil, reuseBytes: Double = 0,
@@ -28,7 +29,7 @@ public struct KernelWork: Sendable, Hashable, Codable {
     self.flops = flops
     self.exponentials = exponentials
     self.bytes = bytes
-    self.footprintBytes = footprintBytes ?? bytes
+    self.footprintBytes = footprintBytes ?? bytes - reuseBytes
     self.reuseBytes = reuseBytes
     self.reuseWorkingSetBytes = reuseWorkingSetBytes
   }

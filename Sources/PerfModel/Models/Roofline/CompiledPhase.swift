@@ -217,13 +217,12 @@ public struct CompiledPhase: Sendable {
   ) -> Double {
     let (one, two) = pair
     let n = t.launches
-    let bytes = Line(one: one.bytes, two: two.bytes).at(b) / n
-    let reuse = Line(one: one.reuseBytes, two: two.reuseBytes).at(b) / n
     let work = KernelWork(
       flops: Line(one: one.flops, two: two.flops).at(b) / n,
       exponentials: Line(one: one.exponentials, two: two.exponentials).at(b)
         / n,
-      bytes: bytes, footprintBytes: bytes - reuse, reuseBytes: reuse,
+      bytes: Line(one: one.bytes, two: two.bytes).at(b) / n,
+      reuseBytes: Line(one: one.reuseBytes, two: two.reuseBytes).at(b) / n,
       reuseWorkingSetBytes: Line(
         one: one.reuseWorkingSetBytes, two: two.reuseWorkingSetBytes
       ).at(b))
