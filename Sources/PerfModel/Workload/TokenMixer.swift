@@ -95,6 +95,26 @@ extension MixerSpec {
 /// in an existential, which costs a fifth of the sweep's speed on a
 /// hybrid). A new family adds its arm here too, in this file.
 extension MixerSpec {
+  /// Parameters of the mixer on one of `tp` ranks (its family's count,
+  /// `Sources/PerfModel/Mixers/`).
+  public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
+    switch self {
+    case .attention(let a):
+      a.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .stateSpace(let s):
+      s.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .linearAttention(let l):
+      l.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .gatedDeltaNet(let g):
+      g.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .parallel(let p):
+      p.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .sharedBlock(let z):
+      z.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
+    case .noMixer: 0
+    }
+  }
+
   func cacheBytesPerToken(tensorParallel tp: Int, format: StorageFormat)
     -> Double
   {

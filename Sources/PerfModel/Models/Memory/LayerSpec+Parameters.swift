@@ -30,28 +30,6 @@ extension LayerSpec {
   }
 }
 
-extension MixerSpec {
-  /// Parameters of the mixer on one of `tp` ranks (its family's count,
-  /// `Sources/PerfModel/Mixers/`).
-  public func parameters(hiddenSize: Int, tensorParallel tp: Int) -> Double {
-    switch self {
-    case .attention(let a):
-      a.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
-    case .stateSpace(let s):
-      s.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
-    case .linearAttention(let l):
-      l.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
-    case .gatedDeltaNet(let g):
-      g.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
-    case .parallel(let p):
-      p.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
-    case .sharedBlock(let z):
-      z.parameters(hiddenSize: hiddenSize, tensorParallel: tp)
-    case .noMixer: 0
-    }
-  }
-}
-
 extension FeedForwardSpec {
   /// Parameters of the feed-forward block on one of `tp` ranks; with
   /// `activeOnly`, only what one token reads (its family's count,
