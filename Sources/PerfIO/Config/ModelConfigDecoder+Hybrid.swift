@@ -110,7 +110,7 @@ extension ModelConfigDecoder {
       gated: false, bias: mlpBias)
     var moe: MixtureOfExpertsSpec?
     if kinds.contains("moe") {
-      if r.has("moe_latent_size"), try r.optionalInt("moe_latent_size") != nil {
+      if try r.optionalInt("moe_latent_size") != nil {
         throw r.error(
           .unsupported, "moe_latent_size",
           "experts in a latent space are not modelled yet; remove the field to size full-width experts"

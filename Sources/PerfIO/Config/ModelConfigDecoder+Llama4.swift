@@ -43,15 +43,8 @@ extension ModelConfigDecoder {
       gated: true)
     let moe = MixtureOfExpertsSpec(
       experts: experts,
-      expertsPerToken: try r.optionalInt("num_experts_per_tok").map {
-        k throws(DescriptorError) in
-        guard k <= experts else {
-          throw r.error(
-            .range, "num_experts_per_tok",
-            "\(k) experts per token exceeds the \(experts) experts")
-        }
-        return k
-      } ?? 1,
+      expertsPerToken: r.has("num_experts_per_tok")
+        ? try expertsPerToken(r, experts: experts) : 1,
       expert: expert, sharedExperts: 1, sharedExpert: expert)
     let dense = MLPSpec(
       intermediateSize: try r.optionalInt("intermediate_size_mlp") ?? 16384,
