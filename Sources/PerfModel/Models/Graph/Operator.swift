@@ -52,6 +52,22 @@ public struct Operator: Sendable, Hashable, Codable {
   /// groups) and that layer's kind (``LayerSpec/issueKind``); `nil` for the
   /// pass's own operators (embedding, final norm, LM head, sampling).
   public var layer: Layer?
+  /// Whether a short kernel's work follows each sequence rather than the
+  /// pass's tokens (a cache copy over the context, a sampler over the
+  /// vocabulary); see ``scalesWithSequences``.
+  public var sequenceScoped = false
+
+  /// Whether the operator's work follows each sequence's own length or
+  /// count (attention, a recurrence, a per-sequence cache copy, the LM
+  /// head's rows) rather than the pass's token count alone: a mixed batch
+  /// of prefill chunks and decode tokens (``IterationPricer``) prices
+  /// these per sequence and the rest once over all its tokens.
+  public var scalesWithSequences: Bool {
+    switch kind {
+    case .attention, .scan, .linearAttention, .convolution, .lmHead: true
+    default: sequenceScoped
+    }
+  }
 
   /// An operator's place in the model's layers.
   public struct Layer: Sendable, Hashable, Codable {

@@ -149,6 +149,7 @@ struct Builder {
         elementBytes = 4
       default: break
       }
+      let perSequence = k.width == .cacheContext || k.width == .vocabulary
       let flopsWidth = k.flopsWidth.map(widths) ?? width
       var op = Operator(
         name: "\(label) \(k.name)",
@@ -157,6 +158,7 @@ struct Builder {
         bytes: elementBytes * rows * width * (k.reads + k.writes))
       op.launches = k.launches
       op.backend = k.backend
+      op.sequenceScoped = perSequence
       return op
     }
   }

@@ -1,0 +1,197 @@
+/// Seconds of a continuous-batching engine's passes (``ServingIteration``),
+/// priced by the one evaluator that prices `predict`'s phases.
+///
+/// A pass that prefills anything is one graph: the operators that follow
+/// the pass's token count (projections, norms, experts, all-reduces, an
+/// engine's per-token kernels) built once for all its `T` tokens, and in
+/// place of each operator that follows a sequence's own length
+/// (``Operator/scalesWithSequences``: attention, recurrences, the LM head)
+/// that operator of every chunk's graph (one sequence, its tokens after
+/// its cached ones) and of the decoding sequences' graph (each one token
+/// after its cache, at their mean cache length: attention's FLOPs and
+/// bytes are linear in it, so the mean gives their sums). The LM head and
+/// sampling run on the chunks that end a prompt and on every decoding
+/// sequence. The graph is priced by ``PhasePrediction/predict`` in the
+/// engine's prefill launch mode.
+///
+/// A pass that only decodes is `predict`'s decode step at the mean cache
+/// length `L = S/D`. To keep a simulation of millions of steps fast it is
+/// priced exactly at knots in `L` and interpolated linearly between them:
+/// every integer below 64, then 64 knots per doubling (spacing
+/// `2^⌊log₂ L⌋ / 64`, under 1.6% of `L`). A step's time is piecewise
+/// linear in `L` with few kinks (a limiter switching, the L2 filling), so
+/// the interpolation is exact between kinks; a test bounds it against the
+/// exact price.
+public final class IterationPricer {
+  /// The model served.
+  public let model: ModelArchitecture
+  /// The device each replica runs on.
+  public let device: DeviceSpec
+  /// Split, formats, engine and SRAM of every pass; its batch and lengths
+  /// are replaced per pass.
+  public let scenario: GraphScenario
+  /// Factors for kernels without a fitted class.
+  public let efficiency: EfficiencyFactors
+  /// The descriptor's fitted kernel classes, if any.
+  public let calibration: KernelCalibration?
+  /// Calibration classes a priced pass lacked (printed by the caller).
+  public private(set) var uncalibratedClasses = Set<String>()
+  private var knots: [Int: Double] = [:]
+  /// Passes that prefill, priced already (a workload of fixed lengths
+  /// repeats them); at most ``mixedMemoLimit`` kept.
+  private var mixed: [ServingIteration: Double] = [:]
+  private let mixedMemoLimit = 1 << 16
+
+  /// A pricer for `model` on `device` in `scenario`'s split and engine.
+  ///
+  /// - Throws: ``PlanError`` when the split pipelines or splits the
+  ///   context (not simulated), or the model cannot be split so.
+  public init(
+    _ model: ModelArchitecture, on device: DeviceSpec,
+    _ scenario: GraphScenario,
+    efficiency: EfficiencyFactors, calibration: KernelCalibration? = nil
+  ) throws(PlanError) {
+    try model.checkPlan(scenario.plan)
+    guard scenario.plan.pipelineParallel == 1 else {
+      throw PlanError(
+        .pipelineParallel,
+        "iteration-level simulation of a pipelined replica is not modelled; use --pp 1 (replicas with tensor parallelism)"
+      )
+    }
+    guard scenario.plan.contextParallel == 1 else {
+      throw PlanError(
+        .contextParallel,
+        "iteration-level simulation of context parallelism is not modelled; use --cp 1"
+      )
+    }
+    self.model = model
+    self.device = device
+    var s = scenario
+    s.plan.microBatches = 1
+    self.scenario = s
+    self.efficiency = efficiency
+    self.calibration = calibration
+  }
+
+  /// Seconds of `iteration` on one replica.
+  ///
+  /// - Throws: ``PlanError`` when the device lacks a data type.
+  public func seconds(_ iteration: ServingIteration) throws(PlanError)
+    -> Double
+  {
+    if iteration.chunks.isEmpty {
+      guard iteration.decodeSequences > 0 else { return 0 }
+      return try decodeSeconds(
+        sequences: iteration.decodeSequences,
+        contextTokens: Double(iteration.decodeContextTokens))
+    }
+    if let t = mixed[iteration] { return t }
+    let t = try price(mixedGraph(iteration))
+    if mixed.count >= mixedMemoLimit { mixed.removeAll(keepingCapacity: true) }
+    mixed[iteration] = t
+    return t
+  }
+
+  /// Seconds of a decode-only pass of `sequences` whose caches hold
+  /// `contextTokens` in all, interpolated between exact knots.
+  ///
+  /// - Throws: ``PlanError`` when the device lacks a data type.
+  public func decodeSeconds(sequences: Int, contextTokens: Double)
+    throws(PlanError) -> Double
+  {
+    let mean = max(1, contextTokens / Double(sequences))
+    let whole = Int(mean)
+    var step = 1
+    if whole >= 128 {
+      let octave = Int.bitWidth - whole.leadingZeroBitCount - 1
+      step = 1 << (octave - 6)
+    }
+    let low = whole / step * step
+    let t0 = try knot(sequences, low)
+    let fraction = (mean - Double(low)) / Double(step)
+    guard fraction > 0 else { return t0 }
+    return t0 + fraction * (try knot(sequences, low + step) - t0)
+  }
+
+  /// The exact price of a decode-only pass of `sequences` at `context`
+  /// tokens each: `predict`'s decode step.
+  ///
+  /// - Throws: ``PlanError`` when the device lacks a data type.
+  public func exactDecodeSeconds(sequences: Int, context: Int)
+    throws(PlanError) -> Double
+  {
+    var s = scenario
+    s.batch = sequences
+    s.promptTokens = 1
+    s.cachedTokens = 0
+    s.contextTokens = context
+    return try price(OperatorGraphBuilder.decode(model, s))
+  }
+
+  private func knot(_ sequences: Int, _ context: Int) throws(PlanError)
+    -> Double
+  {
+    let key = sequences << 40 | context
+    if let t = knots[key] { return t }
+    let t = try exactDecodeSeconds(sequences: sequences, context: context)
+    knots[key] = t
+    return t
+  }
+
+  private func price(_ graph: OperatorGraph) throws(PlanError) -> Double {
+    let p = try PhasePrediction.predict(
+      graph, on: device, efficiency: efficiency, calibration: calibration,
+      engine: scenario.engine)
+    uncalibratedClasses.formUnion(p.uncalibratedClasses)
+    return p.seconds
+  }
+
+  /// The graph of a pass that prefills: see the type's discussion.
+  ///
+  /// - Throws: ``PlanError`` when the model's graphs differ in shape
+  ///   between lengths (no such family today).
+  public func mixedGraph(_ iteration: ServingIteration) throws(PlanError)
+    -> OperatorGraph
+  {
+    func graph(batch: Int, tokens: Int, cached: Int) -> OperatorGraph {
+      var s = scenario
+      s.batch = batch
+      s.promptTokens = tokens
+      s.cachedTokens = cached
+      s.contextTokens = cached + tokens
+      return OperatorGraphBuilder.prefill(model, s)
+    }
+    let base = graph(batch: 1, tokens: iteration.tokens, cached: 0)
+    var parts: [(graph: OperatorGraph, samples: Bool)] = iteration.chunks.map {
+      (graph(batch: 1, tokens: $0.tokens, cached: $0.cachedTokens), $0.samples)
+    }
+    let d = iteration.decodeSequences
+    if d > 0 {
+      // Each decoding sequence: one token after its cache less that token.
+      let mean = Double(iteration.decodeContextTokens) / Double(d)
+      let cached = max(0, Int((mean - 1).rounded()))
+      parts.append((graph(batch: d, tokens: 1, cached: cached), true))
+    }
+    for part in parts
+    where part.graph.operators.map(\.kind) != base.operators.map(\.kind) {
+      throw PlanError(
+        .chunk,
+        "\(model.name)'s graph changes shape with the pass's length; a mixed batch cannot be priced"
+      )
+    }
+    var ops: [Operator] = []
+    for (i, op) in base.operators.enumerated() {
+      guard op.scalesWithSequences else {
+        ops.append(op)
+        continue
+      }
+      // The LM head and sampling run only where a position is sampled.
+      let sampling = op.layer == nil
+      for part in parts where part.samples || !sampling {
+        ops.append(part.graph.operators[i])
+      }
+    }
+    return OperatorGraph(
+      phase: .prefill, tokens: iteration.tokens, operators: ops)
+  }
+}

@@ -1,0 +1,424 @@
+/// The discrete-event simulation of one replica: passes one after
+/// another, each scheduled by the policy, priced by the iteration pricer,
+/// its tokens then emitted at its end.
+///
+/// A stretch of passes that only decode, with nothing to admit before the
+/// next arrival or completion, runs without touching the sequences per
+/// pass (``decodeStretch()``); it gives the same times as passing
+/// through ``step()`` one by one (a test runs both).
+struct ReplicaSimulation {
+  let requests: [ServingRequest]
+  let globalIndex: [Int]
+  let replica: Int
+  let policy: SchedulerPolicy
+  let pricer: IterationPricer
+  /// Cache blocks of the pool; a token block holds `blockTokens` tokens.
+  let totalBlocks: Int
+  /// Whether tokens take blocks (false for a model of recurrent state
+  /// only).
+  let tokensTakeBlocks: Bool
+  /// Blocks of recurrent state each running sequence holds.
+  let stateBlocks: Int
+  let recordIterations: Bool
+  var allowStretches = true
+
+  var computed: [Int]
+  var target: [Int]
+  var generated: [Int]
+  var blocks: [Int]
+  var scheduled: [Double]
+  var first: [Double]
+  var last: [Double]
+  var completion: [Double]
+  var maxGap: [Double]
+  var preemptions: [Int]
+  var padding: [Bool]
+
+  var running: [Int] = []
+  /// Preempted sequences, readmitted before new ones, the last preempted
+  /// first (vLLM prepends them to its waiting queue).
+  var preempted: [Int] = []
+  /// The next request never admitted.
+  var head = 0
+  /// Requests arrived by `clock`.
+  var arrived = 0
+  var free: Int
+  var clock = 0.0
+
+  var iterations: [IterationRecord] = []
+  var gaps: [Double] = []
+  var gapWeights: [Int] = []
+  var stats = RunningStats()
+
+  /// Totals the summary needs, kept whether or not passes are recorded.
+  struct RunningStats {
+    var passes = 0
+    var busySeconds = 0.0
+    var occupancySeconds = 0.0
+    var systemSeconds = 0.0
+    var peakCacheFraction = 0.0
+    var peakWaiting = 0
+  }
+
+  init(
+    requests: [ServingRequest], globalIndex: [Int], replica: Int,
+    policy: SchedulerPolicy, pricer: IterationPricer, pool: CachePool,
+    recordIterations: Bool
+  ) {
+    self.requests = requests
+    self.globalIndex = globalIndex
+    self.replica = replica
+    self.policy = policy
+    self.pricer = pricer
+    self.recordIterations = recordIterations
+    let blockBytes = Double(policy.blockTokens) * pool.bytesPerToken
+    tokensTakeBlocks = blockBytes > 0
+    let unit =
+      tokensTakeBlocks ? blockBytes : max(pool.stateBytesPerSequence, 1)
+    totalBlocks = Int(min(pool.capacityBytes / unit, Double(1 << 40)))
+    stateBlocks =
+      pool.stateBytesPerSequence > 0
+      ? Int((pool.stateBytesPerSequence / unit).rounded(.up)) : 0
+    free = totalBlocks
+    let n = requests.count
+    computed = Array(repeating: 0, count: n)
+    target = requests.map(\.promptTokens)
+    generated = Array(repeating: 0, count: n)
+    blocks = Array(repeating: 0, count: n)
+    scheduled = Array(repeating: 0, count: n)
+    first = Array(repeating: 0, count: n)
+    last = Array(repeating: 0, count: n)
+    completion = Array(repeating: 0, count: n)
+    maxGap = Array(repeating: 0, count: n)
+    preemptions = Array(repeating: 0, count: n)
+    padding = Array(repeating: false, count: n)
+  }
+
+  func blocksFor(_ tokens: Int) -> Int {
+    tokensTakeBlocks
+      ? (tokens + policy.blockTokens - 1) / policy.blockTokens : 0
+  }
+
+  /// Blocks a request needs at its largest: its prompt and all its output.
+  func peakBlocks(_ id: Int) -> Int {
+    blocksFor(requests[id].promptTokens + requests[id].outputTokens)
+      + stateBlocks
+  }
+
+  var waitingCount: Int { preempted.count + arrived - head }
+
+  mutating func run() throws(PlanError) {
+    while true {
+      while arrived < requests.count,
+        requests[arrived].arrivalSeconds <= clock
+      {
+        arrived += 1
+      }
+      if running.isEmpty && waitingCount == 0 {
+        guard arrived < requests.count else { return }
+        clock = requests[arrived].arrivalSeconds
+        continue
+      }
+      if allowStretches, try decodeStretch() { continue }
+      try step()
+    }
+  }
+
+  // MARK: a stretch of decode passes
+
+  /// Runs the decode-only passes up to the next event at once.
+  ///
+  /// It runs when the next pass would only decode every running
+  /// sequence: under
+  /// continuous batching nothing is waiting (the stretch ends with the
+  /// pass during which the next request arrives) or the sequence limit is
+  /// reached; under static batching the batch is prefilled. It ends at
+  /// the first completion, or before the pass that would need more cache
+  /// blocks than are free. Returns whether it ran any pass.
+  mutating func decodeStretch() throws(PlanError) -> Bool {
+    guard !running.isEmpty, preempted.isEmpty else { return false }
+    let d = running.count
+    var remaining = Int.max
+    var context = 0
+    for id in running {
+      guard computed[id] >= target[id] else { return false }
+      context += computed[id]
+      if padding[id] { continue }
+      guard last[id] == clock else { return false }
+      remaining = min(remaining, requests[id].outputTokens - generated[id])
+    }
+    var untilArrival = false
+    if policy.kind == .continuous {
+      guard d <= policy.tokenBudget else { return false }
+      if waitingCount > 0 {
+        guard d >= policy.maxSequences else { return false }
+      } else {
+        untilArrival = arrived < requests.count
+      }
+    }
+    guard remaining != .max else { return false }
+    var steps = remaining
+    if policy.kind == .continuous, extraBlocks(after: steps) > free {
+      // The largest number of passes whose new blocks fit.
+      var low = 0
+      var high = steps
+      while low < high {
+        let mid = (low + high + 1) / 2
+        if extraBlocks(after: mid) <= free { low = mid } else { high = mid - 1 }
+      }
+      steps = low
+    }
+    guard steps > 0 else { return false }
+    let nextArrival =
+      untilArrival ? requests[arrived].arrivalSeconds : .infinity
+    let real = running.count { !padding[$0] }
+    var longest = 0.0
+    var done = 0
+    while done < steps {
+      done += 1
+      // Each sequence reads its cache and the new token; padding's
+      // caches stop growing.
+      let seconds = try pricer.decodeSeconds(
+        sequences: d, contextTokens: Double(context + d + (done - 1) * real))
+      longest = max(longest, seconds)
+      gaps.append(seconds)
+      gapWeights.append(real)
+      let start = clock
+      clock += seconds
+      if policy.kind == .continuous {
+        // The cache blocks this pass holds, as a pass-by-pass run
+        // allocates them.
+        free -= extraBlocks(after: done) - extraBlocks(after: done - 1)
+      }
+      record(start: start, seconds: seconds, prefillTokens: 0, decodes: d)
+      if clock >= nextArrival { break }
+    }
+    var finished = false
+    for id in running where !padding[id] {
+      computed[id] += done
+      generated[id] += done
+      if policy.kind == .continuous { blocks[id] = blocksFor(computed[id]) }
+      last[id] = clock
+      if longest > maxGap[id] { maxGap[id] = longest }
+      if generated[id] == requests[id].outputTokens {
+        completion[id] = clock
+        finished = true
+      }
+    }
+    if finished { retireFinished() }
+    return true
+  }
+
+  /// Blocks the running sequences need beyond those they hold after
+  /// `passes` more decode passes.
+  func extraBlocks(after passes: Int) -> Int {
+    var extra = 0
+    for id in running {
+      extra += max(0, blocksFor(computed[id] + passes) - blocks[id])
+    }
+    return extra
+  }
+
+  // MARK: one pass
+
+  mutating func step() throws(PlanError) {
+    let start = clock
+    var work: [(id: Int, tokens: Int)] = []
+    if policy.kind == .static {
+      if running.isEmpty { admitStaticBatch(into: &work) }
+      for id in running where computed[id] >= target[id] {
+        work.append((id, 1))
+      }
+    } else {
+      scheduleContinuous(into: &work)
+    }
+    guard !work.isEmpty else {
+      // Nothing fits: a waiting request larger than the free pool with
+      // nothing running to finish cannot happen (checked up front).
+      preconditionFailure("a pass scheduled nothing")
+    }
+    var chunks: [ServingIteration.Chunk] = []
+    var decodes = 0
+    var context = 0
+    var prefillTokens = 0
+    for (id, n) in work {
+      if computed[id] < target[id] {
+        chunks.append(
+          .init(
+            tokens: n, cachedTokens: computed[id],
+            samples: computed[id] + n == target[id]))
+        prefillTokens += n
+      } else {
+        decodes += 1
+        context += computed[id] + 1
+      }
+    }
+    let seconds = try pricer.seconds(
+      ServingIteration(
+        chunks: chunks, decodeSequences: decodes,
+        decodeContextTokens: context))
+    record(
+      start: start, seconds: seconds, prefillTokens: prefillTokens,
+      decodes: decodes)
+    clock = start + seconds
+    var finished = false
+    for (id, n) in work {
+      if computed[id] < target[id] {
+        computed[id] += n
+        if computed[id] == target[id] { finished = emit(id) || finished }
+      } else if !padding[id] {
+        computed[id] += 1
+        finished = emit(id) || finished
+      }
+    }
+    if finished { retireFinished() }
+  }
+
+  /// Running sequences first, in admission order, then waiting requests.
+  mutating func scheduleContinuous(into work: inout [(id: Int, tokens: Int)]) {
+    var budget = policy.tokenBudget
+    var evicted = false
+    var i = 0
+    while i < running.count, budget > 0 {
+      let id = running[i]
+      let remaining = target[id] - computed[id]
+      let n = remaining > 0 ? min(remaining, budget) : 1
+      if remaining > 0, !policy.chunkedPrefill, n < remaining {
+        i += 1
+        continue
+      }
+      let need = blocksFor(computed[id] + n) - blocks[id]
+      var lostSelf = false
+      while need > free, let victim = running.last {
+        preempt(victim)
+        evicted = true
+        if victim == id {
+          lostSelf = true
+          break
+        }
+      }
+      if lostSelf { continue }
+      free -= need
+      blocks[id] += need
+      work.append((id, n))
+      budget -= n
+      i += 1
+    }
+    // As vLLM: no admissions in a pass that had to preempt.
+    guard !evicted else { return }
+    while budget > 0, running.count < policy.maxSequences,
+      let id = nextWaiting()
+    {
+      let remaining = target[id] - computed[id]
+      let n = min(remaining, budget)
+      if !policy.chunkedPrefill, n < remaining { break }
+      let need = blocksFor(computed[id] + n) + stateBlocks
+      if need > free { break }
+      admit(id)
+      free -= need
+      blocks[id] = need - stateBlocks
+      work.append((id, n))
+      budget -= n
+    }
+  }
+
+  /// An idle static replica takes up to the sequence limit of waiting
+  /// requests, reserving each one's prompt and output up front (as
+  /// FasterTransformer preallocates), while they fit.
+  mutating func admitStaticBatch(into work: inout [(id: Int, tokens: Int)]) {
+    while running.count < policy.maxSequences, let id = nextWaiting() {
+      let need = peakBlocks(id)
+      if need > free { break }
+      admit(id)
+      free -= need
+      blocks[id] = need - stateBlocks
+      work.append((id, target[id]))
+    }
+  }
+
+  func nextWaiting() -> Int? {
+    if let id = preempted.last { return id }
+    return head < arrived ? head : nil
+  }
+
+  mutating func admit(_ id: Int) {
+    if preempted.last == id {
+      preempted.removeLast()
+    } else {
+      if preemptions[id] == 0 { scheduled[id] = clock }
+      head += 1
+    }
+    running.append(id)
+  }
+
+  /// Frees a running sequence's cache; it prefills its prompt and its
+  /// generated tokens again when readmitted.
+  mutating func preempt(_ id: Int) {
+    guard let at = running.lastIndex(of: id) else { return }
+    running.remove(at: at)
+    free += blocks[id] + stateBlocks
+    blocks[id] = 0
+    computed[id] = 0
+    target[id] = requests[id].promptTokens + generated[id]
+    preemptions[id] += 1
+    preempted.append(id)
+  }
+
+  /// Samples a token of `id` at `clock`; whether the request is done.
+  mutating func emit(_ id: Int) -> Bool {
+    guard !padding[id] else { return false }
+    generated[id] += 1
+    if generated[id] == 1 {
+      first[id] = clock
+    } else {
+      let gap = clock - last[id]
+      gaps.append(gap)
+      gapWeights.append(1)
+      if gap > maxGap[id] { maxGap[id] = gap }
+    }
+    last[id] = clock
+    guard generated[id] == requests[id].outputTokens else { return false }
+    completion[id] = clock
+    return true
+  }
+
+  /// Removes finished sequences (continuous) or, under static batching,
+  /// keeps them as padding until the whole batch is done.
+  mutating func retireFinished() {
+    if policy.kind == .static {
+      for id in running where generated[id] == requests[id].outputTokens {
+        padding[id] = true
+      }
+      guard running.allSatisfy({ padding[$0] }) else { return }
+      for id in running { free += blocks[id] + stateBlocks }
+      running.removeAll(keepingCapacity: true)
+      return
+    }
+    running.removeAll { id in
+      guard generated[id] == requests[id].outputTokens else { return false }
+      free += blocks[id] + stateBlocks
+      blocks[id] = 0
+      return true
+    }
+  }
+
+  mutating func record(
+    start: Double, seconds: Double, prefillTokens: Int, decodes: Int
+  ) {
+    let used = Double(totalBlocks - free) / Double(max(totalBlocks, 1))
+    let waiting = waitingCount
+    stats.passes += 1
+    stats.busySeconds += seconds
+    stats.occupancySeconds += used * seconds
+    stats.systemSeconds += Double(running.count + waiting) * seconds
+    stats.peakCacheFraction = max(stats.peakCacheFraction, used)
+    stats.peakWaiting = max(stats.peakWaiting, waiting)
+    guard recordIterations else { return }
+    iterations.append(
+      IterationRecord(
+        replica: replica, startSeconds: start, seconds: seconds,
+        prefillTokens: prefillTokens, decodeSequences: decodes,
+        runningSequences: running.count, waitingRequests: waiting,
+        cacheUsedFraction: used))
+  }
+}

@@ -1,0 +1,118 @@
+/// A discrete-event simulation of replicas of an inference server under
+/// a stream of requests (Vidur's question, answered with the one cost
+/// model that `predict` uses and `validate` checks).
+///
+/// Requests go to replicas in turn (round robin, request `i` to replica
+/// `i mod R`); each replica runs ``SchedulerPolicy``'s batching over its
+/// ``CachePool`` in blocks, and every pass is priced by an
+/// ``IterationPricer``. Not modelled, and said so by the CLI: routing by
+/// load, preemption by swapping, prefix caching, pipelined replicas, and
+/// the host's scheduling time between passes (vLLM overlaps it).
+///
+/// [Agrawal et al. 2024, Vidur]: https://arxiv.org/abs/2405.05465
+/// [Kwon et al. 2023, vLLM]: https://arxiv.org/abs/2309.06180
+/// [Agrawal et al. 2024, Sarathi-Serve]: https://arxiv.org/abs/2403.02310
+public enum ServingSimulator {
+  /// What a simulation produced.
+  public struct Result: Sendable {
+    /// Each request, in workload order.
+    public var requests: [RequestOutcome]
+    /// Each pass, when asked for.
+    public var iterations: [IterationRecord]
+    /// Gaps between consecutive tokens of a request, with how many
+    /// tokens saw each (a decode pass gives one gap to each sequence).
+    public var gapSeconds: [Double]
+    /// The weight of each gap.
+    public var gapWeights: [Int]
+    /// Passes run over all replicas.
+    public var passes: Int
+    /// Replica-seconds spent in passes.
+    public var busySeconds: Double
+    /// ∫ cache fraction used dt over the passes, summed over replicas.
+    public var cacheOccupancySeconds: Double
+    /// ∫ (running + waiting) dt over the passes, summed over replicas.
+    public var requestsInSystemSeconds: Double
+    /// The largest cache fraction a replica used.
+    public var peakCacheFraction: Double
+    /// The longest queue a replica had.
+    public var peakWaiting: Int
+    /// Calibration classes the passes lacked.
+    public var uncalibratedClasses: [String]
+  }
+
+  /// Simulates `requests` (sorted by arrival) on `replicas` replicas of
+  /// `pricer`'s deployment.
+  ///
+  /// - Throws: ``PlanError`` when a request could never fit in the pool
+  ///   or the budget, or the device lacks a data type.
+  public static func run(
+    _ requests: [ServingRequest], replicas: Int, policy: SchedulerPolicy,
+    pricer: IterationPricer, pool: CachePool, recordIterations: Bool = false,
+    decodeStretches: Bool = true
+  ) throws(PlanError) -> Result {
+    precondition(replicas > 0)
+    var outcomes: [RequestOutcome] = []
+    outcomes.reserveCapacity(requests.count)
+    var result = Result(
+      requests: [], iterations: [], gapSeconds: [], gapWeights: [], passes: 0,
+      busySeconds: 0, cacheOccupancySeconds: 0, requestsInSystemSeconds: 0,
+      peakCacheFraction: 0, peakWaiting: 0, uncalibratedClasses: [])
+    var byRequest = [RequestOutcome?](repeating: nil, count: requests.count)
+    for replica in 0..<replicas {
+      let mine = Array(stride(from: replica, to: requests.count, by: replicas))
+      var sim = ReplicaSimulation(
+        requests: mine.map { requests[$0] }, globalIndex: mine,
+        replica: replica, policy: policy, pricer: pricer, pool: pool,
+        recordIterations: recordIterations)
+      sim.allowStretches = decodeStretches
+      try check(sim)
+      try sim.run()
+      for (local, global) in mine.enumerated() {
+        let r = requests[global]
+        byRequest[global] = RequestOutcome(
+          request: global, replica: replica, arrivalSeconds: r.arrivalSeconds,
+          promptTokens: r.promptTokens, outputTokens: r.outputTokens,
+          scheduledSeconds: sim.scheduled[local],
+          firstTokenSeconds: sim.first[local],
+          completionSeconds: sim.completion[local],
+          maxGapSeconds: sim.maxGap[local],
+          preemptions: sim.preemptions[local], reusedPrefixTokens: 0)
+      }
+      result.iterations += sim.iterations
+      result.gapSeconds += sim.gaps
+      result.gapWeights += sim.gapWeights
+      result.passes += sim.stats.passes
+      result.busySeconds += sim.stats.busySeconds
+      result.cacheOccupancySeconds += sim.stats.occupancySeconds
+      result.requestsInSystemSeconds += sim.stats.systemSeconds
+      result.peakCacheFraction = max(
+        result.peakCacheFraction, sim.stats.peakCacheFraction)
+      result.peakWaiting = max(result.peakWaiting, sim.stats.peakWaiting)
+    }
+    result.requests = byRequest.compactMap { $0 }
+    result.uncalibratedClasses = pricer.uncalibratedClasses.sorted()
+    return result
+  }
+
+  /// Refuses a workload a replica could never finish: a request larger
+  /// than the whole pool, or a prompt beyond the budget without chunking.
+  static func check(_ sim: ReplicaSimulation) throws(PlanError) {
+    for (local, r) in sim.requests.enumerated() {
+      let need = sim.peakBlocks(local)
+      if need > sim.totalBlocks {
+        throw PlanError(
+          .context,
+          "request \(sim.globalIndex[local] + 1) (\(r.promptTokens) + \(r.outputTokens) tokens) needs \(need) cache blocks; a replica holds \(sim.totalBlocks): shorten it, or give the replica more devices or memory"
+        )
+      }
+      if sim.policy.kind == .continuous, !sim.policy.chunkedPrefill,
+        r.promptTokens + r.outputTokens > sim.policy.tokenBudget
+      {
+        throw PlanError(
+          .chunk,
+          "request \(sim.globalIndex[local] + 1)'s prompt and output (\(r.promptTokens + r.outputTokens) tokens, prefilled whole after a preemption) exceed the token budget \(sim.policy.tokenBudget): raise the budget or allow chunked prefill"
+        )
+      }
+    }
+  }
+}
