@@ -16,7 +16,7 @@ struct RooflineCommand: ParsableCommand {
     subcommands: [
       Memory.self, Predict.self, Plan.self, Sweep.self, Hardware.self,
       Workload.self, Report.self, Collectives.self,
-      IO.self, Bench.self, Probe.self, Validate.self,
+      Simulate.self, IO.self, Bench.self, Probe.self, Validate.self,
     ],
     defaultSubcommand: nil
   )

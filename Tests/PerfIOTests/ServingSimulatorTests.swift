@@ -193,7 +193,7 @@ struct ServingSimulatorTests {
     let summary = SimulationSummary(r)
     // The passes count a request from the pass after it arrives (a pass
     // lasts tens of milliseconds against seconds in the system).
-    let sojourn = summary.endToEnd.mean
+    let sojourn = summary.endToEndSeconds.mean
     let lambda = Double(r.requests.count) / summary.makespanSeconds
     #expect(
       approximately(

@@ -65,15 +65,15 @@ public struct SimulationSummary: Sendable, Hashable, Codable {
   /// Requests simulated.
   public var requests: Int
   /// Time to first token.
-  public var ttft: Spread
+  public var ttftSeconds: Spread
   /// Time between tokens, over every gap of every request.
-  public var timeBetweenTokens: Spread
+  public var timeBetweenTokensSeconds: Spread
   /// Mean time per output token of each request.
-  public var tpot: Spread
+  public var tpotSeconds: Spread
   /// Arrival to last token.
-  public var endToEnd: Spread
+  public var endToEndSeconds: Spread
   /// Waiting before the first pass.
-  public var queue: Spread
+  public var queueSeconds: Spread
   /// First arrival to last completion.
   public var makespanSeconds: Double
   /// Requests completed per second over the makespan.
@@ -105,11 +105,12 @@ public struct SimulationSummary: Sendable, Hashable, Codable {
   {
     let r = result.requests
     requests = r.count
-    ttft = Spread(r.map(\.ttftSeconds))
-    timeBetweenTokens = Spread(result.gapSeconds, weights: result.gapWeights)
-    tpot = Spread(r.filter { $0.outputTokens > 1 }.map(\.tpotSeconds))
-    endToEnd = Spread(r.map(\.endToEndSeconds))
-    queue = Spread(r.map(\.queueSeconds))
+    ttftSeconds = Spread(r.map(\.ttftSeconds))
+    timeBetweenTokensSeconds = Spread(
+      result.gapSeconds, weights: result.gapWeights)
+    tpotSeconds = Spread(r.filter { $0.outputTokens > 1 }.map(\.tpotSeconds))
+    endToEndSeconds = Spread(r.map(\.endToEndSeconds))
+    queueSeconds = Spread(r.map(\.queueSeconds))
     let start = r.map(\.arrivalSeconds).min() ?? 0
     let end = r.map(\.completionSeconds).max() ?? 0
     makespanSeconds = end - start

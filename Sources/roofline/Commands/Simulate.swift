@@ -1,0 +1,262 @@
+import ArgumentParser
+import Foundation
+import PerfIO
+import PerfModel
+
+extension SchedulerPolicy.Kind: ExpressibleByArgument {}
+
+extension RooflineCommand {
+  /// `roofline simulate`: requests arriving at replicas of a deployment,
+  /// batched as an engine batches them, each pass priced by the one model.
+  struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Simulate a stream of requests on replicas of a deployment: TTFT, time between tokens, throughput, goodput.",
+      discussion: """
+        Requests arrive (Poisson or gamma at --rate, or a --trace CSV), go to the replicas
+        in turn (devices / tp of them), and each replica batches them as --scheduler says:
+        continuous batching with chunked prefill under --token-budget (vLLM v1,
+        Sarathi-Serve), or static batching. The KV cache is paged in --block-tokens blocks
+        over the memory the weights leave; a sequence that finds no free block preempts
+        the newest running one, which later prefills again (recompute). Every pass is
+        priced by the evaluator predict uses, with the descriptor's calibration.
+        """)
+
+    @OptionGroup var serving: ScenarioOptions
+    @OptionGroup var engine: EngineOption
+
+    @Option(
+      help: "A trace CSV (arrival_seconds, prompt_tokens, output_tokens).")
+    var trace: String?
+    @Option(
+      parsing: .unconditional,
+      help: "Requests per second over the deployment (generated workloads).")
+    var rate: Double?
+    @Option(help: "Arrival process of a generated workload: poisson or gamma.")
+    var arrivals = "poisson"
+    @Option(
+      parsing: .unconditional,
+      help: "Coefficient of variation of gamma gaps (1 is Poisson).")
+    var cv = 1.0
+    @Option(
+      name: .customLong("requests"), parsing: .unconditional,
+      help: "Requests in a generated workload.")
+    var requestCount = 1000
+    @Option(
+      help:
+        "Lengths of a generated workload: chat (ShareGPT means), summarization (CNN/DailyMail means), or fixed (--prompt-tokens, --output-tokens)."
+    )
+    var lengths = "chat"
+    @Option(parsing: .unconditional, help: "Seed of a generated workload.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Batching: continuous or static.")
+    var scheduler: SchedulerPolicy.Kind = .continuous
+    @Option(
+      name: .customLong("max-seqs"), parsing: .unconditional,
+      help: "Sequences a replica runs at once.")
+    var maxSequences = 256
+    @Option(
+      name: .customLong("token-budget"), parsing: .unconditional,
+      help: "Tokens one pass may process (continuous batching).")
+    var tokenBudget = 8192
+    @Flag(
+      name: .customLong("no-chunked-prefill"),
+      help: "Prefill each prompt whole in one pass.")
+    var noChunkedPrefill = false
+    @Option(
+      name: .customLong("block-tokens"), parsing: .unconditional,
+      help: "Tokens per KV-cache block.")
+    var blockTokens = 16
+
+    @Option(
+      name: .customLong("ttft-slo-ms"), parsing: .unconditional,
+      help: "Goodput objective: the most TTFT, milliseconds.")
+    var ttftObjective: Double?
+    @Option(
+      name: .customLong("tpot-slo-ms"), parsing: .unconditional,
+      help: "Goodput objective: the most mean time per output token, ms.")
+    var tpotObjective: Double?
+
+    @Option(help: "Write each request's outcome to this CSV.")
+    var requestsCsv: String?
+    @Option(help: "Write each pass (iteration) to this CSV.")
+    var iterationsCsv: String?
+    @Option(help: "Write the generated workload as a trace CSV.")
+    var saveTrace: String?
+    @Flag(
+      help:
+        "Ignore the descriptor's fitted factors (calibration:) and its error bands."
+    )
+    var ignoreCalibration = false
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+      if trace != nil, rate != nil {
+        throw ValidationError("give either --trace or --rate, not both")
+      }
+      if trace == nil, rate == nil {
+        throw ValidationError(
+          "give --rate (requests per second) for a generated workload, or --trace FILE"
+        )
+      }
+      if let rate, !(rate > 0 && rate <= 1e6) {
+        throw ValidationError("--rate must be in (0, 1000000], got \(rate)")
+      }
+      if !["poisson", "gamma"].contains(arrivals) {
+        throw ValidationError(
+          "--arrivals \(arrivals): use poisson or gamma")
+      }
+      if !(cv > 0 && cv <= 100) {
+        throw ValidationError("--cv must be in (0, 100], got \(cv)")
+      }
+      if !(1...10_000_000).contains(requestCount) {
+        throw ValidationError(
+          "--requests must be 1 to 10000000, got \(requestCount)")
+      }
+      let profiles = WorkloadGenerator.Profile.all.map(\.name) + ["fixed"]
+      if !profiles.contains(lengths) {
+        throw ValidationError(
+          "--lengths \(lengths): use \(profiles.joined(separator: ", "))")
+      }
+      for (flag, value, most) in [
+        ("--max-seqs", maxSequences, 1 << 20),
+        ("--token-budget", tokenBudget, 1 << 24),
+        ("--block-tokens", blockTokens, 1 << 16),
+      ] where !(1...most).contains(value) {
+        throw ValidationError("\(flag) must be 1 to \(most), got \(value)")
+      }
+      for (flag, value) in [
+        ("--ttft-slo-ms", ttftObjective), ("--tpot-slo-ms", tpotObjective),
+      ] {
+        if let value, !(value > 0 && value.isFinite) {
+          throw ValidationError("\(flag) must be a positive time, got \(value)")
+        }
+      }
+      if (ttftObjective == nil) != (tpotObjective == nil) {
+        throw ValidationError(
+          "goodput needs both objectives: --ttft-slo-ms and --tpot-slo-ms")
+      }
+      if serving.batch != nil {
+        throw ValidationError(
+          "--batch does not apply: the scheduler forms batches (bound them with --max-seqs)"
+        )
+      }
+    }
+
+    func workload(_ r: ScenarioOptions.Resolved) throws -> [ServingRequest] {
+      if let trace { return try TraceCSV.load(trace) }
+      let profile: (WorkloadGenerator.Lengths, WorkloadGenerator.Lengths)
+      if lengths == "fixed" {
+        profile = (.fixed(r.promptTokens), .fixed(max(1, r.outputTokens)))
+      } else {
+        let p = WorkloadGenerator.Profile.all.first { $0.name == lengths }
+        profile = (p?.prompt ?? .fixed(1), p?.output ?? .fixed(1))
+      }
+      let rate = rate ?? 1
+      return WorkloadGenerator.requests(
+        count: requestCount,
+        arrivals: arrivals == "gamma"
+          ? .gamma(ratePerSecond: rate, coefficientOfVariation: cv)
+          : .poisson(ratePerSecond: rate),
+        prompt: profile.0, output: profile.1, seed: seed)
+    }
+
+    func run() throws {
+      let r = try serving.resolve(catalog.load())
+      let device = r.target.device
+      let requests = try workload(r)
+      if let saveTrace {
+        try AtomicFile.write(TraceCSV.text(requests), to: saveTrace)
+      }
+      let longest =
+        requests.map { $0.promptTokens + $0.outputTokens }.max() ?? 1
+      var fit = r.scenario
+      fit.batch = 1
+      fit.contextTokens = longest
+      fit.workspaceTokens = max(fit.workspaceTokens, tokenBudget)
+      let policy = SchedulerPolicy(
+        kind: scheduler, maxSequences: maxSequences, tokenBudget: tokenBudget,
+        chunkedPrefill: !noChunkedPrefill, blockTokens: blockTokens)
+      var graph = GraphScenario(
+        serving: r.scenario, promptTokens: 1, outputTokens: 1, on: device,
+        devicesPerNode: r.target.devicesPerNode)
+      graph.engine = try engine.profile()
+      let calibration = ignoreCalibration ? nil : device.calibration
+      let result: ServingSimulator.Result
+      let pool: CachePool
+      do {
+        let memory = try MemoryModel.estimate(r.model, on: device, fit)
+        let stage = memory.stages[memory.bindingStage]
+        pool = CachePool(stage)
+        guard pool.capacityBytes > 0 else {
+          throw CommandError(
+            "\(r.model.name)'s weights and workspace (\(HumanUnits.bytes(stage.weightBytes + stage.workspaceBytes))) leave no memory for the KV cache on \(device.name) at --tp \(graph.plan.tensorParallel); raise --tp or --devices, or quantize (--weight-dtype)"
+          )
+        }
+        let pricer = try IterationPricer(
+          r.model, on: device, graph, efficiency: .defaults,
+          calibration: calibration)
+        result = try ServingSimulator.run(
+          requests, replicas: graph.plan.dataParallel, policy: policy,
+          pricer: pricer, pool: pool, recordIterations: iterationsCsv != nil)
+      } catch let error as PlanError {
+        switch error.input {
+        case .chunk:
+          throw CommandError("--token-budget: \(error.message)")
+        case .context:
+          throw CommandError(
+            "\(trace == nil ? "--lengths" : "--trace \(trace ?? "")"): \(error.message)"
+          )
+        default:
+          throw CommandError(
+            planError: error, defaultedTP: r.defaultedTP,
+            contextSource: r.contextSource)
+        }
+      }
+      if let requestsCsv {
+        try AtomicFile.write(
+          SimulationReport.requestsCSV(result.requests), to: requestsCsv)
+      }
+      if let iterationsCsv {
+        try AtomicFile.write(
+          SimulationReport.iterationsCSV(result.iterations), to: iterationsCsv)
+      }
+      var objectives: SimulationSummary.Objectives?
+      if let t = ttftObjective, let p = tpotObjective {
+        objectives = .init(ttftSeconds: t * 1e-3, tpotSeconds: p * 1e-3)
+      }
+      let tokensPerReplica =
+        pool.bytesPerToken > 0
+        ? Int(min(pool.capacityBytes / pool.bytesPerToken, 1e15)) : 0
+      let report = SimulationReport(
+        model: r.model.name, hardware: r.target.name,
+        replicas: graph.plan.dataParallel,
+        tensorParallel: graph.plan.tensorParallel, engine: graph.engine.name,
+        scheduler: describe(policy),
+        workload: trace.map { "trace \($0), \(requests.count) requests" }
+          ?? "\(requests.count) requests, \(arrivals)\(arrivals == "gamma" ? " (cv \(cv))" : "") at \(rate ?? 0) req/s, \(lengths) lengths, seed \(seed)",
+        cacheTokensPerReplica: tokensPerReplica,
+        summary: SimulationSummary(result, objectives: objectives),
+        uncalibratedClasses: result.uncalibratedClasses,
+        notModelled: [
+          "routing by load (round robin)", "preemption by swapping",
+          "prefix caching", "scheduler time between passes",
+        ])
+      try output.emit(
+        table: { report.text() }, csv: { report.table().csv() },
+        json: { JSONOutput.encode(report) })
+    }
+
+    func describe(_ p: SchedulerPolicy) -> String {
+      switch p.kind {
+      case .static:
+        return "static batching of up to \(p.maxSequences)"
+      case .continuous:
+        return
+          "continuous batching, up to \(p.maxSequences) sequences and \(p.tokenBudget) tokens a pass, \(p.chunkedPrefill ? "chunked prefill" : "whole prompts"), \(p.blockTokens)-token blocks"
+      }
+    }
+  }
+}

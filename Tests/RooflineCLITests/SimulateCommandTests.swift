@@ -1,0 +1,117 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("roofline simulate")
+struct SimulateCommandTests {
+  static func value(_ csv: String, _ measure: String) -> Double? {
+    for line in csv.split(separator: "\n") {
+      let cells = line.split(separator: ",").map {
+        $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      }
+      if cells.count == 2, cells[0] == measure { return Double(cells[1]) }
+    }
+    return nil
+  }
+
+  static func trace(_ text: String) throws -> String {
+    let path = try Repository.temporaryFolder() + "/trace.csv"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test(
+    "a lone request's TTFT is predict's (1e-9) and its one decode step predict's at that context (0.1%)"
+  )
+  func loneRequest() throws {
+    let path = try Self.trace(
+      "arrival_seconds,prompt_tokens,output_tokens\n0.5,1000,2\n")
+    let common = [
+      "--model", "llama-3-8b", "--hardware", "h200-calibrated", "--engine",
+      "torch",
+    ]
+    let sim = try CommandRunner.run(
+      ["simulate"] + common + ["--trace", path, "--format", "csv"])
+    #expect(sim.status == 0, "\(sim.error)")
+    let predict = try CommandRunner.run(
+      ["predict"] + common + [
+        "--prompt-tokens", "1000", "--output-tokens", "2", "--format", "csv",
+      ])
+    #expect(predict.status == 0, "\(predict.error)")
+    let rows = predict.output.split(separator: "\n").map {
+      $0.split(separator: ",").map {
+        $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      }
+    }
+    let header = try #require(rows.first)
+    let ttftColumn = try #require(header.firstIndex(of: "ttft_seconds"))
+    let tpotColumn = try #require(header.firstIndex(of: "tpot_seconds"))
+    let ttft = try #require(Double(rows[1][ttftColumn]))
+    let tpot = try #require(Double(rows[1][tpotColumn]))
+    let simulatedTTFT = try #require(Self.value(sim.output, "ttft_p50_seconds"))
+    let simulatedTPOT = try #require(Self.value(sim.output, "tpot_p50_seconds"))
+    #expect(approximately(simulatedTTFT, ttft, relativeTolerance: 1e-9))
+    // One decode step at 1001 tokens: predict's step at prompt + output/2.
+    #expect(approximately(simulatedTPOT, tpot, relativeTolerance: 1e-3))
+  }
+
+  @Test(
+    "bad traces name the file, row and column, and the fix",
+    arguments: [
+      (
+        "arrival_seconds,prompt_tokens\n0,10\n",
+        "row 1: column output_tokens: missing"
+      ),
+      (
+        "arrival_seconds,prompt_tokens,output_tokens\n1,10,5\n0.5,10,5\n",
+        "row 3: column arrival_seconds: 0.5 is before the previous row's 1.0; sort the trace"
+      ),
+      (
+        "arrival_seconds,prompt_tokens,output_tokens\n0,-3,5\n",
+        "row 2: column prompt_tokens: expected a whole number ≥ 1, found \"-3\""
+      ),
+      (
+        "arrival_seconds,prompt_tokens,output_tokens\nsoon,3,5\n",
+        "row 2: column arrival_seconds: expected seconds ≥ 0"
+      ),
+    ])
+  func badTrace(text: String, message: String) throws {
+    let path = try Self.trace(text)
+    let r = try CommandRunner.run(["simulate", "--trace", path])
+    #expect(r.status != 0)
+    #expect(r.error.contains(path + ": " + message), "\(r.error)")
+    #expect(!r.error.contains("Fatal"))
+  }
+
+  @Test(
+    "flags that do not apply or conflict are refused with the fix",
+    arguments: [
+      (["--rate", "5", "--batch", "8"], "--batch does not apply"),
+      (["--rate", "5", "--trace", "x.csv"], "either --trace or --rate"),
+      ([], "give --rate"),
+      (["--rate", "5", "--ttft-slo-ms", "200"], "--tpot-slo-ms"),
+      (["--rate", "0"], "--rate must be in (0, 1000000]"),
+      (
+        ["--rate", "5", "--scheduler", "fifo"],
+        "one of 'static' and 'continuous'"
+      ),
+    ])
+  func badFlags(flags: [String], message: String) throws {
+    let r = try CommandRunner.run(["simulate"] + flags)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "\(r.error)")
+  }
+
+  @Test("a request larger than the whole cache is refused, naming it")
+  func tooLarge() throws {
+    let path = try Self.trace(
+      "arrival_seconds,prompt_tokens,output_tokens\n0,100,10\n0,8000000,10\n")
+    let r = try CommandRunner.run([
+      "simulate", "--trace", path, "--model", "llama-3-8b", "--hardware",
+      "h100-sxm", "--force",
+    ])
+    #expect(r.status != 0)
+    #expect(
+      r.error.contains("request 2 (8000000 + 10 tokens) needs"), "\(r.error)")
+  }
+}
