@@ -174,14 +174,15 @@ public struct SimulationReport: Sendable, Encodable {
   public static func iterationsCSV(_ passes: [IterationRecord]) -> String {
     var t = ReportTable(columns: [
       "replica", "start_seconds", "seconds", "prefill_tokens",
-      "decode_sequences", "running_sequences", "waiting_requests",
-      "cache_used_fraction",
+      "decode_sequences", "decode_context_tokens", "running_sequences",
+      "waiting_requests", "cache_used_fraction",
     ])
     for p in passes {
       t.append([
         "\(p.replica)", HumanUnits.plain(p.startSeconds),
         HumanUnits.plain(p.seconds), "\(p.prefillTokens)",
-        "\(p.decodeSequences)", "\(p.runningSequences)",
+        "\(p.decodeSequences)", "\(p.decodeContextTokens)",
+        "\(p.runningSequences)",
         "\(p.waitingRequests)", HumanUnits.plain(p.cacheUsedFraction),
       ])
     }

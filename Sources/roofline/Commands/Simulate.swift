@@ -243,6 +243,7 @@ extension RooflineCommand {
         notModelled: [
           "routing by load (round robin)", "preemption by swapping",
           "prefix caching", "scheduler time between passes",
+          "unequal cache lengths within a pass (priced at their mean)",
         ])
       try output.emit(
         table: { report.text() }, csv: { report.table().csv() },

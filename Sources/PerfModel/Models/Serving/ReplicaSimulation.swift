@@ -178,8 +178,9 @@ struct ReplicaSimulation {
       done += 1
       // Each sequence reads its cache and the new token; padding's
       // caches stop growing.
+      let read = context + d + (done - 1) * real
       let seconds = try pricer.decodeSeconds(
-        sequences: d, contextTokens: Double(context + d + (done - 1) * real))
+        sequences: d, contextTokens: Double(read))
       longest = max(longest, seconds)
       gaps.append(seconds)
       gapWeights.append(real)
@@ -190,7 +191,9 @@ struct ReplicaSimulation {
         // allocates them.
         free -= extraBlocks(after: done) - extraBlocks(after: done - 1)
       }
-      record(start: start, seconds: seconds, prefillTokens: 0, decodes: d)
+      record(
+        start: start, seconds: seconds, prefillTokens: 0, decodes: d,
+        context: read)
       if clock >= nextArrival { break }
     }
     var finished = false
@@ -259,7 +262,7 @@ struct ReplicaSimulation {
         decodeContextTokens: context))
     record(
       start: start, seconds: seconds, prefillTokens: prefillTokens,
-      decodes: decodes)
+      decodes: decodes, context: context)
     clock = start + seconds
     var finished = false
     for (id, n) in work {
@@ -403,7 +406,8 @@ struct ReplicaSimulation {
   }
 
   mutating func record(
-    start: Double, seconds: Double, prefillTokens: Int, decodes: Int
+    start: Double, seconds: Double, prefillTokens: Int, decodes: Int,
+    context: Int
   ) {
     let used = Double(totalBlocks - free) / Double(max(totalBlocks, 1))
     let waiting = waitingCount
@@ -418,7 +422,7 @@ struct ReplicaSimulation {
       IterationRecord(
         replica: replica, startSeconds: start, seconds: seconds,
         prefillTokens: prefillTokens, decodeSequences: decodes,
-        runningSequences: running.count, waitingRequests: waiting,
+        decodeContextTokens: context, runningSequences: running.count, waitingRequests: waiting,
         cacheUsedFraction: used))
   }
 }

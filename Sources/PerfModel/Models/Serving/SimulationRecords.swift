@@ -49,6 +49,8 @@ public struct IterationRecord: Sendable, Hashable, Codable {
   /// Sequences it decoded a token for (padding included under static
   /// batching).
   public var decodeSequences: Int
+  /// The cache lengths those decode tokens read, summed.
+  public var decodeContextTokens: Int
   /// Sequences holding cache after it was scheduled.
   public var runningSequences: Int
   /// Requests arrived and waiting when it started.
