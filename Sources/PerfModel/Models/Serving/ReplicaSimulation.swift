@@ -422,7 +422,8 @@ struct ReplicaSimulation {
       IterationRecord(
         replica: replica, startSeconds: start, seconds: seconds,
         prefillTokens: prefillTokens, decodeSequences: decodes,
-        decodeContextTokens: context, runningSequences: running.count, waitingRequests: waiting,
+        decodeContextTokens: context, runningSequences: running.count,
+        waitingRequests: waiting,
         cacheUsedFraction: used))
   }
 }
