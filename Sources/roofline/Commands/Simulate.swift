@@ -89,6 +89,11 @@ extension RooflineCommand {
         "Ignore the descriptor's fitted factors (calibration:) and its error bands."
     )
     var ignoreCalibration = false
+    @Flag(
+      help:
+        "Print the simulation's own speed (passes per second) to standard error."
+    )
+    var timing = false
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
 
@@ -198,9 +203,21 @@ extension RooflineCommand {
         let pricer = try IterationPricer(
           r.model, on: device, graph, efficiency: .defaults,
           calibration: calibration)
+        let clock = ContinuousClock()
+        let began = clock.now
         result = try ServingSimulator.run(
           requests, replicas: graph.plan.dataParallel, policy: policy,
           pricer: pricer, pool: pool, recordIterations: iterationsCsv != nil)
+        if timing {
+          let elapsed = clock.now - began
+          let seconds =
+            Double(elapsed.components.seconds)
+            + Double(elapsed.components.attoseconds) * 1e-18
+          FileHandle.standardError.write(
+            Data(
+              "simulated \(result.passes) passes (\(result.decodeOnlyPasses) decode-only) of \(requests.count) requests in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", Double(result.passes) / seconds)) passes/s\n"
+                .utf8))
+        }
       } catch let error as PlanError {
         switch error.input {
         case .chunk:

@@ -53,6 +53,7 @@ struct ReplicaSimulation {
   /// Totals the summary needs, kept whether or not passes are recorded.
   struct RunningStats {
     var passes = 0
+    var decodeOnlyPasses = 0
     var busySeconds = 0.0
     var occupancySeconds = 0.0
     var systemSeconds = 0.0
@@ -412,6 +413,7 @@ struct ReplicaSimulation {
     let used = Double(totalBlocks - free) / Double(max(totalBlocks, 1))
     let waiting = waitingCount
     stats.passes += 1
+    if prefillTokens == 0 { stats.decodeOnlyPasses += 1 }
     stats.busySeconds += seconds
     stats.occupancySeconds += used * seconds
     stats.systemSeconds += Double(running.count + waiting) * seconds

@@ -30,6 +30,8 @@ public enum ServingSimulator {
     public var gapWeights: [Int]
     /// Passes run over all replicas.
     public var passes: Int
+    /// Of those, passes that only decoded.
+    public var decodeOnlyPasses: Int
     /// Replica-seconds spent in passes.
     public var busySeconds: Double
     /// ∫ cache fraction used dt over the passes, summed over replicas.
@@ -59,6 +61,7 @@ public enum ServingSimulator {
     outcomes.reserveCapacity(requests.count)
     var result = Result(
       requests: [], iterations: [], gapSeconds: [], gapWeights: [], passes: 0,
+      decodeOnlyPasses: 0,
       busySeconds: 0, cacheOccupancySeconds: 0, requestsInSystemSeconds: 0,
       peakCacheFraction: 0, peakWaiting: 0, uncalibratedClasses: [])
     var byRequest = [RequestOutcome?](repeating: nil, count: requests.count)
@@ -86,6 +89,7 @@ public enum ServingSimulator {
       result.gapSeconds += sim.gaps
       result.gapWeights += sim.gapWeights
       result.passes += sim.stats.passes
+      result.decodeOnlyPasses += sim.stats.decodeOnlyPasses
       result.busySeconds += sim.stats.busySeconds
       result.cacheOccupancySeconds += sim.stats.occupancySeconds
       result.requestsInSystemSeconds += sim.stats.systemSeconds
