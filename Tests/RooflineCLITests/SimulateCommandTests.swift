@@ -115,3 +115,23 @@ struct SimulateCommandTests {
       r.error.contains("request 2 (8000000 + 10 tokens) needs"), "\(r.error)")
   }
 }
+
+@Suite("roofline plan --qps")
+struct PlanCapacityCommandTests {
+  @Test(
+    "an objective no configuration meets even with requests alone names it and by how much"
+  )
+  func unreachableObjective() throws {
+    let r = try CommandRunner.run([
+      "plan", "--model", "llama-3-8b", "--devices-of", "h200-calibrated",
+      "--device-counts", "1", "--qps", "10", "--tbt-p99-ms", "1", "--quiet",
+      "--engine", "torch",
+    ])
+    #expect(r.status != 0)
+    #expect(
+      r.error.contains(
+        "1 × h200-calibrated, 256 seqs, 8192-token budget: TBT p99 is"),
+      "\(r.error)")
+    #expect(r.error.contains("above the objective 1.0 ms by"), "\(r.error)")
+  }
+}

@@ -68,6 +68,7 @@ extension RooflineCommand {
       help: "Comma-separated pipeline degrees to try (default 1,2,4).")
     var pipelineDegrees = "1,2,4"
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var capacity: CapacityOptions
     @OptionGroup var engine: EngineOption
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
@@ -87,6 +88,7 @@ extension RooflineCommand {
     }
 
     func run() throws {
+      if capacity.qps != nil { return try runCapacity() }
       let c = try catalog.load()
       let model = try c.model(self.model)
       var preset: ScenarioSpec?
@@ -156,6 +158,22 @@ extension RooflineCommand {
             + "\n\(result.feasible.count) configurations meet the targets; Pareto front of cost against TPOT:\n\n"
             + Self.humanTable(result.pareto).text()
         }, csv: { table.csv() }, json: { JSONOutput.encode(result) })
+    }
+
+    /// The devices a search tries: `--devices-of`, else every device with
+    /// an on-demand price (amortised ones too with --include-amortized),
+    /// calibrated copies only when named.
+    func candidateDevices(_ c: Catalog) throws -> [DeviceSpec] {
+      let names =
+        devicesOf?.split(separator: ",").map {
+          String($0).trimmingCharacters(in: .whitespaces)
+        }
+        ?? c.names(.devices)
+      return try names.map { try c.device($0) }.filter {
+        devicesOf != nil
+          || ((includeAmortized || ($0.price?.isOnDemand ?? false))
+            && $0.calibration == nil)
+      }
     }
 
     /// The Pareto front in the units of the flags: milliseconds, tokens a

@@ -45,6 +45,15 @@ struct ReplicaSimulation {
   var free: Int
   var clock = 0.0
 
+  /// Objectives past which the run stops early (a capacity search's
+  /// probe that has already failed), and how far past it is.
+  var stop: ServingSimulator.StopRule?
+  var ttftViolations = 0
+  var gapViolations = 0
+  var stopped = false
+  /// Which limit stopped the run: `ttft` or `gap`.
+  var stoppedBy: String?
+
   var iterations: [IterationRecord] = []
   var gaps: [Double] = []
   var gapWeights: [Int] = []
@@ -115,6 +124,7 @@ struct ReplicaSimulation {
       {
         arrived += 1
       }
+      if stopped { return }
       if running.isEmpty && waitingCount == 0 {
         guard arrived < requests.count else { return }
         clock = requests[arrived].arrivalSeconds
@@ -185,6 +195,7 @@ struct ReplicaSimulation {
       longest = max(longest, seconds)
       gaps.append(seconds)
       gapWeights.append(real)
+      countGap(seconds, weight: real)
       let start = clock
       clock += seconds
       if policy.kind == .continuous {
@@ -211,6 +222,15 @@ struct ReplicaSimulation {
     }
     if finished { retireFinished() }
     return true
+  }
+
+  mutating func countGap(_ gap: Double, weight: Int) {
+    guard let stop, gap > stop.gapSeconds else { return }
+    gapViolations += weight
+    if gapViolations > stop.allowedGapViolations, !stopped {
+      stopped = true
+      stoppedBy = "gap"
+    }
   }
 
   /// Blocks the running sequences need beyond those they hold after
@@ -374,11 +394,19 @@ struct ReplicaSimulation {
     generated[id] += 1
     if generated[id] == 1 {
       first[id] = clock
+      if let stop, clock - requests[id].arrivalSeconds > stop.ttftSeconds {
+        ttftViolations += 1
+        if ttftViolations > stop.allowedTTFTViolations, !stopped {
+          stopped = true
+          stoppedBy = "ttft"
+        }
+      }
     } else {
       let gap = clock - last[id]
       gaps.append(gap)
       gapWeights.append(1)
       if gap > maxGap[id] { maxGap[id] = gap }
+      countGap(gap, weight: 1)
     }
     last[id] = clock
     guard generated[id] == requests[id].outputTokens else { return false }

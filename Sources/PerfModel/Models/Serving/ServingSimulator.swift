@@ -44,6 +44,36 @@ public enum ServingSimulator {
     public var peakWaiting: Int
     /// Calibration classes the passes lacked.
     public var uncalibratedClasses: [String]
+    /// Whether the run stopped early at its ``StopRule`` (its outcomes
+    /// are then incomplete).
+    public var stopped = false
+    /// The limit that stopped it: `ttft` or `gap`.
+    public var stoppedBy: String?
+  }
+
+  /// Objectives a run may stop at once it has missed them: more requests
+  /// over the TTFT limit, or more token gaps over the gap limit, than a
+  /// percentile objective allows.
+  public struct StopRule: Sendable, Hashable {
+    /// The TTFT limit.
+    public var ttftSeconds: Double
+    /// Requests of a replica that may exceed it.
+    public var allowedTTFTViolations: Int
+    /// The gap limit.
+    public var gapSeconds: Double
+    /// Token gaps of a replica that may exceed it.
+    public var allowedGapViolations: Int
+
+    /// Creates a rule.
+    public init(
+      ttftSeconds: Double, allowedTTFTViolations: Int, gapSeconds: Double,
+      allowedGapViolations: Int
+    ) {
+      self.ttftSeconds = ttftSeconds
+      self.allowedTTFTViolations = allowedTTFTViolations
+      self.gapSeconds = gapSeconds
+      self.allowedGapViolations = allowedGapViolations
+    }
   }
 
   /// Simulates `requests` (sorted by arrival) on `replicas` replicas of
@@ -54,7 +84,7 @@ public enum ServingSimulator {
   public static func run(
     _ requests: [ServingRequest], replicas: Int, policy: SchedulerPolicy,
     pricer: IterationPricer, pool: CachePool, recordIterations: Bool = false,
-    decodeStretches: Bool = true
+    decodeStretches: Bool = true, stop: StopRule? = nil
   ) throws(PlanError) -> Result {
     precondition(replicas > 0)
     var outcomes: [RequestOutcome] = []
@@ -72,6 +102,7 @@ public enum ServingSimulator {
         replica: replica, policy: policy, pricer: pricer, pool: pool,
         recordIterations: recordIterations)
       sim.allowStretches = decodeStretches
+      sim.stop = stop
       try check(sim)
       try sim.run()
       for (local, global) in mine.enumerated() {
@@ -96,6 +127,11 @@ public enum ServingSimulator {
       result.peakCacheFraction = max(
         result.peakCacheFraction, sim.stats.peakCacheFraction)
       result.peakWaiting = max(result.peakWaiting, sim.stats.peakWaiting)
+      if sim.stopped {
+        result.stopped = true
+        result.stoppedBy = sim.stoppedBy
+        break
+      }
     }
     result.requests = byRequest.compactMap { $0 }
     result.uncalibratedClasses = pricer.uncalibratedClasses.sorted()
