@@ -88,8 +88,19 @@ public enum CapacityPlanner {
   /// `workload(rate)` (requests arriving at that rate over one replica).
   ///
   /// - Parameters:
+  ///   - model: the model served.
+  ///   - configurations: devices, degrees and schedulers to try.
+  ///   - targetRate: requests per second over the whole deployment.
+  ///   - objectives: the P99 limits.
+  ///   - workload: the requests one replica sees at a rate.
+  ///   - scenario: formats and engine of every pass (split and device
+  ///     filled in per configuration).
+  ///   - memory: formats and reserve of the memory estimate.
+  ///   - efficiency: factors for kernels without a fitted class.
   ///   - maxReplicas: the most replicas a configuration may use.
   ///   - progress: called with each configuration's label when done.
+  /// - Returns: the configurations that serve the rate, their Pareto
+  ///   front, and those refused with why.
   public static func search(
     _ model: ModelArchitecture, configurations: [Configuration],
     targetRate: Double, objectives: Objectives,
