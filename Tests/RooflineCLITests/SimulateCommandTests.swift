@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import TestSupport
 import Testing
 
@@ -133,5 +134,32 @@ struct PlanCapacityCommandTests {
         "1 × h200-calibrated, 256 seqs, 8192-token budget: TBT p99 is"),
       "\(r.error)")
     #expect(r.error.contains("above the objective 1.0 ms by"), "\(r.error)")
+  }
+}
+
+@Suite("roofline simulate --report")
+struct SimulateReportTests {
+  @Test(
+    "the folder holds the latency CDFs and load charts as well-formed SVG, and a requests CSV of every request"
+  )
+  func folder() throws {
+    let folder = try Repository.temporaryFolder() + "/sim-report"
+    let r = try CommandRunner.run([
+      "simulate", "--model", "llama-3-8b", "--hardware", "h200-calibrated",
+      "--rate", "20", "--requests", "120", "--max-seqs", "32", "--report",
+      folder,
+    ])
+    #expect(r.status == 0, "\(r.error)")
+    for chart in ["latency-cdf", "load", "cache"] {
+      let svg = try String(
+        contentsOfFile: folder + "/charts/\(chart).svg", encoding: .utf8)
+      let parser = XMLParser(data: Data(svg.utf8))
+      #expect(parser.parse(), "\(chart).svg")
+      #expect(svg.contains("class=\"series\""), "\(chart).svg")
+    }
+    let requests = try String(
+      contentsOfFile: folder + "/data/requests.csv", encoding: .utf8)
+    // A header and one line per request.
+    #expect(requests.split(separator: "\n").count == 121)
   }
 }

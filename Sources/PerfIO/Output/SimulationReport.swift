@@ -152,6 +152,13 @@ public struct SimulationReport: Sendable, Encodable {
 
   /// Each request's outcome as CSV.
   public static func requestsCSV(_ outcomes: [RequestOutcome]) -> String {
+    requestsTable(outcomes).csv()
+  }
+
+  /// Each request's outcome, SI units.
+  public static func requestsTable(_ outcomes: [RequestOutcome])
+    -> ReportTable
+  {
     var t = ReportTable(columns: [
       "request", "replica", "arrival_seconds", "prompt_tokens",
       "output_tokens", "queue_seconds", "ttft_seconds", "tpot_seconds",
@@ -167,11 +174,18 @@ public struct SimulationReport: Sendable, Encodable {
             o.endToEndSeconds,
           ].map(HumanUnits.plain) + ["\(o.preemptions)"])
     }
-    return t.csv()
+    return t
   }
 
   /// Each pass as CSV.
   public static func iterationsCSV(_ passes: [IterationRecord]) -> String {
+    iterationsTable(passes).csv()
+  }
+
+  /// Each pass, SI units.
+  public static func iterationsTable(_ passes: [IterationRecord])
+    -> ReportTable
+  {
     var t = ReportTable(columns: [
       "replica", "start_seconds", "seconds", "prefill_tokens",
       "decode_sequences", "decode_context_tokens", "running_sequences",
@@ -186,6 +200,6 @@ public struct SimulationReport: Sendable, Encodable {
         "\(p.waitingRequests)", HumanUnits.plain(p.cacheUsedFraction),
       ])
     }
-    return t.csv()
+    return t
   }
 }

@@ -84,6 +84,11 @@ extension RooflineCommand {
     var iterationsCsv: String?
     @Option(help: "Write the generated workload as a trace CSV.")
     var saveTrace: String?
+    @Option(
+      help:
+        "Write a report folder: report.md, report.html, latency CDFs and load over time (SVG), and the CSVs."
+    )
+    var report: String?
     @Flag(
       help:
         "Ignore the descriptor's fitted factors (calibration:) and its error bands."
@@ -207,7 +212,8 @@ extension RooflineCommand {
         let began = clock.now
         result = try ServingSimulator.run(
           requests, replicas: graph.plan.dataParallel, policy: policy,
-          pricer: pricer, pool: pool, recordIterations: iterationsCsv != nil)
+          pricer: pricer, pool: pool,
+          recordIterations: iterationsCsv != nil || report != nil)
         if timing {
           let elapsed = clock.now - began
           let seconds =
@@ -262,9 +268,53 @@ extension RooflineCommand {
           "prefix caching", "scheduler time between passes",
           "unequal cache lengths within a pass (priced at their mean)",
         ])
+      if let folder = self.report {
+        try write(report, result, to: folder)
+      }
       try output.emit(
         table: { report.text() }, csv: { report.table().csv() },
         json: { JSONOutput.encode(report) })
+    }
+
+    /// The report folder: the summary, the charts and the CSVs, written
+    /// whole or not at all.
+    func write(
+      _ report: SimulationReport, _ result: ServingSimulator.Result,
+      to folder: String
+    ) throws {
+      let load = SimulationCharts.load(result.iterations)
+      let requests = SimulationReport.requestsTable(result.requests)
+      let passes = SimulationReport.iterationsTable(result.iterations)
+      let document = ReportDocument(
+        title:
+          "\(report.model) on \(report.replicas) × \(report.hardware) under load",
+        command: (["roofline"] + CommandLine.arguments.dropFirst()).joined(
+          separator: " "),
+        sections: [
+          .init("Summary", [.preformatted(report.text())]),
+          .init(
+            "Latency",
+            [
+              .chart(
+                name: "latency-cdf",
+                svg: SimulationCharts.latencyCDF(result).svg()),
+              .table(name: "summary", report.table()),
+            ]),
+          .init(
+            "Load over time",
+            load.map { .chart(name: $0.kind, svg: $0.svg()) }),
+          .init(
+            "Requests and passes",
+            [
+              .table(name: "requests", requests),
+              .table(name: "passes", passes),
+            ]),
+        ])
+      do {
+        try document.write(to: folder)
+      } catch {
+        throw CommandError(error.description)
+      }
     }
 
     func describe(_ p: SchedulerPolicy) -> String {
