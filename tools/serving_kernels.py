@@ -12,7 +12,8 @@ For batches of D sequences at a uniform cache length L, on one GPU:
                   SDPA (flash backend, GQA) over a (D, kv, L, d) cache
                   (one layer)
 
-Writes a CSV (kind, batch, context_tokens, median_seconds), whole.
+Writes a CSV (kind, batch, context_tokens: the mean, longest_context_tokens,
+median_seconds), whole.
 
     python3 tools/serving_kernels.py --config workloads/llama-3-8b.yaml \\
         --output serving-kernels.csv
@@ -76,12 +77,12 @@ def main():
                     [i * args.max_len for i in range(d + 1)],
                     dtype=torch.int32))
                 buf["used"].fill_(length)
-                rows.append(("pass", d, length,
+                rows.append(("pass", d, length, length,
                              median_seconds(torch, graph.replay)))
                 q = torch.randn(d, s.heads, s.head_dim, device="cuda",
                                 dtype=torch.bfloat16)
                 kc, vc = server.k[0], server.v[0]
-                rows.append(("varlen", d, length, median_seconds(
+                rows.append(("varlen", d, length, length, median_seconds(
                     torch, lambda: server.attend(
                         q, kc, vc, buf["cum_q"], buf["cum_k"], buf["used"],
                         1))))
@@ -95,16 +96,17 @@ def main():
                             [torch.nn.attention.SDPBackend.FLASH_ATTENTION]):
                         F.scaled_dot_product_attention(
                             qq, k4, v4, enable_gqa=True)
-                rows.append(("sdpa", d, length, median_seconds(torch, sdpa)))
+                rows.append(("sdpa", d, length, length,
+                             median_seconds(torch, sdpa)))
                 print(rows[-3:], file=sys.stderr)
         # Unequal caches of the same mean: log-normal lengths (sigma 1,
         # as a chat workload's), at most --max-len.
         import random
         rng = random.Random(0)
-        for d in [16, 64]:
+        for d in [16, 32, 64]:
             if d > args.max_seqs:
                 continue
-            for mean in [256, 400, 1024]:
+            for mean in [256, 400, 700, 1024, 2000]:
                 lengths = [min(args.max_len - 1, max(1, int(
                     rng.lognormvariate(0, 1) * mean / 1.6487))) for _ in
                     range(d)]
@@ -121,19 +123,22 @@ def main():
                     dtype=torch.int32))
                 buf["used"].copy_(torch.tensor(lengths, dtype=torch.int32))
                 true_mean = sum(lengths) / d
-                rows.append(("pass-unequal", d, true_mean,
+                longest = max(lengths)
+                rows.append(("pass-unequal", d, true_mean, longest,
                              median_seconds(torch, graph.replay)))
                 q = torch.randn(d, s.heads, s.head_dim, device="cuda",
                                 dtype=torch.bfloat16)
-                rows.append(("varlen-unequal", d, true_mean, median_seconds(
+                rows.append(("varlen-unequal", d, true_mean, longest,
+                             median_seconds(
                     torch, lambda: server.attend(
                         q, server.k[0], server.v[0], buf["cum_q"],
                         buf["cum_k"], buf["used"], 1))))
                 buf["positions"].fill_(int(true_mean) - 1)
                 buf["used"].fill_(int(true_mean))
-                rows.append(("pass", d, int(true_mean),
+                rows.append(("pass", d, int(true_mean), int(true_mean),
                              median_seconds(torch, graph.replay)))
-                rows.append(("varlen", d, int(true_mean), median_seconds(
+                rows.append(("varlen", d, int(true_mean), int(true_mean),
+                             median_seconds(
                     torch, lambda: server.attend(
                         q, server.k[0], server.v[0], buf["cum_q"],
                         buf["cum_k"], buf["used"], 1))))
@@ -141,7 +146,8 @@ def main():
     temporary = args.output + ".partial"
     with open(temporary, "w", newline="") as handle:
         w = csv.writer(handle)
-        w.writerow(["kind", "batch", "context_tokens", "median_seconds"])
+        w.writerow(["kind", "batch", "context_tokens",
+                    "longest_context_tokens", "median_seconds"])
         w.writerows(rows)
     os.replace(temporary, args.output)
 

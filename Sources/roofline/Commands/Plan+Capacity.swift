@@ -43,6 +43,12 @@ struct CapacityOptions: ParsableArguments {
     help: "With --qps: comma-separated token budgets to try.")
   var tokenBudgets = "8192"
   @Option(
+    name: .customLong("unequal-lengths"),
+    help:
+      "With --qps: decode attention timed over unequal cache lengths (tools/serving_kernels.py's CSV)."
+  )
+  var unequalLengths: String?
+  @Option(
     name: .customLong("max-replicas"), parsing: .unconditional,
     help: "With --qps: the most replicas a configuration may use.")
   var maxReplicas = 1024
@@ -168,6 +174,8 @@ extension RooflineCommand.Plan {
         tbtP99Seconds: capacity.tbtP99 / 1000),
       workload: workload, scenario: graph, memory: memory,
       efficiency: .defaults, maxReplicas: capacity.maxReplicas,
+      unequalLengthTail: try capacity.unequalLengths.map(
+        UnequalLengthCSV.load),
       progress: progress.step)
     guard let best = result.feasible.first else {
       throw CommandError(

@@ -82,6 +82,14 @@ extension RooflineCommand {
     var requestsCsv: String?
     @Option(help: "Write each pass (iteration) to this CSV.")
     var iterationsCsv: String?
+    @Option(
+      name: .customLong("unequal-lengths"),
+      help: ArgumentHelp(
+        "A CSV of decode attention timed over unequal cache lengths (tools/serving_kernels.py): price a pass's tail past its mean length.",
+        discussion:
+          "Without it a decode pass is priced at its sequences' mean cache length, and the output says so."
+      ))
+    var unequalLengths: String?
     @Option(help: "Write the generated workload as a trace CSV.")
     var saveTrace: String?
     @Option(
@@ -208,6 +216,9 @@ extension RooflineCommand {
         let pricer = try IterationPricer(
           r.model, on: device, graph, efficiency: .defaults,
           calibration: calibration)
+        if let unequalLengths {
+          pricer.unequalLengthTail = try UnequalLengthCSV.load(unequalLengths)
+        }
         let clock = ContinuousClock()
         let began = clock.now
         result = try ServingSimulator.run(
@@ -266,8 +277,10 @@ extension RooflineCommand {
         notModelled: [
           "routing by load (round robin)", "preemption by swapping",
           "prefix caching", "scheduler time between passes",
-          "unequal cache lengths within a pass (priced at their mean)",
-        ])
+        ]
+          + (unequalLengths == nil
+            ? ["unequal cache lengths within a pass (priced at their mean)"]
+            : []))
       if let folder = self.report {
         try write(report, result, to: folder)
       }

@@ -98,6 +98,8 @@ public enum CapacityPlanner {
   ///   - memory: formats and reserve of the memory estimate.
   ///   - efficiency: factors for kernels without a fitted class.
   ///   - maxReplicas: the most replicas a configuration may use.
+  ///   - unequalLengthTail: the attention tail over unequal cache lengths,
+  ///     if measured (``IterationPricer/unequalLengthTail``).
   ///   - progress: called with each configuration's label when done.
   /// - Returns: the configurations that serve the rate, their Pareto
   ///   front, and those refused with why.
@@ -106,7 +108,8 @@ public enum CapacityPlanner {
     targetRate: Double, objectives: Objectives,
     workload: (Double) -> [ServingRequest], scenario: GraphScenario,
     memory: MemoryScenario, efficiency: EfficiencyFactors,
-    maxReplicas: Int = 1024, progress: (String) -> Void = { _ in }
+    maxReplicas: Int = 1024, unequalLengthTail: UnequalLengthTail? = nil,
+    progress: (String) -> Void = { _ in }
   ) -> Result {
     var feasible: [Finding] = []
     var refused: [String] = []
@@ -118,7 +121,8 @@ public enum CapacityPlanner {
         if let f = try evaluate(
           model, c, targetRate: targetRate, objectives: objectives,
           workload: workload, scenario: scenario, memory: memory,
-          efficiency: efficiency, maxReplicas: maxReplicas)
+          efficiency: efficiency, maxReplicas: maxReplicas,
+          unequalLengthTail: unequalLengthTail)
         {
           feasible.append(f)
         }
@@ -157,7 +161,8 @@ public enum CapacityPlanner {
     _ model: ModelArchitecture, _ c: Configuration, targetRate: Double,
     objectives o: Objectives, workload: (Double) -> [ServingRequest],
     scenario: GraphScenario, memory: MemoryScenario,
-    efficiency: EfficiencyFactors, maxReplicas: Int
+    efficiency: EfficiencyFactors, maxReplicas: Int,
+    unequalLengthTail: UnequalLengthTail?
   ) throws -> Finding? {
     guard let price = c.device.price else {
       throw Refusal(message: "no price in its descriptor")
@@ -178,6 +183,7 @@ public enum CapacityPlanner {
     let pricer = try IterationPricer(
       model, on: c.device, graph, efficiency: efficiency,
       calibration: c.device.calibration)
+    pricer.unequalLengthTail = unequalLengthTail
     func probe(_ rate: Double) throws -> Probe {
       let requests = workload(rate)
       let stop = ServingSimulator.StopRule(

@@ -34,9 +34,13 @@ public final class IterationPricer {
   public let efficiency: EfficiencyFactors
   /// The descriptor's fitted kernel classes, if any.
   public let calibration: KernelCalibration?
+  /// The attention kernels' tail over unequal cache lengths, when
+  /// measured; `nil`: a pass is priced at its mean length.
+  public var unequalLengthTail: UnequalLengthTail?
   /// Calibration classes a priced pass lacked (printed by the caller).
   public private(set) var uncalibratedClasses = Set<String>()
   private var knots: [Int: Double] = [:]
+  private var attentionInstances: Int?
   /// Passes that prefill, priced already (a workload of fixed lengths
   /// repeats them); at most ``mixedMemoLimit`` kept.
   private var mixed: [ServingIteration: Double] = [:]
@@ -79,17 +83,47 @@ public final class IterationPricer {
   public func seconds(_ iteration: ServingIteration) throws(PlanError)
     -> Double
   {
+    let d = iteration.decodeSequences
+    let tail =
+      d > 0
+      ? try tailSeconds(
+        sequences: d, contextTokens: Double(iteration.decodeContextTokens),
+        longest: iteration.decodeLongestContext) : 0
     if iteration.chunks.isEmpty {
-      guard iteration.decodeSequences > 0 else { return 0 }
+      guard d > 0 else { return 0 }
       return try decodeSeconds(
-        sequences: iteration.decodeSequences,
-        contextTokens: Double(iteration.decodeContextTokens))
+        sequences: d, contextTokens: Double(iteration.decodeContextTokens))
+        + tail
     }
-    if let t = mixed[iteration] { return t }
-    let t = try price(mixedGraph(iteration))
+    var key = iteration
+    key.decodeLongestContext = 0
+    if let t = mixed[key] { return t + tail }
+    let t = try price(mixedGraph(key))
     if mixed.count >= mixedMemoLimit { mixed.removeAll(keepingCapacity: true) }
-    mixed[iteration] = t
-    return t
+    mixed[key] = t
+    return t + tail
+  }
+
+  /// The attention kernels' tail of a decode group whose longest cache
+  /// exceeds the mean (``UnequalLengthTail``), over every attention
+  /// instance of the pass; 0 without a measured tail.
+  ///
+  /// - Throws: ``PlanError`` when the device lacks a data type.
+  public func tailSeconds(
+    sequences: Int, contextTokens: Double, longest: Int
+  ) throws(PlanError) -> Double {
+    guard let tail = unequalLengthTail else { return 0 }
+    let excess = Double(longest) - contextTokens / Double(sequences)
+    guard excess > 0 else { return 0 }
+    if attentionInstances == nil {
+      var s = scenario
+      s.batch = 1
+      s.contextTokens = 1
+      attentionInstances = OperatorGraphBuilder.decode(model, s).operators
+        .filter { $0.kind == .attention }.reduce(0) { $0 + $1.count }
+    }
+    return Double(attentionInstances ?? 0)
+      * tail.secondsPerToken(batch: sequences) * excess
   }
 
   /// Seconds of a decode-only pass of `sequences` whose caches hold

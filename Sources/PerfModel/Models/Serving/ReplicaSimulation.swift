@@ -151,10 +151,16 @@ struct ReplicaSimulation {
     let d = running.count
     var remaining = Int.max
     var context = 0
+    var longestReal = 0
+    var longestPadding = 0
     for id in running {
       guard computed[id] >= target[id] else { return false }
       context += computed[id]
-      if padding[id] { continue }
+      if padding[id] {
+        longestPadding = max(longestPadding, computed[id] + 1)
+        continue
+      }
+      longestReal = max(longestReal, computed[id])
       guard last[id] == clock else { return false }
       remaining = min(remaining, requests[id].outputTokens - generated[id])
     }
@@ -190,8 +196,11 @@ struct ReplicaSimulation {
       // Each sequence reads its cache and the new token; padding's
       // caches stop growing.
       let read = context + d + (done - 1) * real
-      let seconds = try pricer.decodeSeconds(
-        sequences: d, contextTokens: Double(read))
+      let seconds =
+        try pricer.decodeSeconds(sequences: d, contextTokens: Double(read))
+        + pricer.tailSeconds(
+          sequences: d, contextTokens: Double(read),
+          longest: max(longestReal + done, longestPadding))
       longest = max(longest, seconds)
       gaps.append(seconds)
       gapWeights.append(real)
@@ -264,6 +273,7 @@ struct ReplicaSimulation {
     var chunks: [ServingIteration.Chunk] = []
     var decodes = 0
     var context = 0
+    var longest = 0
     var prefillTokens = 0
     for (id, n) in work {
       if computed[id] < target[id] {
@@ -275,12 +285,13 @@ struct ReplicaSimulation {
       } else {
         decodes += 1
         context += computed[id] + 1
+        longest = max(longest, computed[id] + 1)
       }
     }
     let seconds = try pricer.seconds(
       ServingIteration(
         chunks: chunks, decodeSequences: decodes,
-        decodeContextTokens: context))
+        decodeContextTokens: context, decodeLongestContext: longest))
     record(
       start: start, seconds: seconds, prefillTokens: prefillTokens,
       decodes: decodes, context: context)

@@ -32,13 +32,19 @@ public struct ServingIteration: Sendable, Hashable {
   public var decodeSequences: Int
   /// The decoding sequences' cache lengths, summed.
   public var decodeContextTokens: Int
+  /// The longest of them (0: not known, taken as the mean).
+  public var decodeLongestContext: Int
 
   /// Creates an iteration.
-  public init(chunks: [Chunk], decodeSequences: Int, decodeContextTokens: Int) {
+  public init(
+    chunks: [Chunk], decodeSequences: Int, decodeContextTokens: Int,
+    decodeLongestContext: Int = 0
+  ) {
     precondition(decodeSequences >= 0 && decodeContextTokens >= decodeSequences)
     self.chunks = chunks
     self.decodeSequences = decodeSequences
     self.decodeContextTokens = decodeContextTokens
+    self.decodeLongestContext = decodeLongestContext
   }
 
   /// Tokens through the pass's projections: every chunk's and one per
