@@ -68,6 +68,22 @@ extension RooflineCommand {
       name: .customLong("block-tokens"), parsing: .unconditional,
       help: "Tokens per KV-cache block.")
     var blockTokens = 16
+    @Flag(
+      name: .customLong("prefix-caching"),
+      help:
+        "Share the cached blocks of a prefix group's prompt prefix (the trace's prefix_group, or --shared-prefix-tokens)."
+    )
+    var prefixCaching = false
+    @Option(
+      name: .customLong("shared-prefix-tokens"), parsing: .unconditional,
+      help:
+        "Generated workloads: prepend one of --prefix-groups shared prefixes of this many tokens to every prompt."
+    )
+    var sharedPrefixTokens = 0
+    @Option(
+      name: .customLong("prefix-groups"), parsing: .unconditional,
+      help: "Generated workloads: distinct shared prefixes.")
+    var prefixGroups = 1
 
     @Option(
       name: .customLong("ttft-slo-ms"), parsing: .unconditional,
@@ -156,6 +172,25 @@ extension RooflineCommand {
         throw ValidationError(
           "goodput needs both objectives: --ttft-slo-ms and --tpot-slo-ms")
       }
+      if !(0...(1 << 24)).contains(sharedPrefixTokens) {
+        throw ValidationError(
+          "--shared-prefix-tokens must be 0 to 16777216, got \(sharedPrefixTokens)"
+        )
+      }
+      if !(1...(1 << 20)).contains(prefixGroups) {
+        throw ValidationError(
+          "--prefix-groups must be 1 to 1048576, got \(prefixGroups)")
+      }
+      if trace != nil, sharedPrefixTokens > 0 {
+        throw ValidationError(
+          "--shared-prefix-tokens shapes a generated workload; a trace gives its prefixes in prefix_group and prefix_tokens"
+        )
+      }
+      if prefixCaching, scheduler == .static {
+        throw ValidationError(
+          "--prefix-caching needs --scheduler continuous (static batching reserves each request whole)"
+        )
+      }
       if serving.batch != nil {
         throw ValidationError(
           "--batch does not apply: the scheduler forms batches (bound them with --max-seqs)"
@@ -178,7 +213,8 @@ extension RooflineCommand {
         arrivals: arrivals == "gamma"
           ? .gamma(ratePerSecond: rate, coefficientOfVariation: cv)
           : .poisson(ratePerSecond: rate),
-        prompt: profile.0, output: profile.1, seed: seed)
+        prompt: profile.0, output: profile.1, seed: seed,
+        prefixTokens: sharedPrefixTokens, prefixGroups: prefixGroups)
     }
 
     func run() throws {
@@ -196,7 +232,8 @@ extension RooflineCommand {
       fit.workspaceTokens = max(fit.workspaceTokens, tokenBudget)
       let policy = SchedulerPolicy(
         kind: scheduler, maxSequences: maxSequences, tokenBudget: tokenBudget,
-        chunkedPrefill: !noChunkedPrefill, blockTokens: blockTokens)
+        chunkedPrefill: !noChunkedPrefill, blockTokens: blockTokens,
+        prefixCaching: prefixCaching)
       var graph = GraphScenario(
         serving: r.scenario, promptTokens: 1, outputTokens: 1, on: device,
         devicesPerNode: r.target.devicesPerNode)
@@ -276,7 +313,7 @@ extension RooflineCommand {
         uncalibratedClasses: result.uncalibratedClasses,
         notModelled: [
           "routing by load (round robin)", "preemption by swapping",
-          "prefix caching", "scheduler time between passes",
+          "scheduler time between passes",
         ]
           + (unequalLengths == nil
             ? ["unequal cache lengths within a pass (priced at their mean)"]
@@ -336,7 +373,7 @@ extension RooflineCommand {
         return "static batching of up to \(p.maxSequences)"
       case .continuous:
         return
-          "continuous batching, up to \(p.maxSequences) sequences and \(p.tokenBudget) tokens a pass, \(p.chunkedPrefill ? "chunked prefill" : "whole prompts"), \(p.blockTokens)-token blocks"
+          "continuous batching, up to \(p.maxSequences) sequences and \(p.tokenBudget) tokens a pass, \(p.chunkedPrefill ? "chunked prefill" : "whole prompts"), \(p.blockTokens)-token blocks\(p.prefixCaching ? ", prefix caching" : "")"
       }
     }
   }

@@ -83,7 +83,9 @@ extension ReplicaSimulation {
     for id in running where !padding[id] {
       computed[id] += done
       generated[id] += done
-      if policy.kind == .continuous { blocks[id] = blocksFor(computed[id]) }
+      if policy.kind == .continuous {
+        blocks[id] = blocksFor(computed[id]) - shared[id]
+      }
       last[id] = clock
       if longest > maxGap[id] { maxGap[id] = longest }
       if generated[id] == requests[id].outputTokens {
@@ -109,7 +111,8 @@ extension ReplicaSimulation {
   func extraBlocks(after passes: Int) -> Int {
     var extra = 0
     for id in running {
-      extra += max(0, blocksFor(computed[id] + passes) - blocks[id])
+      extra += max(
+        0, blocksFor(computed[id] + passes) - shared[id] - blocks[id])
     }
     return extra
   }

@@ -33,6 +33,15 @@ struct ReplicaSimulation {
   var maxGap: [Double]
   var preemptions: [Int]
   var padding: [Bool]
+  /// Blocks of its group's cached prefix a running sequence uses (not in
+  /// ``blocks``).
+  var shared: [Int]
+  /// Prompt tokens a request found cached on its first admission.
+  var reused: [Int]
+  /// Cached prefixes: blocks held, sequences using them, last release.
+  var prefixBlocks: [Int: Int] = [:]
+  var prefixUsers: [Int: Int] = [:]
+  var prefixLastUse: [Int: Double] = [:]
 
   var running: [Int] = []
   /// Preempted sequences, readmitted before new ones, the last preempted
@@ -102,6 +111,8 @@ struct ReplicaSimulation {
     maxGap = Array(repeating: 0, count: n)
     preemptions = Array(repeating: 0, count: n)
     padding = Array(repeating: false, count: n)
+    shared = Array(repeating: 0, count: n)
+    reused = Array(repeating: -1, count: n)
   }
 
   func blocksFor(_ tokens: Int) -> Int {
@@ -183,6 +194,7 @@ struct ReplicaSimulation {
     for (id, n) in work {
       if computed[id] < target[id] {
         computed[id] += n
+        cachePrefix(id)
         if computed[id] == target[id] { finished = emit(id) || finished }
       } else if !padding[id] {
         computed[id] += 1
@@ -205,7 +217,8 @@ struct ReplicaSimulation {
         i += 1
         continue
       }
-      let need = blocksFor(computed[id] + n) - blocks[id]
+      let need = blocksFor(computed[id] + n) - shared[id] - blocks[id]
+      if need > free { evictPrefixes(toFree: need) }
       var lostSelf = false
       while need > free, let victim = running.last {
         preempt(victim)
@@ -227,12 +240,17 @@ struct ReplicaSimulation {
     while budget > 0, running.count < policy.maxSequences,
       let id = nextWaiting()
     {
-      let remaining = target[id] - computed[id]
+      let hit = prefixHit(id)
+      let start = max(computed[id], hit * policy.blockTokens)
+      let remaining = target[id] - start
       let n = min(remaining, budget)
       if !policy.chunkedPrefill, n < remaining { break }
-      let need = blocksFor(computed[id] + n) + stateBlocks
+      let need = blocksFor(start + n) - hit + stateBlocks
+      if need > free { evictPrefixes(toFree: need, sparing: id) }
       if need > free { break }
       admit(id)
+      attachPrefix(id, blocks: hit)
+      computed[id] = start
       free -= need
       blocks[id] = need - stateBlocks
       work.append((id, n))
@@ -276,6 +294,7 @@ struct ReplicaSimulation {
     running.remove(at: at)
     free += blocks[id] + stateBlocks
     blocks[id] = 0
+    detachPrefix(id)
     computed[id] = 0
     target[id] = requests[id].promptTokens + generated[id]
     preemptions[id] += 1
@@ -320,12 +339,12 @@ struct ReplicaSimulation {
       running.removeAll(keepingCapacity: true)
       return
     }
-    running.removeAll { id in
-      guard generated[id] == requests[id].outputTokens else { return false }
+    for id in running where generated[id] == requests[id].outputTokens {
       free += blocks[id] + stateBlocks
       blocks[id] = 0
-      return true
+      detachPrefix(id)
     }
+    running.removeAll { generated[$0] == requests[$0].outputTokens }
   }
 
   mutating func record(

@@ -36,12 +36,18 @@ public struct SchedulerPolicy: Sendable, Hashable {
   public var blockTokens: Int
   /// How a sequence is preempted.
   public var preemption: Preemption
+  /// Whether requests of one prefix group reuse the blocks of their
+  /// shared prefix once one of them has computed it (automatic prefix
+  /// caching, whole blocks only; continuous batching). Unreferenced
+  /// prefixes stay cached until their blocks are needed, least recently
+  /// used first.
+  public var prefixCaching: Bool
 
   /// Creates a policy.
   public init(
     kind: Kind, maxSequences: Int = 256, tokenBudget: Int = 8192,
     chunkedPrefill: Bool = true, blockTokens: Int = 16,
-    preemption: Preemption = .recompute
+    preemption: Preemption = .recompute, prefixCaching: Bool = false
   ) {
     precondition(maxSequences > 0 && tokenBudget > 0 && blockTokens > 0)
     self.kind = kind
@@ -50,6 +56,7 @@ public struct SchedulerPolicy: Sendable, Hashable {
     self.chunkedPrefill = chunkedPrefill
     self.blockTokens = blockTokens
     self.preemption = preemption
+    self.prefixCaching = prefixCaching
   }
 }
 

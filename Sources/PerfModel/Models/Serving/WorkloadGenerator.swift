@@ -90,11 +90,14 @@ public enum WorkloadGenerator {
   }
 
   /// `count` requests arriving by `arrivals`, lengths drawn from
-  /// `prompt` and `output`, from `seed`.
+  /// `prompt` and `output`, from `seed`; with `prefixTokens`, each prompt
+  /// starts with one of `prefixGroups` shared prefixes of that length
+  /// (picked uniformly; a system prompt, a few-shot preamble).
   public static func requests(
     count: Int, arrivals: Arrivals, prompt: Lengths, output: Lengths,
-    seed: UInt64
+    seed: UInt64, prefixTokens: Int = 0, prefixGroups: Int = 1
   ) -> [ServingRequest] {
+    precondition(prefixTokens >= 0 && prefixGroups >= 1)
     var g = SeededGenerator(seed: seed)
     var clock = 0.0
     var out: [ServingRequest] = []
@@ -106,10 +109,20 @@ public enum WorkloadGenerator {
       case .gamma(let rate, let cv):
         clock += g.gamma(shape: 1 / (cv * cv), mean: 1 / rate)
       }
+      let own = prompt.draw(&g)
+      let out1 = output.draw(&g)
+      guard prefixTokens > 0 else {
+        out.append(
+          ServingRequest(
+            arrivalSeconds: clock, promptTokens: own, outputTokens: out1))
+        continue
+      }
       out.append(
         ServingRequest(
-          arrivalSeconds: clock, promptTokens: prompt.draw(&g),
-          outputTokens: output.draw(&g)))
+          arrivalSeconds: clock, promptTokens: prefixTokens + own,
+          outputTokens: out1,
+          prefixGroup: Int(g.next() % UInt64(prefixGroups)),
+          prefixTokens: prefixTokens))
     }
     return out
   }
