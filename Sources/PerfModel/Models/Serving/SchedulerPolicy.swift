@@ -36,9 +36,11 @@ public struct SchedulerPolicy: Sendable, Hashable {
   public var blockTokens: Int
   /// How a sequence is preempted.
   public var preemption: Preemption
-  /// Whether requests of one prefix group reuse the blocks of their
-  /// shared prefix once one of them has computed it (automatic prefix
-  /// caching, whole blocks only; continuous batching). Unreferenced
+  /// Whether a prefix group's requests share their prefix's cache.
+  ///
+  /// Requests of one group reuse the blocks of their shared prefix once
+  /// one of them has computed it (automatic prefix caching, whole blocks
+  /// only; continuous batching). Unreferenced
   /// prefixes stay cached until their blocks are needed, least recently
   /// used first.
   public var prefixCaching: Bool
