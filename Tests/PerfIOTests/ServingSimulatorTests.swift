@@ -449,3 +449,46 @@ struct PrefixCachingTests {
     }
   }
 }
+
+@Suite("Preemption by swapping")
+struct SwapPreemptionTests {
+  @Test(
+    "swapped sequences resume without recomputing: the passes prefill exactly the prompts, where recompute prefills more; stretches give the pass-by-pass times (1e-9)"
+  )
+  func swapKeepsWork() throws {
+    let s = try ServingSimulatorTests.setup()
+    let requests = WorkloadGenerator.requests(
+      count: 300, arrivals: .poisson(ratePerSecond: 40),
+      prompt: WorkloadGenerator.Profile.chat.prompt,
+      output: WorkloadGenerator.Profile.chat.output, seed: 7)
+    var pool = s.pool
+    pool.capacityBytes = 600 * 16 * pool.bytesPerToken
+    func run(_ p: SchedulerPolicy.Preemption, stretches: Bool = true) throws
+      -> ServingSimulator.Result
+    {
+      try ServingSimulator.run(
+        requests, replicas: 1,
+        policy: SchedulerPolicy(
+          kind: .continuous, maxSequences: 128, tokenBudget: 2048,
+          preemption: p),
+        pricer: s.pricer, pool: pool, recordIterations: true,
+        decodeStretches: stretches)
+    }
+    let swap = try run(.swap)
+    let recompute = try run(.recompute)
+    let prompts = requests.reduce(0) { $0 + $1.promptTokens }
+    func prefilled(_ r: ServingSimulator.Result) -> Int {
+      r.iterations.reduce(0) { $0 + $1.prefillTokens }
+    }
+    #expect(swap.requests.reduce(0) { $0 + $1.preemptions } > 0)
+    #expect(recompute.requests.reduce(0) { $0 + $1.preemptions } > 0)
+    #expect(prefilled(swap) == prompts)
+    #expect(prefilled(recompute) > prompts)
+    let slow = try run(.swap, stretches: false)
+    for (a, b) in zip(swap.requests, slow.requests) {
+      #expect(
+        approximately(
+          a.completionSeconds, b.completionSeconds, relativeTolerance: 1e-9))
+    }
+  }
+}

@@ -4,6 +4,7 @@ import PerfIO
 import PerfModel
 
 extension SchedulerPolicy.Kind: ExpressibleByArgument {}
+extension SchedulerPolicy.Preemption: ExpressibleByArgument {}
 
 extension RooflineCommand {
   /// `roofline simulate`: requests arriving at replicas of a deployment,
@@ -68,6 +69,11 @@ extension RooflineCommand {
       name: .customLong("block-tokens"), parsing: .unconditional,
       help: "Tokens per KV-cache block.")
     var blockTokens = 16
+    @Option(
+      help:
+        "When the cache runs out: recompute (free the newest sequence's blocks; it prefills again) or swap (copy them to host memory and back over the host link)."
+    )
+    var preemption: SchedulerPolicy.Preemption = .recompute
     @Flag(
       name: .customLong("prefix-caching"),
       help:
@@ -233,12 +239,17 @@ extension RooflineCommand {
       let policy = SchedulerPolicy(
         kind: scheduler, maxSequences: maxSequences, tokenBudget: tokenBudget,
         chunkedPrefill: !noChunkedPrefill, blockTokens: blockTokens,
-        prefixCaching: prefixCaching)
+        preemption: preemption, prefixCaching: prefixCaching)
       var graph = GraphScenario(
         serving: r.scenario, promptTokens: 1, outputTokens: 1, on: device,
         devicesPerNode: r.target.devicesPerNode)
       graph.engine = try engine.profile()
       let calibration = ignoreCalibration ? nil : device.calibration
+      if preemption == .swap, device.interconnect.hostLink == nil {
+        throw CommandError(
+          "--preemption swap: \(device.name)'s descriptor has no host link to price the copies; use --preemption recompute"
+        )
+      }
       let result: ServingSimulator.Result
       let pool: CachePool
       do {
@@ -312,9 +323,10 @@ extension RooflineCommand {
         summary: SimulationSummary(result, objectives: objectives),
         uncalibratedClasses: result.uncalibratedClasses,
         notModelled: [
-          "routing by load (round robin)", "preemption by swapping",
-          "scheduler time between passes",
+          "routing by load (round robin)", "scheduler time between passes",
         ]
+          + (preemption == .swap
+            ? ["host memory for swapped caches (taken as large enough)"] : [])
           + (unequalLengths == nil
             ? ["unequal cache lengths within a pass (priced at their mean)"]
             : []))
@@ -373,7 +385,7 @@ extension RooflineCommand {
         return "static batching of up to \(p.maxSequences)"
       case .continuous:
         return
-          "continuous batching, up to \(p.maxSequences) sequences and \(p.tokenBudget) tokens a pass, \(p.chunkedPrefill ? "chunked prefill" : "whole prompts"), \(p.blockTokens)-token blocks\(p.prefixCaching ? ", prefix caching" : "")"
+          "continuous batching, up to \(p.maxSequences) sequences and \(p.tokenBudget) tokens a pass, \(p.chunkedPrefill ? "chunked prefill" : "whole prompts"), \(p.blockTokens)-token blocks\(p.prefixCaching ? ", prefix caching" : ""), preemption by \(p.preemption.rawValue)"
       }
     }
   }

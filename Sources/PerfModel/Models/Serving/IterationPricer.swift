@@ -147,6 +147,13 @@ public final class IterationPricer {
     return t0 + fraction * (try knot(sequences, low + step) - t0)
   }
 
+  /// Seconds to copy `bytes` between the device and host memory over
+  /// the host link (``OffloadModel/transferSeconds(bytes:on:efficiency:sharers:)``).
+  public func hostTransferSeconds(bytes: Double) -> Double {
+    OffloadModel.transferSeconds(
+      bytes: bytes, on: device, efficiency: efficiency)
+  }
+
   /// The exact price of a decode-only pass of `sequences` at `context`
   /// tokens each: `predict`'s decode step.
   ///

@@ -19,6 +19,8 @@ struct ReplicaSimulation {
   let tokensTakeBlocks: Bool
   /// Blocks of recurrent state each running sequence holds.
   let stateBlocks: Int
+  /// Bytes of one block (a whole pool unit) per device.
+  let blockBytes: Double
   let recordIterations: Bool
   var allowStretches = true
 
@@ -38,6 +40,10 @@ struct ReplicaSimulation {
   var shared: [Int]
   /// Prompt tokens a request found cached on its first admission.
   var reused: [Int]
+  /// Whether a waiting sequence's cache is in host memory.
+  var swapped: [Bool]
+  /// Seconds of host copies the pass being scheduled waits for.
+  var pendingTransferSeconds = 0.0
   /// Cached prefixes: blocks held, sequences using them, last release.
   var prefixBlocks: [Int: Int] = [:]
   var prefixUsers: [Int: Int] = [:]
@@ -95,6 +101,7 @@ struct ReplicaSimulation {
     let unit =
       tokensTakeBlocks ? blockBytes : max(pool.stateBytesPerSequence, 1)
     totalBlocks = Int(min(pool.capacityBytes / unit, Double(1 << 40)))
+    self.blockBytes = unit
     stateBlocks =
       pool.stateBytesPerSequence > 0
       ? Int((pool.stateBytesPerSequence / unit).rounded(.up)) : 0
@@ -113,6 +120,7 @@ struct ReplicaSimulation {
     padding = Array(repeating: false, count: n)
     shared = Array(repeating: 0, count: n)
     reused = Array(repeating: -1, count: n)
+    swapped = Array(repeating: false, count: n)
   }
 
   func blocksFor(_ tokens: Int) -> Int {
@@ -182,10 +190,14 @@ struct ReplicaSimulation {
         longest = max(longest, computed[id] + 1)
       }
     }
-    let seconds = try pricer.seconds(
-      ServingIteration(
-        chunks: chunks, decodeSequences: decodes,
-        decodeContextTokens: context, decodeLongestContext: longest))
+    let copies = pendingTransferSeconds
+    pendingTransferSeconds = 0
+    let seconds =
+      try copies
+      + pricer.seconds(
+        ServingIteration(
+          chunks: chunks, decodeSequences: decodes,
+          decodeContextTokens: context, decodeLongestContext: longest))
     record(
       start: start, seconds: seconds, prefillTokens: prefillTokens,
       decodes: decodes, context: context)
@@ -243,13 +255,22 @@ struct ReplicaSimulation {
       let hit = prefixHit(id)
       let start = max(computed[id], hit * policy.blockTokens)
       let remaining = target[id] - start
-      let n = min(remaining, budget)
+      // A sequence swapped out while decoding comes back for its token.
+      let n = remaining > 0 ? min(remaining, budget) : 1
       if !policy.chunkedPrefill, n < remaining { break }
-      let need = blocksFor(start + n) - hit + stateBlocks
+      let need = blocksFor(start + n) - hit - shared[id] + stateBlocks
       if need > free { evictPrefixes(toFree: need, sparing: id) }
       if need > free { break }
       admit(id)
-      attachPrefix(id, blocks: hit)
+      if swapped[id] {
+        // Its blocks come back from host memory before the pass.
+        swapped[id] = false
+        pendingTransferSeconds += pricer.hostTransferSeconds(
+          bytes: Double(blocksFor(start) - shared[id] + stateBlocks)
+            * blockBytes)
+      } else {
+        attachPrefix(id, blocks: hit)
+      }
       computed[id] = start
       free -= need
       blocks[id] = need - stateBlocks
@@ -293,12 +314,21 @@ struct ReplicaSimulation {
     guard let at = running.lastIndex(of: id) else { return }
     running.remove(at: at)
     free += blocks[id] + stateBlocks
+    preemptions[id] += 1
+    preempted.append(id)
+    if policy.preemption == .swap {
+      // Its own blocks go to host memory (a shared prefix stays cached,
+      // still in use); it resumes where it stopped.
+      pendingTransferSeconds += pricer.hostTransferSeconds(
+        bytes: Double(blocks[id] + stateBlocks) * blockBytes)
+      blocks[id] = 0
+      swapped[id] = true
+      return
+    }
     blocks[id] = 0
     detachPrefix(id)
     computed[id] = 0
     target[id] = requests[id].promptTokens + generated[id]
-    preemptions[id] += 1
-    preempted.append(id)
   }
 
   /// Samples a token of `id` at `clock`; whether the request is done.

@@ -20,6 +20,10 @@ public struct SchedulerPolicy: Sendable, Hashable {
     /// Its blocks are freed; when readmitted it prefills its prompt and
     /// the tokens it generated again (vLLM's default).
     case recompute
+    /// Its blocks are copied to host memory over the host link and back
+    /// when readmitted; the passes that copy wait for the copies (vLLM
+    /// v0's swap space). Host memory is taken as large enough.
+    case swap
   }
 
   /// The batching discipline.

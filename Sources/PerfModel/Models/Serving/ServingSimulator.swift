@@ -6,7 +6,7 @@
 /// `i mod R`); each replica runs ``SchedulerPolicy``'s batching over its
 /// ``CachePool`` in blocks, and every pass is priced by an
 /// ``IterationPricer``. Not modelled, and said so by the CLI: routing by
-/// load, preemption by swapping, pipelined replicas, the
+/// load, pipelined replicas, the
 /// host's scheduling time between passes (vLLM overlaps it), and the
 /// load imbalance of unequal cache lengths in one attention kernel (a pass
 /// is priced at its mean length; measured on an H200, FlashAttention-2
