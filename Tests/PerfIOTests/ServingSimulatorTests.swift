@@ -492,3 +492,35 @@ struct SwapPreemptionTests {
     }
   }
 }
+
+@Suite("Prefill–decode disaggregation")
+struct DisaggregationTests {
+  @Test(
+    "a lone request: TTFT is predict's; its second token follows after the cache's transfer (latency + bytes / bandwidth) and one decode step (1e-9)"
+  )
+  func loneRequest() throws {
+    let s = try ServingSimulatorTests.setup()
+    let link = try #require(s.device.interconnect.scaleUp)
+    let r = try ServingSimulator.runDisaggregated(
+      [ServingRequest(arrivalSeconds: 2, promptTokens: 1023, outputTokens: 2)],
+      prefillReplicas: 1, decodeReplicas: 1,
+      policy: SchedulerPolicy(kind: .continuous), pricer: s.pricer,
+      pool: s.pool, link: .init(link: link, efficiency: 0.7))
+    let one = try #require(r.requests.first)
+    let p = try ServingSimulatorTests.predict(s, prompt: 1023, output: 2)
+    #expect(
+      approximately(one.ttftSeconds, p.ttftSeconds, relativeTolerance: 1e-9))
+    // Llama-3-8B's cache: 2 · 32 layers · 8 heads · 128 · 2 bytes a token.
+    let transfer =
+      (link.latencySeconds ?? 0) + 131072 * 1023
+      / (link.bandwidthBytesPerSecondPerDirection * 0.7)
+    let step = try s.pricer.exactDecodeSeconds(sequences: 1, context: 1024)
+    #expect(
+      approximately(
+        one.completionSeconds - one.firstTokenSeconds, transfer + step,
+        relativeTolerance: 1e-9))
+    #expect(
+      approximately(one.maxGapSeconds, transfer + step, relativeTolerance: 1e-9)
+    )
+  }
+}

@@ -163,3 +163,26 @@ struct SimulateReportTests {
     #expect(requests.split(separator: "\n").count == 121)
   }
 }
+
+@Suite("roofline simulate --disaggregate")
+struct SimulateDisaggregateTests {
+  @Test(
+    "bad splits are refused naming the flag and the fix",
+    arguments: [
+      (["--disaggregate", "2"], "give P,D replicas"),
+      (
+        ["--disaggregate", "2,3", "--hardware", "dgx-h100", "--tp", "2"],
+        "needs 10 devices; dgx-h100 has 8"
+      ),
+      (
+        ["--disaggregate", "1,1", "--scheduler", "static"],
+        "--disaggregate needs --scheduler continuous"
+      ),
+    ])
+  func badSplit(flags: [String], message: String) throws {
+    let r = try CommandRunner.run(
+      ["simulate", "--rate", "5", "--requests", "20"] + flags)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "\(r.error)")
+  }
+}

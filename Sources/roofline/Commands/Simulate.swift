@@ -70,6 +70,13 @@ extension RooflineCommand {
       help: "Tokens per KV-cache block.")
     var blockTokens = 16
     @Option(
+      help: ArgumentHelp(
+        "Prefill–decode disaggregation: P,D replicas that prefill and that decode (each of --tp devices).",
+        discussion:
+          "Each request's prompt cache crosses the scale-up link when all (P + D) × tp devices fit in one node of the hardware, else the scale-out link, at 0.7 of its bandwidth plus its latency."
+      ))
+    var disaggregate: String?
+    @Option(
       help:
         "When the cache runs out: recompute (free the newest sequence's blocks; it prefills again) or swap (copy them to host memory and back over the host link)."
     )
@@ -197,6 +204,22 @@ extension RooflineCommand {
           "--prefix-caching needs --scheduler continuous (static batching reserves each request whole)"
         )
       }
+      if let disaggregate {
+        let parts = disaggregate.split(separator: ",").map {
+          Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard parts.count == 2, let p = parts[0], let d = parts[1],
+          (1...4096).contains(p), (1...4096).contains(d)
+        else {
+          throw ValidationError(
+            "--disaggregate \(disaggregate): give P,D replicas that prefill and decode, e.g. 1,3 (each 1 to 4096)"
+          )
+        }
+        if scheduler == .static {
+          throw ValidationError(
+            "--disaggregate needs --scheduler continuous")
+        }
+      }
       if serving.batch != nil {
         throw ValidationError(
           "--batch does not apply: the scheduler forms batches (bound them with --max-seqs)"
@@ -269,10 +292,37 @@ extension RooflineCommand {
         }
         let clock = ContinuousClock()
         let began = clock.now
-        result = try ServingSimulator.run(
-          requests, replicas: graph.plan.dataParallel, policy: policy,
-          pricer: pricer, pool: pool,
-          recordIterations: iterationsCsv != nil || report != nil)
+        let record = iterationsCsv != nil || report != nil
+        if let split = disaggregation() {
+          let devices =
+            (split.prefill + split.decode)
+            * graph.plan.tensorParallel
+          if case .device = r.target {
+          } else if devices > r.target.deviceCount {
+            throw CommandError(
+              "--disaggregate \(split.prefill),\(split.decode) at --tp \(graph.plan.tensorParallel) needs \(devices) devices; \(r.target.name) has \(r.target.deviceCount)"
+            )
+          }
+          let inNode = devices <= r.target.devicesPerNode
+          guard
+            let link = inNode
+              ? device.interconnect.scaleUp ?? device.interconnect.scaleOut
+              : device.interconnect.scaleOut
+          else {
+            throw CommandError(
+              "--disaggregate: \(device.name)'s descriptor has no \(inNode ? "scale-up" : "scale-out") link to carry the caches"
+            )
+          }
+          result = try ServingSimulator.runDisaggregated(
+            requests, prefillReplicas: split.prefill,
+            decodeReplicas: split.decode, policy: policy, pricer: pricer,
+            pool: pool, link: .init(link: link, efficiency: 0.7),
+            recordIterations: record)
+        } else {
+          result = try ServingSimulator.run(
+            requests, replicas: graph.plan.dataParallel, policy: policy,
+            pricer: pricer, pool: pool, recordIterations: record)
+        }
         if timing {
           let elapsed = clock.now - began
           let seconds =
@@ -314,9 +364,13 @@ extension RooflineCommand {
         ? Int(min(pool.capacityBytes / pool.bytesPerToken, 1e15)) : 0
       let report = SimulationReport(
         model: r.model.name, hardware: r.target.name,
-        replicas: graph.plan.dataParallel,
+        replicas: disaggregation().map { $0.prefill + $0.decode }
+          ?? graph.plan.dataParallel,
         tensorParallel: graph.plan.tensorParallel, engine: graph.engine.name,
-        scheduler: describe(policy),
+        scheduler: describe(policy)
+          + (disaggregation().map {
+            " (disaggregated: \($0.prefill) prefill and \($0.decode) decode replicas)"
+          } ?? ""),
         workload: trace.map { "trace \($0), \(requests.count) requests" }
           ?? "\(requests.count) requests, \(arrivals)\(arrivals == "gamma" ? " (cv \(cv))" : "") at \(rate ?? 0) req/s, \(lengths) lengths, seed \(seed)",
         cacheTokensPerReplica: tokensPerReplica,
@@ -377,6 +431,15 @@ extension RooflineCommand {
       } catch {
         throw CommandError(error.description)
       }
+    }
+
+    /// `--disaggregate`'s replica counts.
+    func disaggregation() -> (prefill: Int, decode: Int)? {
+      guard let disaggregate else { return nil }
+      let parts = disaggregate.split(separator: ",").compactMap {
+        Int($0.trimmingCharacters(in: .whitespaces))
+      }
+      return parts.count == 2 ? (parts[0], parts[1]) : nil
     }
 
     func describe(_ p: SchedulerPolicy) -> String {

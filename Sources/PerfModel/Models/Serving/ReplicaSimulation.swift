@@ -23,6 +23,10 @@ struct ReplicaSimulation {
   let blockBytes: Double
   let recordIterations: Bool
   var allowStretches = true
+  /// Whether requests arrive prefilled elsewhere, their caches sent here
+  /// and their first token sampled at ``first`` (a disaggregated decode
+  /// pool).
+  var arriveCached = false
 
   var computed: [Int]
   var target: [Int]
@@ -252,6 +256,13 @@ struct ReplicaSimulation {
     while budget > 0, running.count < policy.maxSequences,
       let id = nextWaiting()
     {
+      if arriveCached, generated[id] == 0 {
+        // Prefilled elsewhere: its prompt is cached and its first token
+        // was sampled there.
+        computed[id] = requests[id].promptTokens
+        generated[id] = 1
+        last[id] = first[id]
+      }
       let hit = prefixHit(id)
       let start = max(computed[id], hit * policy.blockTokens)
       let remaining = target[id] - start
