@@ -6,7 +6,7 @@
 #
 # Targets (Sources/roofline-fuzz): model (workload YAML, config.json),
 # device, scenario, measured (kernel CSV), end-to-end, collective,
-# host-issue. Each starts from a seed corpus copied from the catalogue and
+# host-issue, trace (a simulate trace, then simulated). Each starts from a seed corpus copied from the catalogue and
 # the reports (in .build-fuzz/corpus/TARGET, kept between runs) with a
 # dictionary of field names (tools/fuzz/*.dict), and runs for SECONDS (60
 # by default). A crash is kept in fuzz-crashes/TARGET/ and fails the
@@ -19,7 +19,8 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] ||
-  targets=(model device scenario measured end-to-end collective host-issue)
+  targets=(model device scenario measured end-to-end collective host-issue
+    trace)
 swift build --build-path .build-fuzz -c release \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING \
   --product roofline-fuzz >/dev/null
@@ -34,6 +35,7 @@ seeds() {
     end-to-end) ls reports/e2e/h200-e2e.csv reports/e2e/h200-e2e-ssm.csv ;;
     collective) ls reports/collectives/*.csv ;;
     host-issue) ls reports/gpu/h200-host-issue*.csv ;;
+    trace) ls reports/serving/trace-chat-*.csv ;;
   esac
 }
 dictionary() {

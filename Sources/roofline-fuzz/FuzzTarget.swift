@@ -19,6 +19,8 @@ enum FuzzTarget: String, CaseIterable {
   case collective
   /// A host-issue CSV.
   case hostIssue = "host-issue"
+  /// A request trace for `simulate`.
+  case trace
 
   /// The target `ROOFLINE_FUZZ_TARGET` names (default `model`).
   static let selected: FuzzTarget = {
@@ -63,6 +65,10 @@ enum FuzzTarget: String, CaseIterable {
       _ = try? CollectiveCSV.parse(text, path: "fuzz.csv")
     case .hostIssue:
       _ = try? HostIssueCSV.parse(text, path: "fuzz.csv")
+    case .trace:
+      guard let requests = try? TraceCSV.parse(text, path: "fuzz.csv")
+      else { return }
+      FuzzUse.trace(requests, on: Self.referenceDevice)
     }
   }
 }

@@ -71,4 +71,48 @@ extension DeviceSpec {
           .utf8))
     exit(2)
   }()
+
+}
+
+extension FuzzUse {
+  /// Simulates the first 64 requests of a trace on the reference model,
+  /// with and without prefix caching, and formats the summary as
+  /// `simulate` does.
+  static func trace(_ requests: [ServingRequest], on device: DeviceSpec) {
+    guard let model = referenceModel else { return }
+    let memory = MemoryScenario(
+      contextTokens: 4096, weightFormat: .weights(.bf16),
+      cacheFormat: .cache(.bf16), allowBeyondModelContext: true)
+    guard let estimate = try? MemoryModel.estimate(model, on: device, memory)
+    else { return }
+    let pool = CachePool(estimate.stages[estimate.bindingStage])
+    var graph = GraphScenario(
+      serving: memory, promptTokens: 1, outputTokens: 1, on: device)
+    graph.engine = .torch
+    guard
+      let pricer = try? IterationPricer(
+        model, on: device, graph, efficiency: .defaults)
+    else { return }
+    let few = Array(requests.prefix(64))
+    for caching in [false, true] {
+      guard
+        let result = try? ServingSimulator.run(
+          few, replicas: 2,
+          policy: SchedulerPolicy(
+            kind: .continuous, maxSequences: 16, tokenBudget: 512,
+            prefixCaching: caching),
+          pricer: pricer, pool: pool)
+      else { continue }
+      let report = SimulationReport(
+        model: model.name, hardware: device.name, replicas: 2,
+        tensorParallel: 1, engine: "torch", scheduler: "fuzz",
+        workload: "fuzz", cacheTokensPerReplica: 0,
+        summary: SimulationSummary(result), uncalibratedClasses: [],
+        notModelled: [])
+      _ = report.text()
+      _ = report.table().csv()
+      _ = JSONOutput.encode(report)
+      _ = SimulationReport.requestsCSV(result.requests)
+    }
+  }
 }
