@@ -30,6 +30,28 @@ public struct PredictionReport: Sendable, Encodable {
   /// The latency of a collective step on the scale-up link, and where it
   /// came from (`descriptor`, `default`, a flag), when printed.
   public var linkLatency: LinkLatency?
+  /// Speculative decoding's step, when a draft is given.
+  public var speculative: Speculative?
+
+  /// Speculative decoding against plain decoding.
+  public struct Speculative: Sendable, Encodable {
+    /// The draft model.
+    public var draftModel: String
+    /// The step asked for.
+    public var step: SpeculativeDecoding.Step
+    /// The best draft length at that acceptance (1–16).
+    public var best: SpeculativeDecoding.Step
+
+    /// Creates the summary.
+    public init(
+      draftModel: String, step: SpeculativeDecoding.Step,
+      best: SpeculativeDecoding.Step
+    ) {
+      self.draftModel = draftModel
+      self.step = step
+      self.best = best
+    }
+  }
 
   /// A link latency and its source.
   public struct LinkLatency: Sendable, Hashable, Encodable {
@@ -108,6 +130,19 @@ public struct PredictionReport: Sendable, Encodable {
         cost.map { "\($0.usdPerMillionOutputTokens)" } ?? "",
         cost.map { "\($0.usdPerMillionInputTokens)" } ?? "",
       ])
+      if let spec = speculative {
+        t.columns += [
+          "draft_model", "draft_tokens", "acceptance", "tokens_per_step",
+          "speculative_tpot_seconds", "best_draft_tokens",
+          "best_speculative_tpot_seconds",
+        ]
+        t.rows[0] += [
+          spec.draftModel, "\(spec.step.draftTokens)",
+          "\(spec.step.acceptance)", "\(spec.step.tokensPerStep)",
+          "\(spec.step.tpotSeconds)", "\(spec.best.draftTokens)",
+          "\(spec.best.tpotSeconds)",
+        ]
+      }
       return t
     }
     var t = ReportTable(columns: [
@@ -277,6 +312,25 @@ public struct PredictionReport: Sendable, Encodable {
           "saves \(HumanUnits.seconds(without - p.ttftSeconds))",
         ])
       }
+    }
+    if let spec = speculative {
+      let s = spec.step
+      rows.append([
+        "speculative TPOT (γ \(s.draftTokens), α \(s.acceptance))",
+        HumanUnits.seconds(s.tpotSeconds), "",
+        String(
+          format: "%.2f tokens a step; ×%.2f against plain decoding",
+          s.tokensPerStep, p.tpotSeconds / s.tpotSeconds)
+          + " (draft \(spec.draftModel) \(HumanUnits.seconds(s.draftSeconds)), verify \(HumanUnits.seconds(s.verifySeconds)))",
+      ])
+      rows.append([
+        "best draft length at α \(s.acceptance)",
+        "γ \(spec.best.draftTokens): \(HumanUnits.seconds(spec.best.tpotSeconds))",
+        "",
+        spec.best.tpotSeconds < p.tpotSeconds
+          ? String(format: "×%.2f", p.tpotSeconds / spec.best.tpotSeconds)
+          : "no γ pays at this batch and context",
+      ])
     }
     if let s = contextSwitch {
       rows.append([

@@ -60,6 +60,24 @@ extension RooflineCommand {
         "Time a deployment that does not fit in memory (refused otherwise).")
     var allowOverflow = false
     @OptionGroup var engine: EngineOption
+    @Option(
+      name: .customLong("draft-model"),
+      help: ArgumentHelp(
+        "Speculative decoding: a draft model (workload name, YAML or config.json) proposing --draft-tokens a step.",
+        discussion:
+          "Priced on the target's devices and split: γ draft decode steps and one verification pass of γ + 1 tokens a sequence; tokens a step (1 − α^(γ+1))/(1 − α) (Leviathan et al. 2023). Also prints the best γ (1–16) at --acceptance."
+      ))
+    var draftModel: String?
+    @Option(
+      name: .customLong("draft-tokens"), parsing: .unconditional,
+      help: "Speculative decoding: tokens the draft proposes a step (γ).")
+    var draftTokens = 4
+    @Option(
+      parsing: .unconditional,
+      help:
+        "Speculative decoding: the chance each drafted token is accepted (α, 0 to 1)."
+    )
+    var acceptance: Double?
     @Flag(help: "Print every operator with its time and limiter.") var ops =
       false
     @Flag(
@@ -86,6 +104,24 @@ extension RooflineCommand {
       }
       if cachedPrefixTokens < 0 {
         throw ValidationError("--cached-prefix-tokens must be 0 or more")
+      }
+      if draftModel != nil {
+        guard let a = acceptance else {
+          throw ValidationError(
+            "--draft-model needs --acceptance, the chance a drafted token is accepted (0 to 1)"
+          )
+        }
+        if !(a >= 0 && a <= 1) {
+          throw ValidationError("--acceptance must be in [0, 1], got \(a)")
+        }
+        if !(1...64).contains(draftTokens) {
+          throw ValidationError(
+            "--draft-tokens must be 1 to 64, got \(draftTokens)")
+        }
+      } else if acceptance != nil {
+        throw ValidationError(
+          "--acceptance applies to speculative decoding: give --draft-model too"
+        )
       }
       if let v = linkLatencyMicroseconds, !(v >= 0 && v <= 1e6) {
         throw ValidationError(
@@ -180,6 +216,12 @@ extension RooflineCommand {
       report.memory = memory.stages[memory.bindingStage]
       report.linkLatency = PredictionReport.LinkLatency(
         seconds: latency, source: latencySource)
+      if let draftModel, let acceptance {
+        report.speculative = try speculative(
+          draftModel, acceptance: acceptance, target: r.model, on: device,
+          graph: graph, prediction: prediction, efficiency: efficiency,
+          calibration: calibration, catalog: catalog.load())
+      }
       try output.emit(
         table: { report.text(operators: ops) },
         csv: { report.table(operators: ops).csv() },

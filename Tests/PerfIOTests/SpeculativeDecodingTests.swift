@@ -1,0 +1,76 @@
+import Foundation
+import PerfIO
+import PerfModel
+import TestSupport
+import Testing
+
+@Suite("Speculative decoding")
+struct SpeculativeDecodingTests {
+  @Test(
+    "tokens a step: (1 − α^(γ+1))/(1 − α), γ + 1 when every draft is accepted, 1 when none is"
+  )
+  func expectedTokens() {
+    #expect(
+      SpeculativeDecoding.expectedTokens(draftTokens: 4, acceptance: 0) == 1)
+    #expect(
+      SpeculativeDecoding.expectedTokens(draftTokens: 4, acceptance: 1) == 5)
+    // (1 − 0.5^4) / 0.5 = 1.875
+    #expect(
+      approximately(
+        SpeculativeDecoding.expectedTokens(draftTokens: 3, acceptance: 0.5),
+        1.875, relativeTolerance: 1e-12))
+  }
+
+  @Test(
+    "a step is γ of the draft's decode steps (predict's, 1e-9) and a verification whose LM head covers all γ + 1 positions"
+  )
+  func step() throws {
+    let s = try ServingSimulatorTests.setup()
+    let draft = try Catalog(root: Repository.root).model(
+      Repository.root + "/reports/e2e/configs/llama-3.2-1b.json")
+    var g = s.scenario
+    g.batch = 8
+    g.contextTokens = 2048
+    let step = try SpeculativeDecoding.step(
+      target: s.model, draft: draft, on: s.device, g, draftTokens: 4,
+      acceptance: 0.7, efficiency: .defaults,
+      calibration: s.device.calibration)
+    let alone = try PhasePrediction.predict(
+      OperatorGraphBuilder.decode(draft, g), on: s.device,
+      efficiency: .defaults, calibration: s.device.calibration,
+      engine: g.engine
+    ).seconds
+    #expect(
+      approximately(step.draftSeconds, 4 * alone, relativeTolerance: 1e-9))
+    let verify = SpeculativeDecoding.verificationGraph(
+      s.model, g, draftTokens: 4)
+    let head = try #require(verify.operators.first { $0.kind == .lmHead })
+    // 2 · rows · hidden · vocabulary with a row per verified position.
+    #expect(head.flops == 2 * Double(8 * 5) * 4096 * 128_256)
+    let plain = try s.pricer.exactDecodeSeconds(sequences: 8, context: 2048)
+    #expect(step.verifySeconds > plain)
+    #expect(
+      approximately(
+        step.tpotSeconds,
+        (step.draftSeconds + step.verifySeconds)
+          / SpeculativeDecoding.expectedTokens(draftTokens: 4, acceptance: 0.7),
+        relativeTolerance: 1e-12))
+  }
+
+  @Test(
+    "predict refuses an acceptance outside [0, 1], a draft without one, and a draft of another vocabulary",
+    arguments: [
+      (["--draft-model", "llama-3-8b", "--acceptance", "1.5"], "[0, 1]"),
+      (["--draft-model", "llama-3-8b"], "needs --acceptance"),
+      (["--acceptance", "0.5"], "give --draft-model too"),
+      (
+        ["--draft-model", "mistral-7b-v0.1", "--acceptance", "0.5"],
+        "differs from llama-3-8b's"
+      ),
+    ])
+  func badInput(flags: [String], message: String) throws {
+    let r = try CommandRunner.run(["predict", "--model", "llama-3-8b"] + flags)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "\(r.error)")
+  }
+}
