@@ -131,11 +131,12 @@ class Server:
                 enable_gqa=True).transpose(0, 1)
         return out
 
-    def capture(self):
-        """A CUDA graph per decode batch size, largest first, one pool."""
+    def capture(self, sizes=None):
+        """A CUDA graph per decode batch size (all of 1 … slots unless
+        `sizes` are given), largest first, one pool."""
         t = self.t
         pool = t.cuda.graph_pool_handle()
-        for b in range(self.slots, 0, -1):
+        for b in sorted(sizes or range(1, self.slots + 1), reverse=True):
             buf = dict(
                 ids=t.zeros(b, dtype=t.int64, device="cuda"),
                 positions=t.zeros(b, dtype=t.int64, device="cuda"),

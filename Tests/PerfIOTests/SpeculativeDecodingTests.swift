@@ -74,3 +74,37 @@ struct SpeculativeDecodingTests {
     #expect(r.error.contains(message), "\(r.error)")
   }
 }
+
+@Suite("Speculative verification as FlashAttention-2 varlen runs it")
+struct VerificationAttentionTests {
+  @Test(
+    "each (sequence, query head) computes a whole 128-row tile and re-reads its KV head's cache: Llama-3-8B, 8 sequences, γ 4 after 2048 cached"
+  )
+  func unpackedGroups() throws {
+    let s = try ServingSimulatorTests.setup()
+    var g = s.scenario
+    g.batch = 8
+    g.contextTokens = 2048
+    let verify = SpeculativeDecoding.verificationGraph(
+      s.model, g, draftTokens: 4)
+    var plain = g
+    plain.promptTokens = 5
+    plain.cachedTokens = 2048
+    plain.contextTokens = 2053
+    let base = OperatorGraphBuilder.prefill(s.model, plain)
+    let op = try #require(verify.operators.first { $0.kind == .attention })
+    let before = try #require(base.operators.first { $0.kind == .attention })
+    // 4 · d · heads · batch · 128 rows · keys, keys = 2048 + 5.
+    #expect(op.flops == 4 * 128 * 32 * 8 * 128 * 2053)
+    // Three more reads of each KV head's cache (32 / 8 heads a group):
+    // 3 · 8 sequences · 2053 keys · K and V · 8 heads · 128 · 2 bytes.
+    let extra = 3.0 * 8 * 2053 * 2 * 8 * 128 * 2
+    #expect(
+      approximately(op.bytes - before.bytes, extra, relativeTolerance: 1e-12))
+    #expect(
+      approximately(
+        op.reuseBytes - before.reuseBytes, extra, relativeTolerance: 1e-12))
+    // One head's caches over the batch stream between two heads of a group.
+    #expect(op.reuseWorkingSetBytes >= 8 * 2053 * 2 * 128 * 2)
+  }
+}

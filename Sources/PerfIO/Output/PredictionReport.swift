@@ -133,12 +133,14 @@ public struct PredictionReport: Sendable, Encodable {
       if let spec = speculative {
         t.columns += [
           "draft_model", "draft_tokens", "acceptance", "tokens_per_step",
+          "draft_seconds", "verify_seconds",
           "speculative_tpot_seconds", "best_draft_tokens",
           "best_speculative_tpot_seconds",
         ]
         t.rows[0] += [
           spec.draftModel, "\(spec.step.draftTokens)",
           "\(spec.step.acceptance)", "\(spec.step.tokensPerStep)",
+          "\(spec.step.draftSeconds)", "\(spec.step.verifySeconds)",
           "\(spec.step.tpotSeconds)", "\(spec.best.draftTokens)",
           "\(spec.best.tpotSeconds)",
         ]
