@@ -84,10 +84,12 @@ public enum SpeculativeDecoding {
     return OperatorGraph(phase: .decode, tokens: base.tokens, operators: ops)
   }
 
-  /// FlashAttention-2's varlen kernel over a few queries a sequence, as
-  /// it runs: one thread block per (sequence, query head), each a whole
-  /// row tile of `Br` = 128 queries (only with a single query does it
-  /// fold a GQA group's heads into the tile), so
+  /// An attention operator as FlashAttention-2's varlen kernel runs a
+  /// few queries a sequence.
+  ///
+  /// One thread block per (sequence, query head), each a whole row tile of
+  /// `Br` = 128 queries (only with a single query does it fold a GQA
+  /// group's heads into the tile), so
   ///
   ///     FLOPs = 4 · d · heads · batch · ⌈q / Br⌉ · Br · keys
   ///     K/V   = g re-reads of each KV head's cache, g = heads / kv heads
