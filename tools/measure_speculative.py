@@ -36,6 +36,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure_e2e import Shape, load_config  # noqa: E402
 from measure_serving import Server  # noqa: E402
+from serving_kernels import median_seconds  # noqa: E402
 
 
 def pattern(gamma, alpha, steps):
@@ -98,22 +99,6 @@ def set_lengths(torch, server, buf, lengths, tokens_each):
     buf["rows"].copy_(t.tensor(rows, dtype=t.int64), non_blocking=True)
     buf["used"].copy_(t.tensor([x + tokens_each for x in lengths],
                                dtype=t.int32), non_blocking=True)
-
-
-def median_seconds(torch, call, reps=20):
-    for _ in range(3):
-        call()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(reps):
-        a = torch.cuda.Event(enable_timing=True)
-        b = torch.cuda.Event(enable_timing=True)
-        a.record()
-        call()
-        b.record()
-        b.synchronize()
-        times.append(a.elapsed_time(b) * 1e-3)
-    return statistics.median(times)
 
 
 def main():

@@ -48,23 +48,12 @@ public enum EndToEndCSV {
   public static func parse(_ text: String, path: String)
     throws(MeasuredCSVError) -> [EndToEndCase]
   {
-    let (header, records) = try MeasuredCSV.records(
-      text, path: path, required: required)
-    for column in required where !header.contains(column) {
-      throw MeasuredCSVError(
-        path: path, row: 1, column: column,
-        message:
-          "missing; tools/measure_e2e.py writes it (the header needs \(required.joined(separator: ", ")))"
-      )
-    }
     var cases: [EndToEndCase] = []
-    for (offset, fields) in records.dropFirst().enumerated() {
-      let row = MeasuredRow(
-        path: path, number: offset + 2, header: header, fields: fields)
-      guard fields.count == header.count else {
-        throw row.error(
-          nil, "has \(fields.count) fields, the header \(header.count)")
-      }
+    for row in try MeasuredCSV.rows(
+      text, path: path, required: required,
+      missing:
+        "tools/measure_e2e.py writes it (the header needs \(required.joined(separator: ", ")))"
+    ) {
       let profile = try row.fusionProfile()
       let modeText = row.text("launch_mode") ?? ""
       guard let mode = KernelWorkload.LaunchMode(rawValue: modeText) else {

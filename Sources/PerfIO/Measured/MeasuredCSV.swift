@@ -81,6 +81,30 @@ public enum MeasuredCSV {
     return (header, records)
   }
 
+  /// The data rows of CSV `text`, each checked to have the header's
+  /// field count, after checking the header holds `required`; a missing
+  /// column's error says `missing` (what writes the file, what it needs).
+  static func rows(
+    _ text: String, path: String, required: [String], missing: String
+  ) throws(MeasuredCSVError) -> [MeasuredRow] {
+    let (header, records) = try records(text, path: path, required: required)
+    for column in required where !header.contains(column) {
+      throw MeasuredCSVError(
+        path: path, row: 1, column: column, message: "missing; \(missing)")
+    }
+    var rows: [MeasuredRow] = []
+    for (offset, fields) in records.dropFirst().enumerated() {
+      let row = MeasuredRow(
+        path: path, number: offset + 2, header: header, fields: fields)
+      guard fields.count == header.count else {
+        throw row.error(
+          nil, "has \(fields.count) fields, the header \(header.count)")
+      }
+      rows.append(row)
+    }
+    return rows
+  }
+
   /// Reads and checks CSV `text`, naming `path` in errors.
   public static func parse(_ text: String, path: String)
     throws(MeasuredCSVError) -> [MeasuredKernel]

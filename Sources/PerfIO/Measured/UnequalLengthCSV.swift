@@ -29,25 +29,14 @@ public enum UnequalLengthCSV {
   public static func parse(_ text: String, path: String)
     throws(MeasuredCSVError) -> UnequalLengthTail
   {
-    let (header, records) = try MeasuredCSV.records(
-      text, path: path, required: required)
-    for column in required where !header.contains(column) {
-      throw MeasuredCSVError(
-        path: path, row: 1, column: column,
-        message:
-          "missing; tools/serving_kernels.py writes \(required.joined(separator: ", "))"
-      )
-    }
     var equal: [String: Double] = [:]
     var unequal: [(row: MeasuredRow, batch: Int, mean: Double, longest: Int)] =
       []
-    for (offset, fields) in records.dropFirst().enumerated() {
-      let row = MeasuredRow(
-        path: path, number: offset + 2, header: header, fields: fields)
-      guard fields.count == header.count else {
-        throw row.error(
-          nil, "has \(fields.count) fields, the header \(header.count)")
-      }
+    for row in try MeasuredCSV.rows(
+      text, path: path, required: required,
+      missing:
+        "tools/serving_kernels.py writes \(required.joined(separator: ", "))"
+    ) {
       let kind = row.text("kind") ?? ""
       guard kind == "varlen" || kind == "varlen-unequal" else { continue }
       let batch = try row.int("batch")

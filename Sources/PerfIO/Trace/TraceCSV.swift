@@ -31,24 +31,13 @@ public enum TraceCSV {
   public static func parse(_ text: String, path: String)
     throws(MeasuredCSVError) -> [ServingRequest]
   {
-    let (header, records) = try MeasuredCSV.records(
-      text, path: path, required: required)
-    for column in required where !header.contains(column) {
-      throw MeasuredCSVError(
-        path: path, row: 1, column: column,
-        message:
-          "missing; a trace needs the columns \(required.joined(separator: ", ")) (prefix_group and prefix_tokens optional)"
-      )
-    }
     var requests: [ServingRequest] = []
     var previous = 0.0
-    for (offset, fields) in records.dropFirst().enumerated() {
-      let row = MeasuredRow(
-        path: path, number: offset + 2, header: header, fields: fields)
-      guard fields.count == header.count else {
-        throw row.error(
-          nil, "has \(fields.count) fields, the header \(header.count)")
-      }
+    for row in try MeasuredCSV.rows(
+      text, path: path, required: required,
+      missing:
+        "a trace needs the columns \(required.joined(separator: ", ")) (prefix_group and prefix_tokens optional)"
+    ) {
       let arrivalText = row.text("arrival_seconds") ?? ""
       guard let arrival = Double(arrivalText), arrival.isFinite, arrival >= 0
       else {

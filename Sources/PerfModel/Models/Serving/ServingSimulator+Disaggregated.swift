@@ -96,17 +96,7 @@ extension ServingSimulator {
         outcomes[i].maxGapSeconds = sim.maxGap[local]
         outcomes[i].preemptions += sim.preemptions[local]
       }
-      result.iterations += sim.iterations
-      result.gapSeconds += sim.gaps
-      result.gapWeights += sim.gapWeights
-      result.passes += sim.stats.passes
-      result.decodeOnlyPasses += sim.stats.decodeOnlyPasses
-      result.busySeconds += sim.stats.busySeconds
-      result.cacheOccupancySeconds += sim.stats.occupancySeconds
-      result.requestsInSystemSeconds += sim.stats.systemSeconds
-      result.peakCacheFraction = max(
-        result.peakCacheFraction, sim.stats.peakCacheFraction)
-      result.peakWaiting = max(result.peakWaiting, sim.stats.peakWaiting)
+      result.absorb(sim)
     }
     result.requests = outcomes
     result.uncalibratedClasses = pricer.uncalibratedClasses.sorted()

@@ -117,17 +117,7 @@ public enum ServingSimulator {
           preemptions: sim.preemptions[local],
           reusedPrefixTokens: max(0, sim.reused[local]))
       }
-      result.iterations += sim.iterations
-      result.gapSeconds += sim.gaps
-      result.gapWeights += sim.gapWeights
-      result.passes += sim.stats.passes
-      result.decodeOnlyPasses += sim.stats.decodeOnlyPasses
-      result.busySeconds += sim.stats.busySeconds
-      result.cacheOccupancySeconds += sim.stats.occupancySeconds
-      result.requestsInSystemSeconds += sim.stats.systemSeconds
-      result.peakCacheFraction = max(
-        result.peakCacheFraction, sim.stats.peakCacheFraction)
-      result.peakWaiting = max(result.peakWaiting, sim.stats.peakWaiting)
+      result.absorb(sim)
       if sim.stopped {
         result.stopped = true
         result.stoppedBy = sim.stoppedBy
@@ -159,5 +149,21 @@ public enum ServingSimulator {
         )
       }
     }
+  }
+}
+
+extension ServingSimulator.Result {
+  /// Adds a finished replica's passes, gaps and totals.
+  mutating func absorb(_ sim: ReplicaSimulation) {
+    iterations += sim.iterations
+    gapSeconds += sim.gaps
+    gapWeights += sim.gapWeights
+    passes += sim.stats.passes
+    decodeOnlyPasses += sim.stats.decodeOnlyPasses
+    busySeconds += sim.stats.busySeconds
+    cacheOccupancySeconds += sim.stats.occupancySeconds
+    requestsInSystemSeconds += sim.stats.systemSeconds
+    peakCacheFraction = max(peakCacheFraction, sim.stats.peakCacheFraction)
+    peakWaiting = max(peakWaiting, sim.stats.peakWaiting)
   }
 }
