@@ -135,6 +135,32 @@ struct PlanCapacityCommandTests {
       "\(r.error)")
     #expect(r.error.contains("above the objective 1.0 ms by"), "\(r.error)")
   }
+
+  @Test(
+    "with prefix caching and shared system prompts a replica sustains more: the search finds a higher rate"
+  )
+  func prefixCachingRaisesCapacity() throws {
+    func sustained(_ extra: [String]) throws -> Double {
+      let r = try CommandRunner.run(
+        [
+          "plan", "--model", "llama-3-8b", "--devices-of", "h200",
+          "--device-counts", "1", "--qps", "10", "--ttft-p99-ms", "500",
+          "--tbt-p99-ms", "60", "--shared-prefix-tokens", "2048",
+          "--prefix-groups", "2", "--requests", "200", "--quiet", "--format",
+          "csv",
+        ] + extra)
+      #expect(r.status == 0, "\(r.error)")
+      let rows = r.output.split(separator: "\n").map {
+        $0.split(separator: ",").map {
+          $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+      }
+      let column = try #require(
+        rows.first?.firstIndex(of: "sustained_requests_per_second_per_replica"))
+      return try #require(Double(rows[1][column]))
+    }
+    #expect(try sustained(["--prefix-caching"]) > sustained([]))
+  }
 }
 
 @Suite("roofline simulate --report")

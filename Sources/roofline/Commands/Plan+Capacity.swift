@@ -48,6 +48,24 @@ struct CapacityOptions: ParsableArguments {
       "With --qps: decode attention timed over unequal cache lengths (tools/serving_kernels.py's CSV)."
   )
   var unequalLengths: String?
+  @Flag(
+    name: .customLong("prefix-caching"),
+    help: "With --qps: replicas share a prefix group's cached blocks.")
+  var prefixCaching = false
+  @Option(
+    name: .customLong("shared-prefix-tokens"), parsing: .unconditional,
+    help:
+      "With --qps and no trace: prepend one of --prefix-groups shared prefixes of this many tokens to every prompt."
+  )
+  var sharedPrefixTokens = 0
+  @Option(
+    name: .customLong("prefix-groups"), parsing: .unconditional,
+    help: "With --qps and no trace: distinct shared prefixes.")
+  var prefixGroups = 1
+  @Option(
+    help: "With --qps: preemption when the cache runs out, recompute or swap."
+  )
+  var preemption: SchedulerPolicy.Preemption = .recompute
   @Option(
     name: .customLong("max-replicas"), parsing: .unconditional,
     help: "With --qps: the most replicas a configuration may use.")
@@ -65,6 +83,18 @@ struct CapacityOptions: ParsableArguments {
     if !(10...1_000_000).contains(requestCount) {
       throw ValidationError(
         "--requests must be 10 to 1000000 (P99 needs 100 or more), got \(requestCount)"
+      )
+    }
+    if !(0...(1 << 24)).contains(sharedPrefixTokens)
+      || !(1...(1 << 20)).contains(prefixGroups)
+    {
+      throw ValidationError(
+        "--shared-prefix-tokens must be 0 to 16777216 and --prefix-groups 1 to 1048576"
+      )
+    }
+    if trace != nil, sharedPrefixTokens > 0 {
+      throw ValidationError(
+        "--shared-prefix-tokens shapes a generated workload; a trace gives its prefixes in prefix_group and prefix_tokens"
       )
     }
     if !(1...1_000_000).contains(maxReplicas) {
@@ -122,7 +152,9 @@ extension RooflineCommand.Plan {
       }
       base = WorkloadGenerator.requests(
         count: capacity.requestCount, arrivals: .poisson(ratePerSecond: 1),
-        prompt: lengths.0, output: lengths.1, seed: capacity.seed)
+        prompt: lengths.0, output: lengths.1, seed: capacity.seed,
+        prefixTokens: capacity.sharedPrefixTokens,
+        prefixGroups: capacity.prefixGroups)
     }
     let requests = base
     let workload: (Double) -> [ServingRequest] = { r in
@@ -160,7 +192,9 @@ extension RooflineCommand.Plan {
               .init(
                 device: device, tensorParallel: tp,
                 policy: SchedulerPolicy(
-                  kind: .continuous, maxSequences: seqs, tokenBudget: budget)))
+                  kind: .continuous, maxSequences: seqs, tokenBudget: budget,
+                  preemption: capacity.preemption,
+                  prefixCaching: capacity.prefixCaching)))
           }
         }
       }

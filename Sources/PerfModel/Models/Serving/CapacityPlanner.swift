@@ -167,6 +167,9 @@ public enum CapacityPlanner {
     guard let price = c.device.price else {
       throw Refusal(message: "no price in its descriptor")
     }
+    if c.policy.preemption == .swap, c.device.interconnect.hostLink == nil {
+      throw Refusal(message: "no host link in its descriptor to price swaps")
+    }
     var fit = memory
     fit.plan = ParallelPlan(tensorParallel: c.tensorParallel)
     fit.batch = 1
