@@ -212,3 +212,22 @@ struct SimulateDisaggregateTests {
     #expect(r.error.contains(message), "\(r.error)")
   }
 }
+
+@Suite("KV cache compression flags")
+struct KVCompressionFlagTests {
+  @Test(
+    "a window beside an unquantized cache, and int2 weights, are refused with the fix",
+    arguments: [
+      (
+        ["--kv-dtype", "bf16", "--kv-residual-tokens", "128"],
+        "--kv-dtype bf16 is not quantized"
+      ),
+      (["--weight-dtype", "int2"], "int2 is a KV-cache format"),
+      (["--kv-residual-tokens", "-1"], "--kv-residual-tokens"),
+    ])
+  func refused(flags: [String], message: String) throws {
+    let r = try CommandRunner.run(["memory", "--model", "llama-3-8b"] + flags)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "\(r.error)")
+  }
+}

@@ -95,7 +95,12 @@ public struct MemoryReport: Sendable, Encodable {
       "KV cache per token",
       "\(b(e.cacheBytesPerToken)) (\(plain(e.cacheBytesPerToken)) B)",
     ])
-    model.append(["recurrent state per request", b(e.stateBytesPerRequest)])
+    model.append([
+      scenario.cacheFormat.residualTokens == nil
+        ? "recurrent state per request"
+        : "state per request (recurrent + fp16 window)",
+      b(e.stateBytesPerRequest),
+    ])
     model.append(["cache per request at context", b(e.cacheBytesPerRequest)])
     model.append(["cache for the batch", b(e.cacheBytesForBatch)])
     out += model.text() + "\n"

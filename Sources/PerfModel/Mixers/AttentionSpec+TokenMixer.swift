@@ -146,9 +146,18 @@ extension Builder {
     let q = Double(at.queryHeads / tp)
     let batch = Double(scenario.batch)
     var ops: [Operator] = []
-    let cachePerToken = LayerSpec(
-      mixer: .attention(at), feedForward: .none, normParameters: 0
-    ).cacheBytesPerToken(tensorParallel: tp, format: scenario.cacheFormat)
+    let cacheLayer = LayerSpec(
+      mixer: .attention(at), feedForward: .none, normParameters: 0)
+    let cachePerToken = cacheLayer.cacheBytesPerToken(
+      tensorParallel: tp, format: scenario.cacheFormat)
+    // A decode step reads a quantized cache's full-precision window too.
+    let windowRead =
+      batch
+      * min(
+        Double(scenario.cacheFormat.residualTokens ?? 0),
+        Double(scenario.contextTokens))
+      * cacheLayer.residualBytesPerToken(
+        tensorParallel: tp, format: scenario.cacheFormat)
     let core: Operator
     if let m = at.latent {
       let qk = Double(m.qkNopeHeadDim + m.qkRopeHeadDim)
@@ -200,7 +209,8 @@ extension Builder {
           dataType: type,
           bytes: batch * pairs(at) / Double(cp)
             * cachePerToken
-            + a * batch * q * (kvr + rope + kvr) + cachePerToken * batch)
+            + a * batch * q * (kvr + rope + kvr) + cachePerToken * batch
+            + windowRead)
         after = decodeMerge(label, count: count, heads: q, width: kvr)
       }
       ops.append(core)
@@ -330,7 +340,7 @@ extension Builder {
         flops: 4 * d * visits * q, dataType: type,
         bytes: batch * pairs(at) / Double(cp)
           * cachePerToken
-          + 2 * a * batch * q * d + batch * cachePerToken)
+          + 2 * a * batch * q * d + batch * cachePerToken + windowRead)
       after = decodeMerge(label, count: count, heads: q, width: d)
     }
     ops.append(core)

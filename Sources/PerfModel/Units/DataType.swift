@@ -4,14 +4,14 @@
 /// assumes for each format (see ``StorageFormat``):
 ///
 ///     fp64 8 · fp32 4 · tf32 4 (stored as fp32) · bf16, fp16 2 · fp8, int8 1
-///     fp6 0.75 · fp4, int4 0.5
+///     fp6 0.75 · fp4, int4 0.5 · int2 0.25
 ///
 /// fp6 and fp4 are the microscaled formats Blackwell's tensor cores
-/// compute in (MXFP6, NVFP4).
+/// compute in (MXFP6, NVFP4); int2 is a KV-cache format only (KIVI-2).
 public enum DataType: String, Sendable, Hashable, Codable, CaseIterable,
   Comparable
 {
-  case fp64, fp32, tf32, bf16, fp16, fp8, int8, fp6, fp4, int4
+  case fp64, fp32, tf32, bf16, fp16, fp8, int8, fp6, fp4, int4, int2
 
   /// Bytes one element occupies in memory, before any scale overhead.
   public var bytesPerElement: Double {
@@ -22,6 +22,7 @@ public enum DataType: String, Sendable, Hashable, Codable, CaseIterable,
     case .fp8, .int8: 1
     case .fp6: 0.75
     case .fp4, .int4: 0.5
+    case .int2: 0.25
     }
   }
 

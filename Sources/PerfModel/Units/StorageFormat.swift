@@ -7,7 +7,7 @@
 ///     fp8                  one fp32 scale per tensor (per layer): counted as 0
 ///     int8                 one fp16 scale per vector (a KV head vector, or a
 ///                          weight row): 2 bytes per `vectorLength` elements
-///     int4                 an fp16 scale and an fp16 zero point per group of
+///     int4, int2           an fp16 scale and an fp16 zero point per group of
 ///                          `int4GroupSize` elements: 4 bytes per group
 ///     fp6                  MXFP6: one 8-bit scale per 32 elements
 ///     fp4                  NVFP4: one fp8 scale per 16 elements (and an
@@ -29,6 +29,10 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// then the type of everything else (embeddings, norms, biases, the
   /// modules it leaves out). `nil`: every weight in `dataType`.
   public var quantization: WeightQuantization?
+  /// A quantized cache's full-precision window: the most recent tokens of
+  /// each sequence kept in fp16 until a group fills (KIVI's residual,
+  /// Liu et al. 2024); `nil`: none.
+  public var residualTokens: Int?
 
   /// A storage format for a KV cache or recurrent state (int4 group 32).
   public static func cache(_ dataType: DataType) -> StorageFormat {
@@ -73,7 +77,7 @@ public struct StorageFormat: Sendable, Hashable, Codable {
     switch dataType {
     case .int8:
       return payload + 2 * elements / Double(max(vectorLength, 1))
-    case .int4:
+    case .int4, .int2:
       return payload + 4 * elements / Double(int4GroupSize)
     case .fp6:
       return payload + elements / 32

@@ -65,9 +65,15 @@ struct ScenarioOptions: ParsableArguments {
   @Option(
     name: .customLong("kv-dtype"),
     help:
-      "KV cache and state type: fp32, bf16, fp16, fp8, int8, int4 (default: torch_dtype)."
+      "KV cache and state type: fp32, bf16, fp16, fp8, int8, int4, int2 (default: torch_dtype)."
   )
   var kvDataType: DataType?
+  @Option(
+    name: .customLong("kv-residual-tokens"), parsing: .unconditional,
+    help:
+      "A quantized KV cache's full-precision window: each sequence's most recent tokens kept in fp16 (KIVI's residual, e.g. 128)."
+  )
+  var kvResidualTokens: Int?
   @Option(
     name: .customLong("weight-dtype"),
     help:
@@ -139,6 +145,22 @@ struct ScenarioOptions: ParsableArguments {
       throw ValidationError("--workspace-tokens must be at least 1")
     }
     if logitRows < 0 { throw ValidationError("--logit-rows must be 0 or more") }
+    if weightDataType == .int2 {
+      throw ValidationError(
+        "--weight-dtype int2: int2 is a KV-cache format here; use int4, fp4 or wider for weights"
+      )
+    }
+    if let r = kvResidualTokens {
+      if !(0...(1 << 20)).contains(r) {
+        throw ValidationError(
+          "--kv-residual-tokens must be 0 to 1048576, got \(r)")
+      }
+      if let kv = kvDataType, kv.bytesPerElement >= 2 {
+        throw ValidationError(
+          "--kv-residual-tokens keeps recent tokens in fp16 beside a quantized cache; --kv-dtype \(kv.rawValue) is not quantized (use int8, int4, int2 or fp8)"
+        )
+      }
+    }
     for (flag, type) in [
       ("--kv-dtype", kvDataType), ("--weight-dtype", weightDataType),
     ] {
@@ -219,7 +241,7 @@ struct ScenarioOptions: ParsableArguments {
     let scenario = MemoryScenario(
       contextTokens: context, batch: batch ?? preset?.batch ?? 1,
       weightFormat: weights,
-      cacheFormat: .cache(
+      cacheFormat: cacheFormat(
         kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
       activationDataType: activation,
       plan: ParallelPlan(
@@ -240,6 +262,13 @@ struct ScenarioOptions: ParsableArguments {
     return Resolved(
       model: model, target: target, scenario: scenario, defaultedTP: tp == nil,
       promptTokens: prompt, outputTokens: output, contextSource: contextSource)
+  }
+
+  /// The cache format of `type`, with `--kv-residual-tokens`'s window.
+  func cacheFormat(_ type: DataType) -> StorageFormat {
+    var format = StorageFormat.cache(type)
+    if let r = kvResidualTokens, r > 0 { format.residualTokens = r }
+    return format
   }
 
   /// fp8 or fp4 activations feed W8A8 or W4A4 matrix products: the layer

@@ -9,8 +9,15 @@
 ///     Mamba, linear no per-token cache; a state (see ``StateSpaceSpec`` and
 ///                   ``LinearAttentionSpec``), split over ranks by head
 ///
-/// Bytes follow ``StorageFormat`` (int8 scales per head vector, int4 per
-/// group of 32).
+/// Bytes follow ``StorageFormat`` (int8 scales per head vector, int4 and
+/// int2 per group of 32). A quantized cache's full-precision window
+/// (``StorageFormat/residualTokens``, KIVI's residual of R tokens) adds
+///
+///     min(cached, R) · (fp16 bytes per token − quantized bytes per token)
+///
+/// to a request: ``stateBytes(tensorParallel:format:)`` counts the whole
+/// window (what a request holds once past R tokens, and what a paged pool
+/// reserves), ``cacheBytes(context:tensorParallel:format:)`` exactly.
 ///
 /// [Fu 2024]: https://arxiv.org/abs/2405.08944
 extension LayerSpec {
@@ -26,21 +33,41 @@ extension LayerSpec {
     mixer.cachedTokens(context: context)
   }
 
-  /// Bytes of fixed recurrent state one request holds in this layer, on one
-  /// rank; zero for attention.
+  /// Bytes of fixed state one request holds in this layer, on one rank:
+  /// recurrent state, and a quantized KV cache's whole full-precision
+  /// window.
   public func stateBytes(tensorParallel tp: Int, format: StorageFormat)
     -> Double
   {
     mixer.stateBytes(tensorParallel: tp, format: format)
+      + Double(format.residualTokens ?? 0)
+      * residualBytesPerToken(tensorParallel: tp, format: format)
+  }
+
+  /// Bytes a token of the full-precision window costs beyond its
+  /// quantized bytes (0 without a window or a KV cache).
+  public func residualBytesPerToken(
+    tensorParallel tp: Int, format: StorageFormat
+  ) -> Double {
+    guard (format.residualTokens ?? 0) > 0 else { return 0 }
+    let full = StorageFormat.cache(.fp16)
+    return max(
+      0,
+      cacheBytesPerToken(tensorParallel: tp, format: full)
+        - cacheBytesPerToken(tensorParallel: tp, format: format))
   }
 
   /// Cache bytes of one request of `context` tokens in this layer, on one
-  /// rank: per-token KV times cached tokens, plus the fixed state.
+  /// rank: per-token KV times cached tokens, plus the fixed state (a
+  /// window shorter than R while the request is).
   public func cacheBytes(
     context: Double, tensorParallel tp: Int, format: StorageFormat
   ) -> Double {
-    cacheBytesPerToken(tensorParallel: tp, format: format)
-      * cachedTokens(context: context)
+    let cached = cachedTokens(context: context)
+    let window = Double(format.residualTokens ?? 0)
+    return cacheBytesPerToken(tensorParallel: tp, format: format) * cached
       + stateBytes(tensorParallel: tp, format: format)
+      - max(0, window - cached)
+      * residualBytesPerToken(tensorParallel: tp, format: format)
   }
 }
