@@ -2,8 +2,10 @@ import PerfModel
 import TestSupport
 import Testing
 
-/// KIVI-style KV caches: int2 with group scales, and the full-precision
-/// window of the most recent tokens (Liu et al. 2024).
+/// KIVI-style KV caches.
+///
+/// int2 with group scales, and the full-precision window of the most
+/// recent tokens (Liu et al. 2024).
 @Suite("Quantized KV caches with a full-precision window")
 struct KVCompressionTests {
   /// A Llama-3-8B attention layer: 32 query heads, 8 KV heads of 128.

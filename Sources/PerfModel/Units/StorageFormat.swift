@@ -29,9 +29,10 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// then the type of everything else (embeddings, norms, biases, the
   /// modules it leaves out). `nil`: every weight in `dataType`.
   public var quantization: WeightQuantization?
-  /// A quantized cache's full-precision window: the most recent tokens of
-  /// each sequence kept in fp16 until a group fills (KIVI's residual,
-  /// Liu et al. 2024); `nil`: none.
+  /// A quantized cache's full-precision window, in tokens.
+  ///
+  /// The most recent tokens of each sequence are kept in fp16 until a
+  /// group fills (KIVI's residual, Liu et al. 2024); `nil`: none.
   public var residualTokens: Int?
 
   /// A storage format for a KV cache or recurrent state (int4 group 32).
