@@ -66,3 +66,69 @@ struct KVCompressionTests {
         == 4 * 128 * 3328)
   }
 }
+
+/// Eviction to a token budget (SnapKV, H2O).
+@Suite("KV eviction to a token budget")
+struct KVEvictionTests {
+  static let model = ModelArchitecture(
+    name: "one", modelType: "llama", hiddenSize: 4096, vocabSize: 32000,
+    maxContextTokens: 1 << 20, tieWordEmbeddings: false,
+    finalNormParameters: 0,
+    layerGroups: [LayerGroup(count: 1, layer: KVCompressionTests.layer)],
+    weightDataType: .bf16, source: "test")
+
+  static func budget(_ tokens: Int?) -> StorageFormat {
+    var f = StorageFormat.cache(.bf16)
+    f.evictionBudgetTokens = tokens
+    return f
+  }
+
+  @Test("a request keeps at most the budget: 1024 tokens of 4096 B a layer")
+  func memory() {
+    #expect(
+      KVCompressionTests.layer.cacheBytes(
+        context: 8000, tensorParallel: 1, format: Self.budget(1024))
+        == 1024 * 4096)
+    #expect(
+      KVCompressionTests.layer.cacheBytes(
+        context: 500, tensorParallel: 1, format: Self.budget(1024))
+        == 500 * 4096)
+  }
+
+  @Test("a decode step at 8000 tokens reads what one at 1024 reads unevicted")
+  func decode() {
+    func attention(_ context: Int, _ format: StorageFormat) -> Operator? {
+      let s = GraphScenario(
+        batch: 4, promptTokens: 1, contextTokens: context,
+        weightFormat: .weights(.bf16), cacheFormat: format, sramBytes: 65536)
+      return OperatorGraphBuilder.decode(Self.model, s).operators.first {
+        $0.kind == .attention
+      }
+    }
+    let evicted = attention(8000, Self.budget(1024))
+    let short = attention(1024, Self.budget(nil))
+    #expect(evicted?.bytes == short?.bytes)
+    #expect(evicted?.flops == short?.flops)
+  }
+
+  @Test(
+    "a prefill past the budget scores its keys: 2 · 32 queries · keys · 128 · 32 heads FLOPs, the keys read once"
+  )
+  func scoring() throws {
+    let s = GraphScenario(
+      batch: 2, promptTokens: 4096, contextTokens: 4097,
+      weightFormat: .weights(.bf16), cacheFormat: Self.budget(1024),
+      sramBytes: 65536)
+    let ops = OperatorGraphBuilder.prefill(Self.model, s).operators
+    let selection = try #require(ops.first { $0.name.contains("SnapKV") })
+    #expect(selection.flops == 2 * 2 * 32 * 4096 * 128 * 32)
+    // 2 sequences · 4096 keys · 8 KV heads · 128 · 2 bytes.
+    #expect(selection.bytes == 2 * 4096 * 8 * 128 * 2)
+    var under = s
+    under.cacheFormat = Self.budget(8192)
+    #expect(
+      !OperatorGraphBuilder.prefill(Self.model, under).operators.contains {
+        $0.name.contains("SnapKV")
+      })
+  }
+}

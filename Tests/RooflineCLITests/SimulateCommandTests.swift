@@ -224,6 +224,14 @@ struct KVCompressionFlagTests {
       ),
       (["--weight-dtype", "int2"], "int2 is a KV-cache format"),
       (["--kv-residual-tokens", "-1"], "--kv-residual-tokens"),
+      (
+        [
+          "--prompt-tokens", "700", "--output-tokens", "100",
+          "--kv-budget-tokens", "1024",
+        ],
+        "keeps every token of a 800-token request"
+      ),
+      (["--kv-budget-tokens", "0"], "--kv-budget-tokens must be 1 to"),
     ])
   func refused(flags: [String], message: String) throws {
     let r = try CommandRunner.run(["memory", "--model", "llama-3-8b"] + flags)

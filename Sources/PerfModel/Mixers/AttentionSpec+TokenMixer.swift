@@ -345,6 +345,9 @@ extension Builder {
     }
     ops.append(core)
     if let after { ops.append(after) }
+    if let selection = evictionScoring(at, count: count, label: label) {
+      ops.append(selection)
+    }
     if at.outputGate {
       // sigmoid(gate) · output: reads both, writes one.
       ops.append(
@@ -356,5 +359,36 @@ extension Builder {
     ops.append(
       projection("\(label) o_proj", count: count, input: q * d, output: h))
     return ops
+  }
+
+  /// The selection pass of an eviction budget.
+  ///
+  /// After a prefill whose sequences outgrow the budget, SnapKV's
+  /// observation window of the last `w` = 32 queries is scored against
+  /// every key of the sequence,
+  ///
+  ///     FLOPs = 2 · w · keys · d · heads      bytes = a · keys · kv_heads · d
+  ///
+  /// per sequence (the keys read once, the scores kept on chip); the
+  /// pooling and top-k are not counted.
+  func evictionScoring(_ at: AttentionSpec, count: Int, label: String)
+    -> Operator?
+  {
+    guard phase == .prefill,
+      let budget = scenario.cacheFormat.evictionBudgetTokens
+    else { return nil }
+    let keys = Double(scenario.cachedTokens + scenario.promptTokens)
+    guard keys > Double(budget) else { return nil }
+    let q = Double(at.queryHeads / tp)
+    let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
+    let d = Double(at.headDim)
+    let w = min(32, Double(scenario.promptTokens))
+    let batch = Double(scenario.batch)
+    var op = Operator(
+      name: "\(label) KV selection (SnapKV scoring)", kind: .attention,
+      count: count, flops: batch * 2 * w * keys * d * q, dataType: type,
+      bytes: batch * a * keys * kv * d)
+    op.sequenceScoped = true
+    return op
   }
 }

@@ -34,6 +34,13 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// The most recent tokens of each sequence are kept in fp16 until a
   /// group fills (KIVI's residual, Liu et al. 2024); `nil`: none.
   public var residualTokens: Int?
+  /// A KV cache's eviction budget, in tokens a sequence keeps per layer.
+  ///
+  /// After the prefill a selection pass scores the prompt's keys against
+  /// its last queries and keeps the best (SnapKV, Li et al. 2024; H2O,
+  /// Zhang et al. 2023); decoding then reads at most this many. `nil`:
+  /// nothing is evicted.
+  public var evictionBudgetTokens: Int?
 
   /// A storage format for a KV cache or recurrent state (int4 group 32).
   public static func cache(_ dataType: DataType) -> StorageFormat {

@@ -23,6 +23,11 @@ extension RooflineCommand.Predict {
         "--draft-model \(draft.name) cannot run in the target's split: \(error.message)"
       )
     }
+    guard graph.cacheFormat.evictionBudgetTokens == nil else {
+      throw CommandError(
+        "--draft-model with --kv-budget-tokens is not modelled (the verification would read the evicted cache)"
+      )
+    }
     guard graph.plan.pipelineParallel == 1, graph.plan.contextParallel == 1
     else {
       throw CommandError(

@@ -180,6 +180,11 @@ extension RooflineCommand {
         devicesPerNode: r.target.devicesPerNode)
       graph.engine = try engine.profile()
       let calibration = ignoreCalibration ? nil : device.calibration
+      if serving.kvBudgetTokens != nil {
+        throw CommandError(
+          "--kv-budget-tokens: eviction is not modelled in simulate's paged cache yet; use predict or memory"
+        )
+      }
       if preemption == .swap, device.interconnect.hostLink == nil {
         throw CommandError(
           "--preemption swap: \(device.name)'s descriptor has no host link to price the copies; use --preemption recompute"

@@ -75,6 +75,12 @@ struct ScenarioOptions: ParsableArguments {
   )
   var kvResidualTokens: Int?
   @Option(
+    name: .customLong("kv-budget-tokens"), parsing: .unconditional,
+    help:
+      "Evict the KV cache to this many tokens a sequence after the prefill (SnapKV, H2O): decode reads at most these; the selection pass is priced."
+  )
+  var kvBudgetTokens: Int?
+  @Option(
     name: .customLong("weight-dtype"),
     help:
       "Layer weight type: fp32, bf16, fp16, fp8, int8, fp6, fp4, int4 (default: the checkpoint's quantization, else torch_dtype)."
@@ -149,6 +155,10 @@ struct ScenarioOptions: ParsableArguments {
       throw ValidationError(
         "--weight-dtype int2: int2 is a KV-cache format here; use int4, fp4 or wider for weights"
       )
+    }
+    if let b = kvBudgetTokens, !(1...Self.maxTokens).contains(b) {
+      throw ValidationError(
+        "--kv-budget-tokens must be 1 to \(Self.maxTokens), got \(b)")
     }
     if let r = kvResidualTokens {
       if !(0...(1 << 20)).contains(r) {
@@ -251,6 +261,11 @@ struct ScenarioOptions: ParsableArguments {
         microBatches: microBatches),
       reserveFraction: reserveFraction, workspaceTokens: workspaceTokens,
       logitRows: logitRows, allowBeyondModelContext: force)
+    if let b = kvBudgetTokens, b >= context {
+      throw CommandError(
+        "--kv-budget-tokens \(b) keeps every token of a \(context)-token request (\(contextSource)); give fewer than \(context)"
+      )
+    }
     var prompt = promptTokens ?? preset?.promptTokens ?? 1024
     var output = outputTokens ?? preset?.outputTokens ?? 256
     if let context = self.context {
@@ -268,6 +283,7 @@ struct ScenarioOptions: ParsableArguments {
   func cacheFormat(_ type: DataType) -> StorageFormat {
     var format = StorageFormat.cache(type)
     if let r = kvResidualTokens, r > 0 { format.residualTokens = r }
+    format.evictionBudgetTokens = kvBudgetTokens
     return format
   }
 

@@ -24,6 +24,16 @@ extension Builder {
   /// `P` cached ones (row `i` sees `P + i` keys), or one query over the
   /// context; both capped by a window.
   func pairs(_ at: AttentionSpec) -> Double {
+    let all = uncappedPairs(at)
+    // Decoding reads at most an eviction budget's keys.
+    guard phase == .decode,
+      let budget = scenario.cacheFormat.evictionBudgetTokens
+    else { return all }
+    return min(all, Double(budget))
+  }
+
+  /// ``pairs(_:)`` before any eviction budget.
+  func uncappedPairs(_ at: AttentionSpec) -> Double {
     guard let c = at.chunkSize.map(Double.init) else {
       return pairs(window: at.slidingWindow)
     }

@@ -15,7 +15,8 @@
 ///
 ///     min(cached, R) · (fp16 bytes per token − quantized bytes per token)
 ///
-/// to a request: ``stateBytes(tensorParallel:format:)`` counts the whole
+/// to a request (an eviction budget, ``StorageFormat/evictionBudgetTokens``,
+/// caps the cached tokens): ``stateBytes(tensorParallel:format:)`` counts the whole
 /// window (what a request holds once past R tokens, and what a paged pool
 /// reserves), ``cacheBytes(context:tensorParallel:format:)`` exactly.
 ///
@@ -63,7 +64,10 @@ extension LayerSpec {
   public func cacheBytes(
     context: Double, tensorParallel tp: Int, format: StorageFormat
   ) -> Double {
-    let cached = cachedTokens(context: context)
+    var cached = cachedTokens(context: context)
+    if let budget = format.evictionBudgetTokens {
+      cached = min(cached, Double(budget))
+    }
     let window = Double(format.residualTokens ?? 0)
     return cacheBytesPerToken(tensorParallel: tp, format: format) * cached
       + stateBytes(tensorParallel: tp, format: format)
