@@ -132,3 +132,26 @@ struct KVEvictionTests {
       })
   }
 }
+
+/// Key channel pruning (ThinK).
+@Suite("Pruned key channels")
+struct KeyChannelTests {
+  @Test(
+    "keeping half the key channels: (8·128·1.5)·2 = 3072 bytes a layer-token, and decode FLOPs 2·d·1.5 per pair and head"
+  )
+  func halfTheKeys() {
+    var format = StorageFormat.cache(.bf16)
+    format.keyChannelFraction = 0.5
+    #expect(
+      KVCompressionTests.layer.cacheBytesPerToken(
+        tensorParallel: 1, format: format) == 3072)
+    let s = GraphScenario(
+      batch: 1, promptTokens: 1, contextTokens: 1000,
+      weightFormat: .weights(.bf16), cacheFormat: format, sramBytes: 65536)
+    let op = OperatorGraphBuilder.decode(KVEvictionTests.model, s).operators
+      .first { $0.kind == .attention }
+    // 1000 keys, 32 query heads, d = 128.
+    let expected: Double = 2 * 128 * 1.5 * 1000 * 32
+    #expect(op?.flops == expected)
+  }
+}

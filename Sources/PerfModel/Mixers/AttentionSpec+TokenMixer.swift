@@ -107,8 +107,10 @@ extension AttentionSpec: TokenMixer {
       return format.bytes(elements: Double(width), vectorLength: width)
     }
     let kv = Shard.perRank(kvHeads, tp) ?? kvHeads
+    // Keys keep a fraction of their channels (ThinK), values all.
+    let keys = format.keyChannelFraction ?? 1
     return format.bytes(
-      elements: Double(2 * kv * headDim), vectorLength: headDim)
+      elements: Double(kv * headDim) * (1 + keys), vectorLength: headDim)
   }
 
   public func cachedTokens(context: Double) -> Double {
@@ -337,7 +339,9 @@ extension Builder {
       core = Operator(
         name: "\(label) attention (decode, split-KV)", kind: .attention,
         count: count,
-        flops: 4 * d * visits * q, dataType: type,
+        // Scores over the kept key channels, outputs over whole values.
+        flops: 2 * d * (1 + (scenario.cacheFormat.keyChannelFraction ?? 1))
+          * visits * q, dataType: type,
         bytes: batch * pairs(at) / Double(cp)
           * cachePerToken
           + 2 * a * batch * q * d + batch * cachePerToken + windowRead)

@@ -41,6 +41,11 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// Zhang et al. 2023); decoding then reads at most this many. `nil`:
   /// nothing is evicted.
   public var evictionBudgetTokens: Int?
+  /// The fraction of key channels a KV cache keeps.
+  ///
+  /// ThinK (Xu et al. 2024) prunes the least significant channels of each
+  /// key and keeps values whole; `nil`: every channel.
+  public var keyChannelFraction: Double?
 
   /// A storage format for a KV cache or recurrent state (int4 group 32).
   public static func cache(_ dataType: DataType) -> StorageFormat {

@@ -81,6 +81,12 @@ struct ScenarioOptions: ParsableArguments {
   )
   var kvBudgetTokens: Int?
   @Option(
+    name: .customLong("key-channel-fraction"), parsing: .unconditional,
+    help:
+      "Keep this fraction of each cached key's channels (ThinK; values whole), in (0, 1]."
+  )
+  var keyChannelFraction: Double?
+  @Option(
     name: .customLong("weight-dtype"),
     help:
       "Layer weight type: fp32, bf16, fp16, fp8, int8, fp6, fp4, int4 (default: the checkpoint's quantization, else torch_dtype)."
@@ -155,6 +161,10 @@ struct ScenarioOptions: ParsableArguments {
       throw ValidationError(
         "--weight-dtype int2: int2 is a KV-cache format here; use int4, fp4 or wider for weights"
       )
+    }
+    if let f = keyChannelFraction, !(f > 0 && f <= 1) {
+      throw ValidationError(
+        "--key-channel-fraction must be in (0, 1], got \(f)")
     }
     if let b = kvBudgetTokens, !(1...Self.maxTokens).contains(b) {
       throw ValidationError(
@@ -284,6 +294,7 @@ struct ScenarioOptions: ParsableArguments {
     var format = StorageFormat.cache(type)
     if let r = kvResidualTokens, r > 0 { format.residualTokens = r }
     format.evictionBudgetTokens = kvBudgetTokens
+    format.keyChannelFraction = keyChannelFraction
     return format
   }
 
