@@ -124,6 +124,13 @@ struct KVEvictionTests {
     #expect(selection.flops == 2 * 2 * 32 * 4096 * 128 * 32)
     // 2 sequences · 4096 keys · 8 KV heads · 128 · 2 bytes.
     #expect(selection.bytes == 2 * 4096 * 8 * 128 * 2)
+    // Sinks and a window (StreamingLLM) are fixed positions: no pass.
+    var streaming = s
+    streaming.cacheFormat.evictionScored = false
+    #expect(
+      !OperatorGraphBuilder.prefill(Self.model, streaming).operators.contains {
+        $0.name.contains("SnapKV")
+      })
     var under = s
     under.cacheFormat = Self.budget(8192)
     #expect(

@@ -232,6 +232,11 @@ struct KVCompressionFlagTests {
         "keeps every token of a 800-token request"
       ),
       (["--kv-budget-tokens", "0"], "--kv-budget-tokens must be 1 to"),
+      (["--kv-streaming", "4"], "give S,W sink and window tokens"),
+      (
+        ["--kv-streaming", "4,100", "--kv-budget-tokens", "100"],
+        "not both"
+      ),
     ])
   func refused(flags: [String], message: String) throws {
     let r = try CommandRunner.run(["memory", "--model", "llama-3-8b"] + flags)

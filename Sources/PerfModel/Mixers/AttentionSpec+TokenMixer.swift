@@ -379,7 +379,8 @@ extension Builder {
     -> Operator?
   {
     guard phase == .prefill,
-      let budget = scenario.cacheFormat.evictionBudgetTokens
+      let budget = scenario.cacheFormat.evictionBudgetTokens,
+      scenario.cacheFormat.evictionScored ?? true
     else { return nil }
     let keys = Double(scenario.cachedTokens + scenario.promptTokens)
     guard keys > Double(budget) else { return nil }

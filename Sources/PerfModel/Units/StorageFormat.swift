@@ -41,6 +41,12 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// Zhang et al. 2023); decoding then reads at most this many. `nil`:
   /// nothing is evicted.
   public var evictionBudgetTokens: Int?
+  /// Whether the budget's tokens are chosen by a selection pass.
+  ///
+  /// SnapKV and H2O score them; attention sinks and a recent window
+  /// (StreamingLLM, Xiao et al. 2023) are fixed positions and need no
+  /// pass (`false`). `nil`: scored.
+  public var evictionScored: Bool?
   /// The fraction of key channels a KV cache keeps.
   ///
   /// ThinK (Xu et al. 2024) prunes the least significant channels of each

@@ -81,6 +81,12 @@ struct ScenarioOptions: ParsableArguments {
   )
   var kvBudgetTokens: Int?
   @Option(
+    name: .customLong("kv-streaming"),
+    help:
+      "Keep S attention-sink tokens and a window of the W most recent (StreamingLLM), as S,W: decode reads S + W keys, no selection pass."
+  )
+  var kvStreaming: String?
+  @Option(
     name: .customLong("key-channel-fraction"), parsing: .unconditional,
     help:
       "Keep this fraction of each cached key's channels (ThinK; values whole), in (0, 1]."
@@ -161,6 +167,18 @@ struct ScenarioOptions: ParsableArguments {
       throw ValidationError(
         "--weight-dtype int2: int2 is a KV-cache format here; use int4, fp4 or wider for weights"
       )
+    }
+    if let kvStreaming {
+      guard streaming() != nil else {
+        throw ValidationError(
+          "--kv-streaming \(kvStreaming): give S,W sink and window tokens, e.g. 4,2044 (S ≥ 0, W ≥ 1)"
+        )
+      }
+      if kvBudgetTokens != nil {
+        throw ValidationError(
+          "give either --kv-streaming (fixed sinks and window) or --kv-budget-tokens (scored), not both"
+        )
+      }
     }
     if let f = keyChannelFraction, !(f > 0 && f <= 1) {
       throw ValidationError(
@@ -276,6 +294,11 @@ struct ScenarioOptions: ParsableArguments {
         "--kv-budget-tokens \(b) keeps every token of a \(context)-token request (\(contextSource)); give fewer than \(context)"
       )
     }
+    if let (sinks, window) = streaming(), sinks + window >= context {
+      throw CommandError(
+        "--kv-streaming \(sinks),\(window) keeps every token of a \(context)-token request (\(contextSource)); give S + W below \(context)"
+      )
+    }
     var prompt = promptTokens ?? preset?.promptTokens ?? 1024
     var output = outputTokens ?? preset?.outputTokens ?? 256
     if let context = self.context {
@@ -294,8 +317,24 @@ struct ScenarioOptions: ParsableArguments {
     var format = StorageFormat.cache(type)
     if let r = kvResidualTokens, r > 0 { format.residualTokens = r }
     format.evictionBudgetTokens = kvBudgetTokens
+    if let (sinks, window) = streaming() {
+      format.evictionBudgetTokens = sinks + window
+      format.evictionScored = false
+    }
     format.keyChannelFraction = keyChannelFraction
     return format
+  }
+
+  /// `--kv-streaming`'s sink and window tokens.
+  func streaming() -> (sinks: Int, window: Int)? {
+    guard let kvStreaming else { return nil }
+    let parts = kvStreaming.split(separator: ",").map {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard parts.count == 2, let s = parts[0], let w = parts[1], s >= 0,
+      w >= 1, s + w <= Self.maxTokens
+    else { return nil }
+    return (s, w)
   }
 
   /// fp8 or fp4 activations feed W8A8 or W4A4 matrix products: the layer
