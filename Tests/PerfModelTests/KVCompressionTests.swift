@@ -162,3 +162,36 @@ struct KeyChannelTests {
     #expect(op?.flops == expected)
   }
 }
+
+/// Query-aware page selection in decode (Quest).
+@Suite("Quest page selection")
+struct PageSelectionTests {
+  @Test(
+    "a step at 8000 tokens with a 1024-token budget reads what 1024 tokens read, plus 500 pages' fp16 bounds (4 · 8 · 128 B each) and its own bounds' share"
+  )
+  func decode() throws {
+    func attention(_ context: Int, _ format: StorageFormat) throws -> Operator {
+      let s = GraphScenario(
+        batch: 4, promptTokens: 1, contextTokens: context,
+        weightFormat: .weights(.bf16), cacheFormat: format, sramBytes: 65536)
+      return try #require(
+        OperatorGraphBuilder.decode(KVEvictionTests.model, s).operators.first {
+          $0.kind == .attention
+        })
+    }
+    var quest = StorageFormat.cache(.bf16)
+    quest.pageSelectionTokens = 1024
+    quest.pageTokens = 16
+    let selected = try attention(8000, quest)
+    let plain = try attention(1024, .cache(.bf16))
+    // 4 sequences · (500 pages · 4096 B + 256 B of the new token's bounds).
+    #expect(selected.bytes - plain.bytes == 4 * (500 * 4096 + 256))
+    // 4 · 500 pages · 4 · 128 · 32 query heads.
+    let scoring: Double = 4 * 500 * 4 * 128 * 32
+    #expect(selected.flops - plain.flops == scoring)
+    // The whole cache stays: 4096 B a token and 256 B of bounds.
+    #expect(
+      KVCompressionTests.layer.cacheBytesPerToken(
+        tensorParallel: 1, format: quest) == 4096 + 256)
+  }
+}

@@ -233,6 +233,14 @@ struct KVCompressionFlagTests {
       ),
       (["--kv-budget-tokens", "0"], "--kv-budget-tokens must be 1 to"),
       (["--kv-streaming", "4"], "give S,W sink and window tokens"),
+      (["--quest-page-tokens", "16"], "give --quest-budget-tokens too"),
+      (
+        [
+          "--prompt-tokens", "700", "--output-tokens", "100",
+          "--quest-budget-tokens", "900",
+        ],
+        "reads every token of a 800-token request"
+      ),
       (
         ["--kv-streaming", "4,100", "--kv-budget-tokens", "100"],
         "not both"

@@ -109,8 +109,12 @@ extension AttentionSpec: TokenMixer {
     let kv = Shard.perRank(kvHeads, tp) ?? kvHeads
     // Keys keep a fraction of their channels (ThinK), values all.
     let keys = format.keyChannelFraction ?? 1
-    return format.bytes(
+    let cache = format.bytes(
       elements: Double(kv * headDim) * (1 + keys), vectorLength: headDim)
+    guard format.pageSelectionTokens != nil else { return cache }
+    // Quest's bounds: a minimum and a maximum key a page, in fp16.
+    return cache
+      + 2 * 2 * Double(kv * headDim) / Double(format.pageTokens ?? 16)
   }
 
   public func cachedTokens(context: Double) -> Double {
@@ -347,7 +351,7 @@ extension Builder {
           + 2 * a * batch * q * d + batch * cachePerToken + windowRead)
       after = decodeMerge(label, count: count, heads: q, width: d)
     }
-    ops.append(core)
+    ops.append(pageScored(core, at))
     if let after { ops.append(after) }
     if let selection = evictionScoring(at, count: count, label: label) {
       ops.append(selection)
@@ -363,37 +367,5 @@ extension Builder {
     ops.append(
       projection("\(label) o_proj", count: count, input: q * d, output: h))
     return ops
-  }
-
-  /// The selection pass of an eviction budget.
-  ///
-  /// After a prefill whose sequences outgrow the budget, SnapKV's
-  /// observation window of the last `w` = 32 queries is scored against
-  /// every key of the sequence,
-  ///
-  ///     FLOPs = 2 · w · keys · d · heads      bytes = a · keys · kv_heads · d
-  ///
-  /// per sequence (the keys read once, the scores kept on chip); the
-  /// pooling and top-k are not counted.
-  func evictionScoring(_ at: AttentionSpec, count: Int, label: String)
-    -> Operator?
-  {
-    guard phase == .prefill,
-      let budget = scenario.cacheFormat.evictionBudgetTokens,
-      scenario.cacheFormat.evictionScored ?? true
-    else { return nil }
-    let keys = Double(scenario.cachedTokens + scenario.promptTokens)
-    guard keys > Double(budget) else { return nil }
-    let q = Double(at.queryHeads / tp)
-    let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
-    let d = Double(at.headDim)
-    let w = min(32, Double(scenario.promptTokens))
-    let batch = Double(scenario.batch)
-    var op = Operator(
-      name: "\(label) KV selection (SnapKV scoring)", kind: .attention,
-      count: count, flops: batch * 2 * w * keys * d * q, dataType: type,
-      bytes: batch * a * keys * kv * d)
-    op.sequenceScoped = true
-    return op
   }
 }

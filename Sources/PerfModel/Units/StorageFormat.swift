@@ -52,6 +52,15 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// ThinK (Xu et al. 2024) prunes the least significant channels of each
   /// key and keeps values whole; `nil`: every channel.
   public var keyChannelFraction: Double?
+  /// Query-aware page selection in decode: the tokens a step attends to.
+  ///
+  /// Quest (Tang et al. 2024) chooses them by page; `nil`: all. The whole
+  /// cache stays in memory, with each page's element-wise
+  /// minimum and maximum key (fp16) beside it; a step reads every page's
+  /// bounds, scores them against its query, and reads the chosen pages.
+  public var pageSelectionTokens: Int?
+  /// Tokens a page holds (Quest's 16).
+  public var pageTokens: Int?
 
   /// A storage format for a KV cache or recurrent state (int4 group 32).
   public static func cache(_ dataType: DataType) -> StorageFormat {

@@ -180,9 +180,11 @@ extension RooflineCommand {
         devicesPerNode: r.target.devicesPerNode)
       graph.engine = try engine.profile()
       let calibration = ignoreCalibration ? nil : device.calibration
-      if serving.kvBudgetTokens != nil || serving.kvStreaming != nil {
+      if serving.kvBudgetTokens != nil || serving.kvStreaming != nil
+        || serving.questBudgetTokens != nil
+      {
         throw CommandError(
-          "--kv-budget-tokens and --kv-streaming: eviction is not modelled in simulate's paged cache yet; use predict or memory"
+          "--kv-budget-tokens, --kv-streaming and --quest-budget-tokens are not modelled in simulate yet; use predict or memory"
         )
       }
       if preemption == .swap, device.interconnect.hostLink == nil {

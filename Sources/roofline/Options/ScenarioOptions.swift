@@ -87,6 +87,16 @@ struct ScenarioOptions: ParsableArguments {
   )
   var kvStreaming: String?
   @Option(
+    name: .customLong("quest-budget-tokens"), parsing: .unconditional,
+    help:
+      "Query-aware page selection (Quest): each decode step reads every page's key bounds and this many tokens of the best pages; the whole cache stays."
+  )
+  var questBudgetTokens: Int?
+  @Option(
+    name: .customLong("quest-page-tokens"), parsing: .unconditional,
+    help: "Tokens a Quest page holds (default 16).")
+  var questPageTokens: Int?
+  @Option(
     name: .customLong("key-channel-fraction"), parsing: .unconditional,
     help:
       "Keep this fraction of each cached key's channels (ThinK; values whole), in (0, 1]."
@@ -178,6 +188,21 @@ struct ScenarioOptions: ParsableArguments {
         throw ValidationError(
           "give either --kv-streaming (fixed sinks and window) or --kv-budget-tokens (scored), not both"
         )
+      }
+    }
+    if let b = questBudgetTokens, !(1...Self.maxTokens).contains(b) {
+      throw ValidationError(
+        "--quest-budget-tokens must be 1 to \(Self.maxTokens), got \(b)")
+    }
+    if let p = questPageTokens {
+      if questBudgetTokens == nil {
+        throw ValidationError(
+          "--quest-page-tokens sizes Quest's pages: give --quest-budget-tokens too"
+        )
+      }
+      if !(1...65536).contains(p) {
+        throw ValidationError(
+          "--quest-page-tokens must be 1 to 65536, got \(p)")
       }
     }
     if let f = keyChannelFraction, !(f > 0 && f <= 1) {
@@ -294,6 +319,11 @@ struct ScenarioOptions: ParsableArguments {
         "--kv-budget-tokens \(b) keeps every token of a \(context)-token request (\(contextSource)); give fewer than \(context)"
       )
     }
+    if let b = questBudgetTokens, b >= context {
+      throw CommandError(
+        "--quest-budget-tokens \(b) reads every token of a \(context)-token request (\(contextSource)); give fewer than \(context)"
+      )
+    }
     if let (sinks, window) = streaming(), sinks + window >= context {
       throw CommandError(
         "--kv-streaming \(sinks),\(window) keeps every token of a \(context)-token request (\(contextSource)); give S + W below \(context)"
@@ -322,6 +352,10 @@ struct ScenarioOptions: ParsableArguments {
       format.evictionScored = false
     }
     format.keyChannelFraction = keyChannelFraction
+    if let b = questBudgetTokens {
+      format.pageSelectionTokens = b
+      format.pageTokens = questPageTokens ?? 16
+    }
     return format
   }
 

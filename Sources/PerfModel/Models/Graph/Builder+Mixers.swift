@@ -25,9 +25,11 @@ extension Builder {
   /// context; both capped by a window.
   func pairs(_ at: AttentionSpec) -> Double {
     let all = uncappedPairs(at)
-    // Decoding reads at most an eviction budget's keys.
+    // Decoding reads at most an eviction budget's keys, or the pages a
+    // query-aware selection picks.
+    let format = scenario.cacheFormat
     guard phase == .decode,
-      let budget = scenario.cacheFormat.evictionBudgetTokens
+      let budget = format.evictionBudgetTokens ?? format.pageSelectionTokens
     else { return all }
     return min(all, Double(budget))
   }
