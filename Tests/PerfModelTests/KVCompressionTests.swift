@@ -195,3 +195,36 @@ struct PageSelectionTests {
         tensorParallel: 1, format: quest) == 4096 + 256)
   }
 }
+
+/// Retrieval and streaming heads (DuoAttention).
+@Suite("Per-head mixtures of full and streaming caches")
+struct HeadMixtureTests {
+  @Test(
+    "a quarter of the heads keep 8000 tokens, three quarters 1024: 4096 · (2000 + 768) bytes a layer, and a step reads as much"
+  )
+  func mixture() throws {
+    var format = StorageFormat.cache(.bf16)
+    format.evictionBudgetTokens = 1024
+    format.evictionScored = false
+    format.evictedHeadFraction = 0.75
+    #expect(
+      KVCompressionTests.layer.cacheBytes(
+        context: 8000, tensorParallel: 1, format: format)
+        == 4096 * (2000 + 768))
+    let s = GraphScenario(
+      batch: 1, promptTokens: 1, contextTokens: 8000,
+      weightFormat: .weights(.bf16), cacheFormat: format, sramBytes: 65536)
+    let full = GraphScenario(
+      batch: 1, promptTokens: 1, contextTokens: 2768,
+      weightFormat: .weights(.bf16), cacheFormat: .cache(.bf16),
+      sramBytes: 65536)
+    func attention(_ g: GraphScenario) throws -> Operator {
+      try #require(
+        OperatorGraphBuilder.decode(KVEvictionTests.model, g).operators.first {
+          $0.kind == .attention
+        })
+    }
+    // The same keys as one full cache of 0.25 · 8000 + 0.75 · 1024.
+    #expect(try attention(s).bytes == attention(full).bytes)
+  }
+}

@@ -234,6 +234,11 @@ struct KVCompressionFlagTests {
       (["--kv-budget-tokens", "0"], "--kv-budget-tokens must be 1 to"),
       (["--kv-streaming", "4"], "give S,W sink and window tokens"),
       (["--quest-page-tokens", "16"], "give --quest-budget-tokens too"),
+      (["--duo-retrieval-fraction", "0.3"], "needs --kv-streaming S,W"),
+      (
+        ["--duo-retrieval-fraction", "1.5", "--kv-streaming", "4,100"],
+        "must be in [0, 1)"
+      ),
       (
         [
           "--prompt-tokens", "700", "--output-tokens", "100",

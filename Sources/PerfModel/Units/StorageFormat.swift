@@ -47,6 +47,12 @@ public struct StorageFormat: Sendable, Hashable, Codable {
   /// (StreamingLLM, Xiao et al. 2023) are fixed positions and need no
   /// pass (`false`). `nil`: scored.
   public var evictionScored: Bool?
+  /// The fraction of KV heads the budget applies to; `nil`: all.
+  ///
+  /// DuoAttention (Xiao et al. 2024) keeps the whole cache for its
+  /// retrieval heads and sinks and a window for its streaming heads: the
+  /// streaming heads are this fraction.
+  public var evictedHeadFraction: Double?
   /// The fraction of key channels a KV cache keeps.
   ///
   /// ThinK (Xu et al. 2024) prunes the least significant channels of each

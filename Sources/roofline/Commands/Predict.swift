@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PerfIO
 import PerfModel
 
@@ -221,6 +222,12 @@ extension RooflineCommand {
           draftModel, acceptance: acceptance, target: r.model, on: device,
           graph: graph, prediction: prediction, efficiency: efficiency,
           calibration: calibration, catalog: catalog.load())
+      }
+      if serving.duoRetrievalFraction != nil {
+        FileHandle.standardError.write(
+          Data(
+            "note: DuoAttention's streaming heads are priced as full attention in the prefill (their windowed prefill is not modelled)\n"
+              .utf8))
       }
       try output.emit(
         table: { report.text(operators: ops) },

@@ -87,6 +87,12 @@ struct ScenarioOptions: ParsableArguments {
   )
   var kvStreaming: String?
   @Option(
+    name: .customLong("duo-retrieval-fraction"), parsing: .unconditional,
+    help:
+      "DuoAttention: this fraction of KV heads keep the whole cache, the rest --kv-streaming's sinks and window (prefill priced as full attention for every head)."
+  )
+  var duoRetrievalFraction: Double?
+  @Option(
     name: .customLong("quest-budget-tokens"), parsing: .unconditional,
     help:
       "Query-aware page selection (Quest): each decode step reads every page's key bounds and this many tokens of the best pages; the whole cache stays."
@@ -187,6 +193,17 @@ struct ScenarioOptions: ParsableArguments {
       if kvBudgetTokens != nil {
         throw ValidationError(
           "give either --kv-streaming (fixed sinks and window) or --kv-budget-tokens (scored), not both"
+        )
+      }
+    }
+    if let r = duoRetrievalFraction {
+      if !(r >= 0 && r < 1) {
+        throw ValidationError(
+          "--duo-retrieval-fraction must be in [0, 1), got \(r)")
+      }
+      if kvStreaming == nil {
+        throw ValidationError(
+          "--duo-retrieval-fraction needs --kv-streaming S,W for the streaming heads"
         )
       }
     }
@@ -350,6 +367,7 @@ struct ScenarioOptions: ParsableArguments {
     if let (sinks, window) = streaming() {
       format.evictionBudgetTokens = sinks + window
       format.evictionScored = false
+      format.evictedHeadFraction = duoRetrievalFraction.map { 1 - $0 }
     }
     format.keyChannelFraction = keyChannelFraction
     if let b = questBudgetTokens {

@@ -31,7 +31,10 @@ extension Builder {
     guard phase == .decode,
       let budget = format.evictionBudgetTokens ?? format.pageSelectionTokens
     else { return all }
-    return min(all, Double(budget))
+    // DuoAttention: only its streaming heads are held to the budget.
+    let evicted =
+      format.evictionBudgetTokens == nil ? 1 : format.evictedHeadFraction ?? 1
+    return (1 - evicted) * all + evicted * min(all, Double(budget))
   }
 
   /// ``pairs(_:)`` before any eviction budget.

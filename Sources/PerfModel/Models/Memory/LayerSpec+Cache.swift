@@ -66,7 +66,10 @@ extension LayerSpec {
   ) -> Double {
     var cached = cachedTokens(context: context)
     if let budget = format.evictionBudgetTokens {
-      cached = min(cached, Double(budget))
+      // The heads a budget applies to keep at most it; the rest all.
+      let evicted = format.evictedHeadFraction ?? 1
+      cached =
+        (1 - evicted) * cached + evicted * min(cached, Double(budget))
     }
     let window = Double(format.residualTokens ?? 0)
     return cacheBytesPerToken(tensorParallel: tp, format: format) * cached
