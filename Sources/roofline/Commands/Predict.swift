@@ -223,7 +223,7 @@ extension RooflineCommand {
           graph: graph, prediction: prediction, efficiency: efficiency,
           calibration: calibration, catalog: catalog.load())
       }
-      if serving.duoRetrievalFraction != nil {
+      if serving.cache.duoRetrievalFraction != nil {
         FileHandle.standardError.write(
           Data(
             "note: DuoAttention's streaming heads are priced as full attention in the prefill (their windowed prefill is not modelled)\n"

@@ -180,8 +180,8 @@ extension RooflineCommand {
         devicesPerNode: r.target.devicesPerNode)
       graph.engine = try engine.profile()
       let calibration = ignoreCalibration ? nil : device.calibration
-      if serving.kvBudgetTokens != nil || serving.kvStreaming != nil
-        || serving.questBudgetTokens != nil
+      if serving.cache.kvBudgetTokens != nil || serving.cache.kvStreaming != nil
+        || serving.cache.questBudgetTokens != nil
       {
         throw CommandError(
           "--kv-budget-tokens, --kv-streaming and --quest-budget-tokens are not modelled in simulate yet; use predict or memory"

@@ -68,46 +68,7 @@ struct ScenarioOptions: ParsableArguments {
       "KV cache and state type: fp32, bf16, fp16, fp8, int8, int4, int2 (default: torch_dtype)."
   )
   var kvDataType: DataType?
-  @Option(
-    name: .customLong("kv-residual-tokens"), parsing: .unconditional,
-    help:
-      "A quantized KV cache's full-precision window: each sequence's most recent tokens kept in fp16 (KIVI's residual, e.g. 128)."
-  )
-  var kvResidualTokens: Int?
-  @Option(
-    name: .customLong("kv-budget-tokens"), parsing: .unconditional,
-    help:
-      "Evict the KV cache to this many tokens a sequence after the prefill (SnapKV, H2O): decode reads at most these; the selection pass is priced."
-  )
-  var kvBudgetTokens: Int?
-  @Option(
-    name: .customLong("kv-streaming"),
-    help:
-      "Keep S attention-sink tokens and a window of the W most recent (StreamingLLM), as S,W: decode reads S + W keys, no selection pass."
-  )
-  var kvStreaming: String?
-  @Option(
-    name: .customLong("duo-retrieval-fraction"), parsing: .unconditional,
-    help:
-      "DuoAttention: this fraction of KV heads keep the whole cache, the rest --kv-streaming's sinks and window (prefill priced as full attention for every head)."
-  )
-  var duoRetrievalFraction: Double?
-  @Option(
-    name: .customLong("quest-budget-tokens"), parsing: .unconditional,
-    help:
-      "Query-aware page selection (Quest): each decode step reads every page's key bounds and this many tokens of the best pages; the whole cache stays."
-  )
-  var questBudgetTokens: Int?
-  @Option(
-    name: .customLong("quest-page-tokens"), parsing: .unconditional,
-    help: "Tokens a Quest page holds (default 16).")
-  var questPageTokens: Int?
-  @Option(
-    name: .customLong("key-channel-fraction"), parsing: .unconditional,
-    help:
-      "Keep this fraction of each cached key's channels (ThinK; values whole), in (0, 1]."
-  )
-  var keyChannelFraction: Double?
+  @OptionGroup var cache: CacheTechniqueOptions
   @Option(
     name: .customLong("weight-dtype"),
     help:
@@ -179,67 +140,17 @@ struct ScenarioOptions: ParsableArguments {
       throw ValidationError("--workspace-tokens must be at least 1")
     }
     if logitRows < 0 { throw ValidationError("--logit-rows must be 0 or more") }
+    if cache.kvResidualTokens != nil, let kv = kvDataType,
+      kv.bytesPerElement >= 2
+    {
+      throw ValidationError(
+        "--kv-residual-tokens keeps recent tokens in fp16 beside a quantized cache; --kv-dtype \(kv.rawValue) is not quantized (use int8, int4, int2 or fp8)"
+      )
+    }
     if weightDataType == .int2 {
       throw ValidationError(
         "--weight-dtype int2: int2 is a KV-cache format here; use int4, fp4 or wider for weights"
       )
-    }
-    if let kvStreaming {
-      guard streaming() != nil else {
-        throw ValidationError(
-          "--kv-streaming \(kvStreaming): give S,W sink and window tokens, e.g. 4,2044 (S ≥ 0, W ≥ 1)"
-        )
-      }
-      if kvBudgetTokens != nil {
-        throw ValidationError(
-          "give either --kv-streaming (fixed sinks and window) or --kv-budget-tokens (scored), not both"
-        )
-      }
-    }
-    if let r = duoRetrievalFraction {
-      if !(r >= 0 && r < 1) {
-        throw ValidationError(
-          "--duo-retrieval-fraction must be in [0, 1), got \(r)")
-      }
-      if kvStreaming == nil {
-        throw ValidationError(
-          "--duo-retrieval-fraction needs --kv-streaming S,W for the streaming heads"
-        )
-      }
-    }
-    if let b = questBudgetTokens, !(1...Self.maxTokens).contains(b) {
-      throw ValidationError(
-        "--quest-budget-tokens must be 1 to \(Self.maxTokens), got \(b)")
-    }
-    if let p = questPageTokens {
-      if questBudgetTokens == nil {
-        throw ValidationError(
-          "--quest-page-tokens sizes Quest's pages: give --quest-budget-tokens too"
-        )
-      }
-      if !(1...65536).contains(p) {
-        throw ValidationError(
-          "--quest-page-tokens must be 1 to 65536, got \(p)")
-      }
-    }
-    if let f = keyChannelFraction, !(f > 0 && f <= 1) {
-      throw ValidationError(
-        "--key-channel-fraction must be in (0, 1], got \(f)")
-    }
-    if let b = kvBudgetTokens, !(1...Self.maxTokens).contains(b) {
-      throw ValidationError(
-        "--kv-budget-tokens must be 1 to \(Self.maxTokens), got \(b)")
-    }
-    if let r = kvResidualTokens {
-      if !(0...(1 << 20)).contains(r) {
-        throw ValidationError(
-          "--kv-residual-tokens must be 0 to 1048576, got \(r)")
-      }
-      if let kv = kvDataType, kv.bytesPerElement >= 2 {
-        throw ValidationError(
-          "--kv-residual-tokens keeps recent tokens in fp16 beside a quantized cache; --kv-dtype \(kv.rawValue) is not quantized (use int8, int4, int2 or fp8)"
-        )
-      }
     }
     for (flag, type) in [
       ("--kv-dtype", kvDataType), ("--weight-dtype", weightDataType),
@@ -321,7 +232,7 @@ struct ScenarioOptions: ParsableArguments {
     let scenario = MemoryScenario(
       contextTokens: context, batch: batch ?? preset?.batch ?? 1,
       weightFormat: weights,
-      cacheFormat: cacheFormat(
+      cacheFormat: cache.format(
         kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
       activationDataType: activation,
       plan: ParallelPlan(
@@ -331,21 +242,7 @@ struct ScenarioOptions: ParsableArguments {
         microBatches: microBatches),
       reserveFraction: reserveFraction, workspaceTokens: workspaceTokens,
       logitRows: logitRows, allowBeyondModelContext: force)
-    if let b = kvBudgetTokens, b >= context {
-      throw CommandError(
-        "--kv-budget-tokens \(b) keeps every token of a \(context)-token request (\(contextSource)); give fewer than \(context)"
-      )
-    }
-    if let b = questBudgetTokens, b >= context {
-      throw CommandError(
-        "--quest-budget-tokens \(b) reads every token of a \(context)-token request (\(contextSource)); give fewer than \(context)"
-      )
-    }
-    if let (sinks, window) = streaming(), sinks + window >= context {
-      throw CommandError(
-        "--kv-streaming \(sinks),\(window) keeps every token of a \(context)-token request (\(contextSource)); give S + W below \(context)"
-      )
-    }
+    try cache.check(context: context, source: contextSource)
     var prompt = promptTokens ?? preset?.promptTokens ?? 1024
     var output = outputTokens ?? preset?.outputTokens ?? 256
     if let context = self.context {
@@ -357,36 +254,6 @@ struct ScenarioOptions: ParsableArguments {
     return Resolved(
       model: model, target: target, scenario: scenario, defaultedTP: tp == nil,
       promptTokens: prompt, outputTokens: output, contextSource: contextSource)
-  }
-
-  /// The cache format of `type`, with `--kv-residual-tokens`'s window.
-  func cacheFormat(_ type: DataType) -> StorageFormat {
-    var format = StorageFormat.cache(type)
-    if let r = kvResidualTokens, r > 0 { format.residualTokens = r }
-    format.evictionBudgetTokens = kvBudgetTokens
-    if let (sinks, window) = streaming() {
-      format.evictionBudgetTokens = sinks + window
-      format.evictionScored = false
-      format.evictedHeadFraction = duoRetrievalFraction.map { 1 - $0 }
-    }
-    format.keyChannelFraction = keyChannelFraction
-    if let b = questBudgetTokens {
-      format.pageSelectionTokens = b
-      format.pageTokens = questPageTokens ?? 16
-    }
-    return format
-  }
-
-  /// `--kv-streaming`'s sink and window tokens.
-  func streaming() -> (sinks: Int, window: Int)? {
-    guard let kvStreaming else { return nil }
-    let parts = kvStreaming.split(separator: ",").map {
-      Int($0.trimmingCharacters(in: .whitespaces))
-    }
-    guard parts.count == 2, let s = parts[0], let w = parts[1], s >= 0,
-      w >= 1, s + w <= Self.maxTokens
-    else { return nil }
-    return (s, w)
   }
 
   /// fp8 or fp4 activations feed W8A8 or W4A4 matrix products: the layer
