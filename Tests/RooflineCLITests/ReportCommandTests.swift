@@ -16,12 +16,13 @@ struct ReportCommandTests {
     let charts = try fm.contentsOfDirectory(atPath: out + "/charts").sorted()
     #expect(
       charts == [
-        "concurrency.svg", "cost.svg", "memory.svg", "roofline.svg", "tpot.svg",
+        "concurrency.svg", "cost.svg", "memory.svg", "roofline.svg",
+        "techniques-concurrency.svg", "techniques-tpot.svg", "tpot.svg",
         "ttft.svg",
       ])
     let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-    // Six charts inline, no file referenced from outside the page.
-    #expect(html.components(separatedBy: "<svg ").count - 1 == 6)
+    // Eight charts inline, no file referenced from outside the page.
+    #expect(html.components(separatedBy: "<svg ").count - 1 == 8)
     #expect(!html.contains("src=\""))
     let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
     for chart in charts { #expect(md.contains("(charts/\(chart))")) }
@@ -29,6 +30,10 @@ struct ReportCommandTests {
       contentsOfFile: out + "/data/sweep.csv", encoding: .utf8)
     // A header and 2 models × 2 contexts.
     #expect(sweep.split(separator: "\n").count == 5)
+    let techniques = try String(
+      contentsOfFile: out + "/data/techniques.csv", encoding: .utf8)
+    // A header and 6 caches (dense and five techniques) × 2 contexts.
+    #expect(techniques.split(separator: "\n").count == 13)
     // An earlier report is replaced whole.
     let again = try CommandRunner.run([
       "report", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--contexts",

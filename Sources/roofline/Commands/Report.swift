@@ -63,7 +63,7 @@ extension RooflineCommand {
     func run() throws {
       let c = try catalog.load()
       let r = try serving.resolve(c)
-      let progress = Progress(total: 6, label: "report", quiet: quiet)
+      let progress = Progress(total: 7, label: "report", quiet: quiet)
       // On-demand prices only (amortised purchase is not comparable), and
       // not a calibrated copy of a device already in the list.
       let priced = try c.names(.devices).map { try c.device($0) }.filter {
@@ -109,6 +109,8 @@ extension RooflineCommand {
         progress.step("sweeps")
         sections.append(try builder.memory())
         progress.step("memory")
+        sections.append(try builder.techniques())
+        progress.step("techniques")
         sections.append(builder.cost())
         progress.step("cost")
         if let measured { sections.append(measured.section) }
