@@ -58,11 +58,40 @@ struct SpeculativeDecodingTests {
   }
 
   @Test(
+    "Medusa heads: 3 heads of a residual block and an LM head each, 2 · rows · (h² + h · vocab) FLOPs a head, priced as one decode-phase pass"
+  )
+  func medusa() throws {
+    let s = try ServingSimulatorTests.setup()
+    var g = s.scenario
+    g.batch = 4
+    g.contextTokens = 2048
+    let graph = SpeculativeDecoding.medusaGraph(s.model, g, heads: 3)
+    let flops = graph.operators.reduce(0.0) { $0 + Double($1.count) * $1.flops }
+    // 3 · 2 · 4 · (4096² + 4096 · 128256)
+    let expected: Double = 3 * 2 * 4 * (4096 * 4096 + 4096 * 128_256)
+    #expect(flops == expected)
+    let step = try SpeculativeDecoding.medusaStep(
+      target: s.model, on: s.device, g, heads: 3, acceptance: 0.6,
+      efficiency: .defaults, calibration: s.device.calibration)
+    let alone = try PhasePrediction.predict(
+      graph, on: s.device, efficiency: .defaults,
+      calibration: s.device.calibration, engine: g.engine
+    ).seconds
+    #expect(approximately(step.draftSeconds, alone, relativeTolerance: 1e-12))
+  }
+
+  @Test(
     "predict refuses an acceptance outside [0, 1], a draft without one, and a draft of another vocabulary",
     arguments: [
       (["--draft-model", "llama-3-8b", "--acceptance", "1.5"], "[0, 1]"),
-      (["--draft-model", "llama-3-8b"], "needs --acceptance"),
-      (["--acceptance", "0.5"], "give --draft-model too"),
+      (["--draft-model", "llama-3-8b"], "need --acceptance"),
+      (["--acceptance", "0.5"], "give --draft-model or --draft-heads too"),
+      (
+        [
+          "--draft-heads", "--draft-model", "llama-3-8b", "--acceptance", "0.5",
+        ],
+        "not both"
+      ),
       (
         ["--draft-model", "mistral-7b-v0.1", "--acceptance", "0.5"],
         "differs from llama-3-8b's"

@@ -5,11 +5,17 @@ extension RooflineCommand.Predict {
   /// Speculative decoding's step at the decode step's batch and context,
   /// and the best draft length.
   func speculative(
-    _ draftName: String, acceptance: Double, target: ModelArchitecture,
+    _ draftName: String?, acceptance: Double, target: ModelArchitecture,
     on device: DeviceSpec, graph: GraphScenario, prediction: ServingPrediction,
     efficiency: EfficiencyFactors, calibration: KernelCalibration?,
     catalog: Catalog
   ) throws -> PredictionReport.Speculative {
+    guard let draftName else {
+      return try medusa(
+        acceptance: acceptance, target: target, on: device, graph: graph,
+        prediction: prediction, efficiency: efficiency,
+        calibration: calibration)
+    }
     let draft = try catalog.model(draftName)
     guard draft.vocabSize == target.vocabSize else {
       throw CommandError(
@@ -50,6 +56,41 @@ extension RooflineCommand.Predict {
         draftModel: draft.name, step: asked, best: best)
     } catch {
       throw CommandError("--draft-model: \(error.message)")
+    }
+  }
+
+  /// Medusa heads' step at the decode step's batch and context, and the
+  /// best number of heads.
+  func medusa(
+    acceptance: Double, target: ModelArchitecture, on device: DeviceSpec,
+    graph: GraphScenario, prediction: ServingPrediction,
+    efficiency: EfficiencyFactors, calibration: KernelCalibration?
+  ) throws -> PredictionReport.Speculative {
+    guard graph.cacheFormat.evictionBudgetTokens == nil,
+      graph.plan.pipelineParallel == 1, graph.plan.contextParallel == 1
+    else {
+      throw CommandError(
+        "--draft-heads with --kv-budget-tokens, --pp or --cp is not modelled")
+    }
+    var step = graph
+    step.batch = prediction.batch
+    step.contextTokens = graph.promptTokens + prediction.outputTokens / 2
+    do {
+      func price(_ heads: Int) throws(PlanError) -> SpeculativeDecoding.Step {
+        try SpeculativeDecoding.medusaStep(
+          target: target, on: device, step, heads: heads,
+          acceptance: acceptance, efficiency: efficiency,
+          calibration: calibration)
+      }
+      var best = try price(1)
+      for heads in 2...16 {
+        let s = try price(heads)
+        if s.tpotSeconds < best.tpotSeconds { best = s }
+      }
+      return PredictionReport.Speculative(
+        draftModel: "Medusa heads", step: try price(draftTokens), best: best)
+    } catch {
+      throw CommandError("--draft-heads: \(error.message)")
     }
   }
 }

@@ -69,6 +69,12 @@ extension RooflineCommand {
           "Priced on the target's devices and split: γ draft decode steps and one verification pass of γ + 1 tokens a sequence; tokens a step (1 − α^(γ+1))/(1 − α) (Leviathan et al. 2023). Also prints the best γ (1–16) at --acceptance."
       ))
     var draftModel: String?
+    @Flag(
+      name: .customLong("draft-heads"),
+      help:
+        "Speculative decoding with Medusa heads on the target (--draft-tokens of them, each a residual block and an LM head) instead of a draft model."
+    )
+    var draftHeads = false
     @Option(
       name: .customLong("draft-tokens"), parsing: .unconditional,
       help: "Speculative decoding: tokens the draft proposes a step (γ).")
@@ -106,10 +112,14 @@ extension RooflineCommand {
       if cachedPrefixTokens < 0 {
         throw ValidationError("--cached-prefix-tokens must be 0 or more")
       }
-      if draftModel != nil {
+      if draftHeads, draftModel != nil {
+        throw ValidationError(
+          "give either --draft-model or --draft-heads, not both")
+      }
+      if draftModel != nil || draftHeads {
         guard let a = acceptance else {
           throw ValidationError(
-            "--draft-model needs --acceptance, the chance a drafted token is accepted (0 to 1)"
+            "--draft-model and --draft-heads need --acceptance, the chance a drafted token is accepted (0 to 1)"
           )
         }
         if !(a >= 0 && a <= 1) {
@@ -121,7 +131,7 @@ extension RooflineCommand {
         }
       } else if acceptance != nil {
         throw ValidationError(
-          "--acceptance applies to speculative decoding: give --draft-model too"
+          "--acceptance applies to speculative decoding: give --draft-model or --draft-heads too"
         )
       }
       if let v = linkLatencyMicroseconds, !(v >= 0 && v <= 1e6) {
@@ -217,7 +227,7 @@ extension RooflineCommand {
       report.memory = memory.stages[memory.bindingStage]
       report.linkLatency = PredictionReport.LinkLatency(
         seconds: latency, source: latencySource)
-      if let draftModel, let acceptance {
+      if draftModel != nil || draftHeads, let acceptance {
         report.speculative = try speculative(
           draftModel, acceptance: acceptance, target: r.model, on: device,
           graph: graph, prediction: prediction, efficiency: efficiency,

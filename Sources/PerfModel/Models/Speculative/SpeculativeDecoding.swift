@@ -166,4 +166,62 @@ public enum SpeculativeDecoding {
     guard let best else { preconditionFailure("most ≥ 1") }
     return best
   }
+
+  /// The graph of Medusa heads proposing `heads` tokens a sequence.
+  ///
+  /// Each head is a residual feed-forward block (h → h) and its own LM
+  /// head (h → vocabulary) on the last hidden state of each of
+  /// `scenario.batch` sequences, all run in one pass (Cai et al. 2024).
+  ///
+  ///     FLOPs = heads · 2 · batch · (h² + h · vocab)
+  ///     bytes = heads · (h² + h · vocab) weights + activations and logits
+  ///
+  /// [Cai et al. 2024, Medusa]: https://arxiv.org/abs/2401.10774
+  public static func medusaGraph(
+    _ model: ModelArchitecture, _ scenario: GraphScenario, heads: Int
+  ) -> OperatorGraph {
+    let h = Double(model.hiddenSize)
+    let tp = scenario.plan.tensorParallel
+    let vocab = Double((model.vocabSize + tp - 1) / tp)
+    let rows = Double(scenario.batch)
+    let type = scenario.activationDataType.residualType
+    let a = type.bytesPerElement
+    let w = scenario.weightFormat
+    let block = Operator(
+      name: "Medusa heads: residual blocks", kind: .projection, count: heads,
+      flops: 2 * rows * h * h / Double(tp), dataType: type,
+      bytes: w.bytes(
+        elements: h * h / Double(tp), vectorLength: model.hiddenSize)
+        + rows * 2 * a * h)
+    let head = Operator(
+      name: "Medusa heads: LM heads", kind: .lmHead, count: heads,
+      flops: 2 * rows * h * vocab, dataType: type,
+      bytes: w.bytes(elements: h * vocab, vectorLength: model.hiddenSize)
+        + rows * (a * h + 4 * vocab))
+    return OperatorGraph(
+      phase: .decode, tokens: Int(rows), operators: [block, head])
+  }
+
+  /// Prices a step of `target` verifying `heads` Medusa heads' proposals
+  /// at `acceptance`, for `scenario`'s batch at its context.
+  ///
+  /// - Throws: ``PlanError`` when the device lacks a data type.
+  public static func medusaStep(
+    target: ModelArchitecture, on device: DeviceSpec, _ scenario: GraphScenario,
+    heads: Int, acceptance: Double, efficiency: EfficiencyFactors,
+    calibration: KernelCalibration?
+  ) throws(PlanError) -> Step {
+    let draft = try PhasePrediction.predict(
+      medusaGraph(target, scenario, heads: heads), on: device,
+      efficiency: efficiency, calibration: calibration,
+      engine: scenario.engine)
+    let verify = try PhasePrediction.predict(
+      verificationGraph(target, scenario, draftTokens: heads), on: device,
+      efficiency: efficiency, calibration: calibration,
+      engine: scenario.engine)
+    return Step(
+      draftTokens: heads, acceptance: acceptance, draftSeconds: draft.seconds,
+      verifySeconds: verify.seconds,
+      tokensPerStep: expectedTokens(draftTokens: heads, acceptance: acceptance))
+  }
 }
