@@ -1,0 +1,97 @@
+/// Block-sparse FlashAttention-2 forward on the simulated memory: each
+/// row block visits only some of the key blocks it sees, its first (an
+/// attention sink) and those nearest the diagonal, as many as a block
+/// density asks (the Λ shape of MInference and StreamingLLM).
+///
+/// Row block `i` seeing `b` key blocks visits `s = min(b, max(1, ⌈ρ·b⌉))`:
+/// block 0 when `s ≥ 2`, and the last `s − 1` (or, alone, the last one).
+/// Skipped blocks are never loaded; the rows' softmax runs over the keys
+/// visited. GQA heads are packed as rows, as ``InstrumentedFlashAttention``
+/// packs them.
+public enum InstrumentedBlockSparseAttention {
+  /// The key blocks a row block seeing `visible` of them visits.
+  public static func visitedBlocks(visible b: Int, density: Double) -> [Int] {
+    guard b > 0 else { return [] }
+    let s = min(b, max(1, Int((density * Double(b)).rounded(.up))))
+    guard s >= 2 else { return [b - 1] }
+    return [0] + Array((b - s + 1)..<b)
+  }
+
+  /// Runs block-sparse attention at `density` ∈ (0, 1], returning O;
+  /// traffic accumulates in `memory`.
+  ///
+  /// - Throws: ``SRAMOverflow`` when the tiles do not fit.
+  public static func run(
+    _ p: AttentionProblem, q: [Float], k: [Float], v: [Float], rowBlock: Int,
+    columnBlock: Int, density: Double, memory: SimulatedMemory
+  ) throws -> [Float] {
+    precondition(density > 0 && density <= 1)
+    var o = [Float](repeating: 0, count: p.queryElements)
+    let d = p.headDim
+    try memory.withTile(rowBlock * d) { qt in
+      try memory.withTile(rowBlock * d) { ot in
+        try memory.withTile(columnBlock * d) { kt in
+          try memory.withTile(columnBlock * d) { vt in
+            try memory.withTile(rowBlock * columnBlock) { st in
+              try memory.withTile(2 * rowBlock) { stats in
+                let tiles = InstrumentedFlashAttention.Tiles(
+                  q: qt, o: ot, k: kt, v: vt, s: st, stats: stats)
+                for b in 0..<p.batch {
+                  for kvHead in 0..<p.kvHeads {
+                    sparse(
+                      Group(problem: p, batch: b, kvHead: kvHead), q, k, v,
+                      &o, rowBlock, columnBlock, density, tiles, memory)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return o
+  }
+
+  static func sparse(
+    _ g: Group, _ q: [Float], _ k: [Float], _ v: [Float], _ o: inout [Float],
+    _ rowBlock: Int, _ columnBlock: Int, _ density: Double,
+    _ t: InstrumentedFlashAttention.Tiles, _ memory: SimulatedMemory
+  ) {
+    let d = g.problem.headDim
+    var rowStart = 0
+    while rowStart < g.rows {
+      let rows = min(rowBlock, g.rows - rowStart)
+      for r in 0..<rows {
+        memory.load(
+          q, from: g.queryOffset(rowStart + r), count: d, into: t.q, at: r * d)
+        for x in 0..<d { t.o.values[r * d + x] = 0 }
+        t.stats.values[r] = -.infinity
+        t.stats.values[rowBlock + r] = 0
+      }
+      let loaded = g.loadedKeys(rowStart, rows, columnBlock)
+      let blocks = (loaded + columnBlock - 1) / columnBlock
+      for j in visitedBlocks(visible: blocks, density: density) {
+        let keyStart = j * columnBlock
+        let cols = min(columnBlock, g.problem.keyLength - keyStart)
+        memory.load(
+          k, from: g.keyOffset(keyStart), count: cols * d, into: t.k, at: 0)
+        memory.load(
+          v, from: g.keyOffset(keyStart), count: cols * d, into: t.v, at: 0)
+        for r in 0..<rows {
+          OnlineSoftmax.accumulate(
+            row: r, position: g.position(rowStart + r), keyStart: keyStart,
+            cols: cols, problem: g.problem, tiles: t, rowBlock: rowBlock,
+            normalizeEachStep: false)
+        }
+      }
+      for r in 0..<rows {
+        let l = t.stats.values[rowBlock + r]
+        let inverse: Float = l > 0 ? 1 / l : 0
+        for x in 0..<d { t.o.values[r * d + x] *= inverse }
+        memory.store(
+          t.o, at: r * d, count: d, to: &o, from: g.queryOffset(rowStart + r))
+      }
+      rowStart += rows
+    }
+  }
+}
