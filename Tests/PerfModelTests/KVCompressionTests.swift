@@ -228,3 +228,50 @@ struct HeadMixtureTests {
     #expect(try attention(s).bytes == attention(full).bytes)
   }
 }
+
+/// Block-sparse prefill in the operator graph.
+@Suite("Block-sparse prefill")
+struct BlockSparsePrefillTests {
+  static func graph(_ density: Double?) -> OperatorGraph {
+    var s = GraphScenario(
+      batch: 1, promptTokens: 8192, contextTokens: 8193,
+      weightFormat: .weights(.bf16), cacheFormat: .cache(.bf16),
+      sramBytes: 228 * 1024)
+    s.attentionDensity = density
+    return OperatorGraphBuilder.prefill(KVEvictionTests.model, s)
+  }
+
+  @Test("at density 1 the graph is dense FlashAttention-2's")
+  func dense() {
+    #expect(Self.graph(1) == Self.graph(nil))
+  }
+
+  @Test(
+    "at density 0.1 attention moves the block-sparse model's bytes at the dense tiling, and 64 queries select blocks: 2 · 64 · 8192 · 128 · 32 FLOPs"
+  )
+  func sparse() throws {
+    let dense = try #require(
+      Self.graph(nil).operators.first { $0.kind == .attention })
+    let sparseGraph = Self.graph(0.1)
+    let sparse = try #require(
+      sparseGraph.operators.first { $0.kind == .attention })
+    let shape = AttentionShape(
+      batch: 1, heads: 32, kvHeads: 8, queryLength: 8192, keyLength: 8192,
+      headDim: 128, causal: true, elementBytes: 2)
+    let tiling = try FlashAttentionIO.bestTiling(
+      shape, sramBytes: 228 * 1024, order: .queryOuter, exhaustive: false
+    ).tiling
+    let saved =
+      FlashAttentionIO.traffic(shape, tiling: tiling, order: .queryOuter)
+      .totalBytes
+      - BlockSparseAttentionIO.traffic(shape, tiling: tiling, density: 0.1)
+      .totalBytes
+    #expect(saved > 0)
+    #expect(dense.bytes - sparse.bytes == saved)
+    #expect(sparse.flops < 0.2 * dense.flops)
+    let selection = try #require(
+      sparseGraph.operators.first { $0.name.contains("MInference") })
+    let expected: Double = 2 * 64 * 8192 * 128 * 32
+    #expect(selection.flops == expected)
+  }
+}

@@ -235,6 +235,10 @@ struct KVCompressionFlagTests {
       (["--kv-streaming", "4"], "give S,W sink and window tokens"),
       (["--quest-page-tokens", "16"], "give --quest-budget-tokens too"),
       (["--duo-retrieval-fraction", "0.3"], "needs --kv-streaming S,W"),
+      (["--attention-density", "0"], "--attention-density must be in (0, 1]"),
+      (
+        ["--attention-density", "1.5"], "--attention-density must be in (0, 1]"
+      ),
       (
         ["--duo-retrieval-fraction", "1.5", "--kv-streaming", "4,100"],
         "must be in [0, 1)"

@@ -351,8 +351,11 @@ extension Builder {
           + 2 * a * batch * q * d + batch * cachePerToken + windowRead)
       after = decodeMerge(label, count: count, heads: q, width: d)
     }
-    ops.append(pageScored(core, at))
+    ops.append(blockSparse(pageScored(core, at), at))
     if let after { ops.append(after) }
+    if let selection = blockSelection(at, count: count, label: label) {
+      ops.append(selection)
+    }
     if let selection = evictionScoring(at, count: count, label: label) {
       ops.append(selection)
     }

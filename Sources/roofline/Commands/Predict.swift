@@ -167,6 +167,7 @@ extension RooflineCommand {
         outputTokens: r.outputTokens, on: device,
         devicesPerNode: r.target.devicesPerNode)
       graph.engine = try engine.profile()
+      graph.attentionDensity = serving.cache.attentionDensity
       let calibration = ignoreCalibration ? nil : device.calibration
       let options = PrefillOptions(
         chunkTokens: chunkTokens, cachedPrefixTokens: cachedPrefixTokens,

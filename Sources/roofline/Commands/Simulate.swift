@@ -182,9 +182,10 @@ extension RooflineCommand {
       let calibration = ignoreCalibration ? nil : device.calibration
       if serving.cache.kvBudgetTokens != nil || serving.cache.kvStreaming != nil
         || serving.cache.questBudgetTokens != nil
+        || serving.cache.attentionDensity != nil
       {
         throw CommandError(
-          "--kv-budget-tokens, --kv-streaming and --quest-budget-tokens are not modelled in simulate yet; use predict or memory"
+          "--kv-budget-tokens, --kv-streaming, --quest-budget-tokens and --attention-density are not modelled in simulate yet; use predict or memory"
         )
       }
       if preemption == .swap, device.interconnect.hostLink == nil {

@@ -47,7 +47,18 @@ struct CacheTechniqueOptions: ParsableArguments {
   )
   var keyChannelFraction: Double?
 
+  @Option(
+    name: .customLong("attention-density"), parsing: .unconditional,
+    help:
+      "Block-sparse prefill: each row block visits its sink and nearest key blocks, this fraction of those it sees (MInference's Λ shape), after a block-selection pass; in (0, 1]."
+  )
+  var attentionDensity: Double?
+
   func validate() throws {
+    if let rho = attentionDensity, !(rho > 0 && rho <= 1) {
+      throw ValidationError(
+        "--attention-density must be in (0, 1], got \(rho)")
+    }
     if let kvStreaming {
       guard streaming() != nil else {
         throw ValidationError(

@@ -60,4 +60,72 @@ extension Builder {
     scored.flops += batch * pages * 4 * d * q
     return scored
   }
+
+  /// Whether the prefill's attention runs block-sparse: a density below 1
+  /// on a plain causal attention (not chunked, no context parallelism).
+  func sparsePrefill(_ at: AttentionSpec) -> Double? {
+    guard phase == .prefill, let rho = scenario.attentionDensity, rho < 1,
+      at.latent == nil, at.chunkSize == nil, cp == 1
+    else { return nil }
+    return rho
+  }
+
+  /// A prefill attention operator at the scenario's block density: its
+  /// FlashAttention-2 traffic less what the skipped key blocks would have
+  /// moved (``BlockSparseAttentionIO`` at the best dense tiling), its
+  /// FLOPs and exponentials in proportion to the keys visited.
+  func blockSparse(_ op: Operator, _ at: AttentionSpec) -> Operator {
+    guard let rho = sparsePrefill(at) else { return op }
+    let shape = AttentionShape(
+      batch: scenario.batch, heads: at.queryHeads / tp,
+      kvHeads: Shard.perRank(at.kvHeads, tp) ?? at.kvHeads,
+      queryLength: scenario.promptTokens,
+      keyLength: scenario.cachedTokens + scenario.promptTokens,
+      headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)))
+    guard
+      let best = try? FlashAttentionIO.bestTiling(
+        shape, sramBytes: scenario.sramBytes, order: .queryOuter,
+        exhaustive: false)
+    else { return op }
+    let dense = FlashAttentionIO.traffic(
+      shape, tiling: best.tiling, order: .queryOuter)
+    let sparse = BlockSparseAttentionIO.traffic(
+      shape, tiling: best.tiling, density: rho)
+    let queries =
+      Double(shape.instances * shape.elementBytes)
+      * Double(shape.packedRows * shape.headDim)
+    let ratio = (sparse.readBytes - queries) / max(dense.readBytes - queries, 1)
+    let saved = dense.totalBytes - sparse.totalBytes
+    var out = op
+    out.bytes -= saved
+    out.reuseBytes = max(0, out.reuseBytes - saved)
+    out.flops *= ratio
+    out.exponentials *= ratio
+    return out
+  }
+
+  /// The block-selection pass of a block-sparse prefill.
+  ///
+  /// MInference's estimate scores the last 64 queries against every key,
+  ///
+  ///     FLOPs = 2 · 64 · keys · d · heads      bytes = a · keys · kv_heads · d
+  ///
+  /// per sequence.
+  func blockSelection(_ at: AttentionSpec, count: Int, label: String)
+    -> Operator?
+  {
+    guard sparsePrefill(at) != nil else { return nil }
+    let keys = Double(scenario.cachedTokens + scenario.promptTokens)
+    let q = Double(at.queryHeads / tp)
+    let kv = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
+    let d = Double(at.headDim)
+    let w = min(64, Double(scenario.promptTokens))
+    let batch = Double(scenario.batch)
+    var op = Operator(
+      name: "\(label) block selection (MInference estimate)", kind: .attention,
+      count: count, flops: batch * 2 * w * keys * d * q, dataType: type,
+      bytes: batch * a * keys * kv * d)
+    op.sequenceScoped = true
+    return op
+  }
 }

@@ -34,6 +34,10 @@ public struct GraphScenario: Sendable, Hashable, Codable {
   /// Compute units (SMs) of the device, which bound the attention
   /// instances in flight at once.
   public var computeUnits = 1
+  /// Block density of the prefill's attention (``BlockSparseAttentionIO``:
+  /// each row block visits its sink and nearest key blocks, this fraction
+  /// of those it sees), after a block-selection pass; `nil`: dense.
+  public var attentionDensity: Double?
 
   /// Creates a graph scenario.
   public init(
