@@ -38,9 +38,10 @@ public enum InstrumentedBlockSparseAttention {
                   q: qt, o: ot, k: kt, v: vt, s: st, stats: stats)
                 for b in 0..<p.batch {
                   for kvHead in 0..<p.kvHeads {
-                    sparse(
+                    InstrumentedFlashAttention.queryOuter(
                       Group(problem: p, batch: b, kvHead: kvHead), q, k, v,
-                      &o, rowBlock, columnBlock, density, tiles, memory)
+                      &o, rowBlock, columnBlock, tiles, memory
+                    ) { visitedBlocks(visible: $0, density: density) }
                   }
                 }
               }
@@ -50,48 +51,5 @@ public enum InstrumentedBlockSparseAttention {
       }
     }
     return o
-  }
-
-  static func sparse(
-    _ g: Group, _ q: [Float], _ k: [Float], _ v: [Float], _ o: inout [Float],
-    _ rowBlock: Int, _ columnBlock: Int, _ density: Double,
-    _ t: InstrumentedFlashAttention.Tiles, _ memory: SimulatedMemory
-  ) {
-    let d = g.problem.headDim
-    var rowStart = 0
-    while rowStart < g.rows {
-      let rows = min(rowBlock, g.rows - rowStart)
-      for r in 0..<rows {
-        memory.load(
-          q, from: g.queryOffset(rowStart + r), count: d, into: t.q, at: r * d)
-        for x in 0..<d { t.o.values[r * d + x] = 0 }
-        t.stats.values[r] = -.infinity
-        t.stats.values[rowBlock + r] = 0
-      }
-      let loaded = g.loadedKeys(rowStart, rows, columnBlock)
-      let blocks = (loaded + columnBlock - 1) / columnBlock
-      for j in visitedBlocks(visible: blocks, density: density) {
-        let keyStart = j * columnBlock
-        let cols = min(columnBlock, g.problem.keyLength - keyStart)
-        memory.load(
-          k, from: g.keyOffset(keyStart), count: cols * d, into: t.k, at: 0)
-        memory.load(
-          v, from: g.keyOffset(keyStart), count: cols * d, into: t.v, at: 0)
-        for r in 0..<rows {
-          OnlineSoftmax.accumulate(
-            row: r, position: g.position(rowStart + r), keyStart: keyStart,
-            cols: cols, problem: g.problem, tiles: t, rowBlock: rowBlock,
-            normalizeEachStep: false)
-        }
-      }
-      for r in 0..<rows {
-        let l = t.stats.values[rowBlock + r]
-        let inverse: Float = l > 0 ? 1 / l : 0
-        for x in 0..<d { t.o.values[r * d + x] *= inverse }
-        memory.store(
-          t.o, at: r * d, count: d, to: &o, from: g.queryOffset(rowStart + r))
-      }
-      rowStart += rows
-    }
   }
 }

@@ -65,9 +65,13 @@ public enum InstrumentedFlashAttention {
     let stats: SRAMTile
   }
 
+  /// FlashAttention-2's loops for one (batch, KV head); each row block
+  /// visits the key blocks `visit` picks of the `b` it sees (all of them
+  /// unless given: a block-sparse mask picks fewer).
   static func queryOuter(
     _ g: Group, _ q: [Float], _ k: [Float], _ v: [Float], _ o: inout [Float],
-    _ rowBlock: Int, _ columnBlock: Int, _ t: Tiles, _ memory: SimulatedMemory
+    _ rowBlock: Int, _ columnBlock: Int, _ t: Tiles, _ memory: SimulatedMemory,
+    visit: (_ b: Int) -> [Int] = { Array(0..<$0) }
   ) {
     let d = g.problem.headDim
     var rowStart = 0
@@ -81,8 +85,8 @@ public enum InstrumentedFlashAttention {
         t.stats.values[rowBlock + r] = 0
       }
       let keys = g.loadedKeys(rowStart, rows, columnBlock)
-      var keyStart = 0
-      while keyStart < keys {
+      for block in visit((keys + columnBlock - 1) / columnBlock) {
+        let keyStart = block * columnBlock
         let cols = min(columnBlock, g.problem.keyLength - keyStart)
         memory.load(
           k, from: g.keyOffset(keyStart), count: cols * d, into: t.k, at: 0)
@@ -95,7 +99,6 @@ public enum InstrumentedFlashAttention {
             problem: g.problem, tiles: t, rowBlock: rowBlock,
             normalizeEachStep: false)
         }
-        keyStart += cols
       }
       for r in 0..<rows {
         let l = t.stats.values[rowBlock + r]
