@@ -189,3 +189,43 @@ struct InstrumentedMatchesTimedTests {
     #expect(difference < 2e-6)
   }
 }
+
+@Suite("Timed block-sparse FlashAttention matches the instrumented kernel")
+struct TimedBlockSparseTests {
+  @Test(
+    "the same key blocks visited: outputs within 2e-6 of the instrumented kernel's",
+    arguments: [
+      // (N, d, causal, density)
+      (200, 32, true, 0.1), (200, 32, true, 0.4), (200, 32, false, 0.25),
+      (97, 64, true, 0.5), (300, 16, true, 1.0),
+    ])
+  func sparse(n: Int, d: Int, causal: Bool, density: Double) throws {
+    // One query head per KV head, so both kernels' row blocks are the
+    // same 24 positions and their key blocks the same 30 keys; the sums
+    // run in different orders, within fp32 rounding of values in [-1, 1).
+    let p = AttentionProblem(
+      batch: 1, heads: 2, kvHeads: 2, queryLength: n, headDim: d,
+      causal: causal)
+    let q = DeterministicRandom.values(seed: 4, count: p.queryElements)
+    let k = DeterministicRandom.values(seed: 5, count: p.keyElements)
+    let v = DeterministicRandom.values(seed: 6, count: p.keyElements)
+    var o = [Float](repeating: .nan, count: p.queryElements)
+    q.withUnsafeBufferPointer { qb in
+      k.withUnsafeBufferPointer { kb in
+        v.withUnsafeBufferPointer { vb in
+          o.withUnsafeMutableBufferPointer { ob in
+            FlashAttentionKernel.run(
+              p, q: qb, k: kb, v: vb, o: ob, rowBlock: 24, columnBlock: 30,
+              threads: 2, density: density)
+          }
+        }
+      }
+    }
+    let instrumented = try InstrumentedBlockSparseAttention.run(
+      p, q: q, k: k, v: v, rowBlock: 24, columnBlock: 30, density: density,
+      memory: SimulatedMemory(sramBytes: 1 << 24))
+    let error =
+      zip(o, instrumented).map { abs(Double($0) - Double($1)) }.max() ?? .nan
+    #expect(error < 2e-6)
+  }
+}

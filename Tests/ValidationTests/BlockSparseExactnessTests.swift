@@ -85,11 +85,15 @@ struct BlockSparseExactnessTests {
   }
 
   @Test(
-    "the visited blocks: one alone is the diagonal; more are the sink and the nearest, ⌈ρ·b⌉ of them"
+    "the visited blocks: the sink and the nearest to the diagonal, ⌈ρ·b⌉ of them and at least two"
   )
   func mask() {
     #expect(
-      BlockSparseAttentionIO.visitedBlocks(visible: 10, density: 0.05) == [9])
+      BlockSparseAttentionIO.visitedBlocks(visible: 10, density: 0.05) == [
+        0, 9,
+      ])
+    #expect(
+      BlockSparseAttentionIO.visitedBlocks(visible: 1, density: 0.05) == [0])
     #expect(
       BlockSparseAttentionIO.visitedBlocks(visible: 10, density: 0.3) == [
         0, 8, 9,

@@ -3,8 +3,9 @@
 /// attention sink) and those nearest the diagonal, as many as a block
 /// density asks (the Λ shape of MInference and StreamingLLM).
 ///
-/// Row block `i` seeing `b` key blocks visits `s = min(b, max(1, ⌈ρ·b⌉))`:
-/// block 0 when `s ≥ 2`, and the last `s − 1` (or, alone, the last one).
+/// Row block `i` seeing `b` key blocks visits `s = min(b, max(2, ⌈ρ·b⌉))`:
+/// block 0 and the last `s − 1` (with one block seen, that one), so that
+/// every query sees its sink and its own block.
 /// Skipped blocks are never loaded; the rows' softmax runs over the keys
 /// visited. GQA heads are packed as rows, as ``InstrumentedFlashAttention``
 /// packs them.
@@ -12,7 +13,7 @@ public enum InstrumentedBlockSparseAttention {
   /// The key blocks a row block seeing `visible` of them visits.
   public static func visitedBlocks(visible b: Int, density: Double) -> [Int] {
     guard b > 0 else { return [] }
-    let s = min(b, max(1, Int((density * Double(b)).rounded(.up))))
+    let s = min(b, max(2, Int((density * Double(b)).rounded(.up))))
     guard s >= 2 else { return [b - 1] }
     return [0] + Array((b - s + 1)..<b)
   }

@@ -24,13 +24,18 @@ public enum FlashAttentionKernel {
   ///   - rowBlock: queries per block (`B_r`; multiples of 16 waste nothing).
   ///   - columnBlock: keys per block (`B_c`), a multiple of 6.
   ///   - threads: worker threads.
+  ///   - density: the fraction of the key blocks each row block sees that
+  ///     it visits, block-sparse as ``InstrumentedBlockSparseAttention``
+  ///     picks them (its sink block and those nearest the diagonal); 1 is
+  ///     dense.
   public static func run(
     _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
     k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
     rowBlock: Int = 192,
-    columnBlock: Int = 96, threads: Int = 1
+    columnBlock: Int = 96, threads: Int = 1, density: Double = 1
   ) {
+    precondition(density > 0 && density <= 1, "density is in (0, 1]")
     precondition(
       columnBlock % 6 == 0, "the column block must be a multiple of 6")
     precondition(q.count >= p.queryElements && k.count >= p.keyElements)
@@ -39,7 +44,8 @@ public enum FlashAttentionKernel {
       let vb = v.baseAddress,
       let ob = o.baseAddress
     else { return }
-    let layout = Layout(p, rowBlock: rowBlock, columnBlock: columnBlock)
+    let layout = Layout(
+      p, rowBlock: rowBlock, columnBlock: columnBlock, density: density)
     let instances = p.batch * p.kvHeads
     let packedK = UnsafeMutablePointer<Float>.allocate(
       capacity: layout.kSize * instances)
@@ -106,8 +112,14 @@ public enum FlashAttentionKernel {
     let paddedDim: Int
     /// Queries per block padded to 16 (Qᵀ's panels, columns of Sᵀ and Oᵀ).
     let paddedRows: Int
+    /// The fraction of seen key blocks a row block visits (1: all).
+    let density: Double
 
-    init(_ p: AttentionProblem, rowBlock: Int, columnBlock: Int) {
+    init(
+      _ p: AttentionProblem, rowBlock: Int, columnBlock: Int,
+      density: Double = 1
+    ) {
+      self.density = density
       keys = p.keyLength
       headDim = p.headDim
       self.rowBlock = rowBlock
@@ -217,8 +229,13 @@ public enum FlashAttentionKernel {
     s.m.initialize(repeating: -.infinity, count: rp)
     s.l.initialize(repeating: 0, count: rp)
     let keyEnd = p.causal ? min(p.keyLength, row0 + rows + offset) : p.keyLength
-    var key0 = 0
-    while key0 < keyEnd {
+    let seen = (keyEnd + layout.columnBlock - 1) / layout.columnBlock
+    let visited =
+      layout.density < 1
+      ? InstrumentedBlockSparseAttention.visitedBlocks(
+        visible: seen, density: layout.density) : Array(0..<seen)
+    for index in visited {
+      let key0 = index * layout.columnBlock
       let cols = min(layout.columnBlock, keyEnd - key0)
       let crossesDiagonal = p.causal && key0 + cols - 1 > row0 + offset
       // Under the mask, query panels whose every query precedes `key0` see
@@ -249,7 +266,6 @@ public enum FlashAttentionKernel {
         b: s.st + skipped, bPanelStride: 16, bStep: rp, c: s.ot + skipped,
         ldc: rp, accumulate: true
       )
-      key0 += cols
     }
     let out = buffers.o.base + p.queryOffset(b, head: h, position: row0)
     for r in 0..<rows {

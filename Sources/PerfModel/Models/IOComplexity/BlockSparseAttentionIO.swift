@@ -5,10 +5,11 @@
 /// granularity: row block `i` (of `B_r` packed rows) sees `b_i` key blocks
 /// of `B_c` (all `⌈N_k / B_c⌉` without a causal mask); it visits
 ///
-///     s_i = min(b_i, max(1, ⌈ρ · b_i⌉))
+///     s_i = min(b_i, max(2, ⌈ρ · b_i⌉))
 ///
-/// of them: the first (the sink) when `s_i ≥ 2`, and the `s_i − 1` (or,
-/// alone, the one) nearest the diagonal. With `k_j` the keys of block `j`
+/// of them: the first (the sink) and the `s_i − 1` nearest the diagonal
+/// (with one block seen, that one), so that every query sees at least
+/// its sink and its own block. With `k_j` the keys of block `j`
 /// (`B_c`, the last one the rest of `N_k`), per (batch, KV head):
 ///
 ///     reads  = e · (R·d + Σ_i Σ_{j ∈ S_i} 2·k_j·d)     writes = e · R·d
@@ -24,7 +25,7 @@ public enum BlockSparseAttentionIO {
     precondition(density > 0 && density <= 1)
     guard b > 0 else { return [] }
     let wanted = Int((density * Double(b)).rounded(.up))
-    let s = min(b, max(1, wanted))
+    let s = min(b, max(2, wanted))
     guard s >= 2 else { return [b - 1] }
     return [0] + Array((b - s + 1)..<b)
   }
