@@ -261,3 +261,21 @@ struct KVCompressionFlagTests {
     #expect(r.error.contains(message), "\(r.error)")
   }
 }
+
+@Suite("bench --density")
+struct BenchDensityTests {
+  @Test(
+    "a density outside (0, 1], or on a kernel other than flash, is refused",
+    arguments: [
+      (["--density", "0"], "--density must be in (0, 1]"),
+      (
+        ["--density", "0.5", "--kernel", "decode"],
+        "--density applies to --kernel flash"
+      ),
+    ])
+  func refused(flags: [String], message: String) throws {
+    let r = try CommandRunner.run(["bench", "--n", "64", "--quiet"] + flags)
+    #expect(r.status != 0)
+    #expect(r.error.contains(message), "\(r.error)")
+  }
+}

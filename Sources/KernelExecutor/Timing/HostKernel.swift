@@ -2,6 +2,10 @@
 public enum HostKernel: Sendable, Hashable {
   /// FlashAttention-2 with `rowBlock × columnBlock` tiles.
   case flash(AttentionProblem, rowBlock: Int, columnBlock: Int)
+  /// FlashAttention-2 visiting a `density` of the key blocks each row
+  /// block sees (``InstrumentedBlockSparseAttention/visitedBlocks(visible:density:)``).
+  case blockSparse(
+    AttentionProblem, rowBlock: Int, columnBlock: Int, density: Double)
   /// Standard attention (S and P materialised per head).
   case standard(AttentionProblem)
   /// Split-KV decode attention.
@@ -23,7 +27,8 @@ public enum HostKernel: Sendable, Hashable {
   ) -> Timing {
     var random = DeterministicRandom(seed: 42)
     switch self {
-    case .flash(let p, _, _), .standard(let p), .decode(let p, _):
+    case .flash(let p, _, _), .standard(let p), .decode(let p, _),
+      .blockSparse(let p, _, _, _):
       return Self.time(
         q: random.values(p.queryElements), k: random.values(p.keyElements),
         v: random.values(p.keyElements), outputs: p.queryElements,
@@ -88,6 +93,10 @@ public enum HostKernel: Sendable, Hashable {
       FlashAttentionKernel.run(
         p, q: q, k: k, v: v, o: o, rowBlock: rowBlock,
         columnBlock: columnBlock, threads: threads)
+    case .blockSparse(let p, let rowBlock, let columnBlock, let density):
+      FlashAttentionKernel.run(
+        p, q: q, k: k, v: v, o: o, rowBlock: rowBlock,
+        columnBlock: columnBlock, threads: threads, density: density)
     case .standard(let p):
       StandardAttentionKernel.run(p, q: q, k: k, v: v, o: o, threads: threads)
     case .decode(let p, let splits):

@@ -76,6 +76,12 @@ extension RooflineCommand {
         "Read bandwidth of the threads used, GB/s, for the fraction column of decode."
     )
     var peakGBps: Double?
+    @Option(
+      parsing: .unconditional,
+      help:
+        "FlashAttention only: visit this fraction of the key blocks each row block sees (block-sparse: its sink block and those nearest the diagonal), in (0, 1]."
+    )
+    var density = 1.0
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -88,6 +94,13 @@ extension RooflineCommand {
         throw ValidationError("\(flag) must be at least 1, got \(value)")
       }
       if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+      if !(density > 0 && density <= 1) {
+        throw ValidationError("--density must be in (0, 1], got \(density)")
+      }
+      if density < 1, kernel != .flash {
+        throw ValidationError(
+          "--density applies to --kernel flash (block-sparse FlashAttention)")
+      }
       if kernel == .flash && columnBlock % 6 != 0 {
         throw ValidationError(
           "--column-block \(columnBlock) must be a multiple of 6 (the micro-kernel's rows), e.g. 96"
@@ -160,7 +173,11 @@ extension RooflineCommand {
         rowBlock ?? FlashAttentionKernel.balancedRowBlock(p, threads: threads)
       switch kernel {
       case .flash:
-        host = .flash(p, rowBlock: block, columnBlock: columnBlock)
+        host =
+          density < 1
+          ? .blockSparse(
+            p, rowBlock: block, columnBlock: columnBlock, density: density)
+          : .flash(p, rowBlock: block, columnBlock: columnBlock)
       case .decode: host = .decode(p, splits: splits)
       case .standard: host = .standard(p)
       case .fma, .linear, .scan, .gemm: return  // timed above
@@ -184,7 +201,11 @@ extension RooflineCommand {
         threads: threads, warmup: warmup, repetitions: repetitions,
         before: probe)
       progress.finish()
-      let flops = AttentionWork.flops(p)
+      // A block-sparse run computes only the key blocks it visits.
+      let flops =
+        AttentionWork.flops(p)
+        * Self.visitedFraction(
+          p, rowBlock: block, columnBlock: columnBlock, density: density)
       let gflops = flops / timing.medianSeconds / 1e9
       let gbps =
         4 * Double(2 * p.queryElements + 2 * p.keyElements)
@@ -200,6 +221,33 @@ extension RooflineCommand {
         timing, gflops: gflops, gbps: gbps, fraction: fraction,
         kvHeads: p.kvHeads,
         causal: causal, rowBlock: kernel == .flash ? block : nil)
+    }
+
+    /// The fraction of the seen keys a block-sparse run at `density`
+    /// visits (1 when dense), summed over row blocks of one head.
+    static func visitedFraction(
+      _ p: AttentionProblem, rowBlock: Int, columnBlock: Int, density: Double
+    ) -> Double {
+      guard density < 1 else { return 1 }
+      var seen = 0
+      var visited = 0
+      var row0 = 0
+      while row0 < p.queryLength {
+        let rows = min(rowBlock, p.queryLength - row0)
+        let end =
+          p.causal
+          ? min(p.keyLength, row0 + rows + p.keyLength - p.queryLength)
+          : p.keyLength
+        let blocks = (end + columnBlock - 1) / columnBlock
+        seen += end
+        for j in InstrumentedBlockSparseAttention.visitedBlocks(
+          visible: blocks, density: density)
+        {
+          visited += min(columnBlock, end - j * columnBlock)
+        }
+        row0 += rows
+      }
+      return seen > 0 ? Double(visited) / Double(seen) : 1
     }
 
     /// The median of `values`, or `nil` when there are none.
