@@ -100,7 +100,7 @@ struct CapacityOptions: ParsableArguments {
     if !(1...1_000_000).contains(maxReplicas) {
       throw ValidationError("--max-replicas must be 1 to 1000000")
     }
-    let profiles = WorkloadGenerator.Profile.all.map(\.name) + ["fixed"]
+    let profiles = WorkloadGenerator.lengthNames
     if !profiles.contains(lengths) {
       throw ValidationError(
         "--lengths \(lengths): use \(profiles.joined(separator: ", "))")
@@ -138,18 +138,12 @@ extension RooflineCommand.Plan {
         return r
       }
     } else {
-      let lengths: (WorkloadGenerator.Lengths, WorkloadGenerator.Lengths)
-      if capacity.lengths == "fixed" {
-        lengths = (
-          .fixed(promptTokens ?? preset?.promptTokens ?? 1024),
-          .fixed(outputTokens ?? preset?.outputTokens ?? 256)
-        )
-      } else {
-        let p = WorkloadGenerator.Profile.all.first {
-          $0.name == capacity.lengths
-        }
-        lengths = (p?.prompt ?? .fixed(1), p?.output ?? .fixed(1))
-      }
+      let lengths =
+        WorkloadGenerator.lengths(
+          named: capacity.lengths,
+          fixedPrompt: promptTokens ?? preset?.promptTokens ?? 1024,
+          fixedOutput: outputTokens ?? preset?.outputTokens ?? 256)
+        ?? (.fixed(1), .fixed(1))
       base = WorkloadGenerator.requests(
         count: capacity.requestCount, arrivals: .poisson(ratePerSecond: 1),
         prompt: lengths.0, output: lengths.1, seed: capacity.seed,

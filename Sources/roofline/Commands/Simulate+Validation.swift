@@ -25,7 +25,7 @@ extension RooflineCommand.Simulate {
       throw ValidationError(
         "--requests must be 1 to 10000000, got \(requestCount)")
     }
-    let profiles = WorkloadGenerator.Profile.all.map(\.name) + ["fixed"]
+    let profiles = WorkloadGenerator.lengthNames
     if !profiles.contains(lengths) {
       throw ValidationError(
         "--lengths \(lengths): use \(profiles.joined(separator: ", "))")

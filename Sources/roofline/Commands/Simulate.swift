@@ -141,13 +141,10 @@ extension RooflineCommand {
 
     func workload(_ r: ScenarioOptions.Resolved) throws -> [ServingRequest] {
       if let trace { return try TraceCSV.load(trace) }
-      let profile: (WorkloadGenerator.Lengths, WorkloadGenerator.Lengths)
-      if lengths == "fixed" {
-        profile = (.fixed(r.promptTokens), .fixed(max(1, r.outputTokens)))
-      } else {
-        let p = WorkloadGenerator.Profile.all.first { $0.name == lengths }
-        profile = (p?.prompt ?? .fixed(1), p?.output ?? .fixed(1))
-      }
+      let profile =
+        WorkloadGenerator.lengths(
+          named: lengths, fixedPrompt: r.promptTokens,
+          fixedOutput: max(1, r.outputTokens)) ?? (.fixed(1), .fixed(1))
       let rate = rate ?? 1
       return WorkloadGenerator.requests(
         count: requestCount,

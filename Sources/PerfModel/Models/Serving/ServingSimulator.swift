@@ -87,8 +87,6 @@ public enum ServingSimulator {
     decodeStretches: Bool = true, stop: StopRule? = nil
   ) throws(PlanError) -> Result {
     precondition(replicas > 0)
-    var outcomes: [RequestOutcome] = []
-    outcomes.reserveCapacity(requests.count)
     var result = Result(
       requests: [], iterations: [], gapSeconds: [], gapWeights: [], passes: 0,
       decodeOnlyPasses: 0,

@@ -89,6 +89,23 @@ public enum WorkloadGenerator {
     public static let all = [chat, summarization]
   }
 
+  /// The names ``lengths(named:fixedPrompt:fixedOutput:)`` knows: each
+  /// built-in profile's, and `fixed`.
+  public static let lengthNames = Profile.all.map(\.name) + ["fixed"]
+
+  /// The prompt and output lengths `name` stands for: a built-in
+  /// profile's, or `fixed` ones of `fixedPrompt` and `fixedOutput` tokens;
+  /// `nil` for a name not in ``lengthNames``.
+  public static func lengths(
+    named name: String, fixedPrompt: Int, fixedOutput: Int
+  ) -> (prompt: Lengths, output: Lengths)? {
+    if name == "fixed" { return (.fixed(fixedPrompt), .fixed(fixedOutput)) }
+    guard let p = Profile.all.first(where: { $0.name == name }) else {
+      return nil
+    }
+    return (p.prompt, p.output)
+  }
+
   /// `count` requests arriving by `arrivals`, lengths drawn from
   /// `prompt` and `output`, from `seed`; with `prefixTokens`, each prompt
   /// starts with one of `prefixGroups` shared prefixes of that length
