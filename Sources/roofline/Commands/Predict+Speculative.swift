@@ -40,9 +40,7 @@ extension RooflineCommand.Predict {
         "--draft-model: speculative decoding over pipeline or context parallelism is not modelled; use --pp 1 --cp 1"
       )
     }
-    var step = graph
-    step.batch = prediction.batch
-    step.contextTokens = graph.promptTokens + prediction.outputTokens / 2
+    let step = decodeStep(graph, prediction)
     do {
       let asked = try SpeculativeDecoding.step(
         target: target, draft: draft, on: device, step,
@@ -72,9 +70,7 @@ extension RooflineCommand.Predict {
       throw CommandError(
         "--draft-heads with --kv-budget-tokens, --pp or --cp is not modelled")
     }
-    var step = graph
-    step.batch = prediction.batch
-    step.contextTokens = graph.promptTokens + prediction.outputTokens / 2
+    let step = decodeStep(graph, prediction)
     do {
       func price(_ heads: Int) throws(PlanError) -> SpeculativeDecoding.Step {
         try SpeculativeDecoding.medusaStep(
@@ -82,15 +78,22 @@ extension RooflineCommand.Predict {
           acceptance: acceptance, efficiency: efficiency,
           calibration: calibration)
       }
-      var best = try price(1)
-      for heads in 2...16 {
-        let s = try price(heads)
-        if s.tpotSeconds < best.tpotSeconds { best = s }
-      }
       return PredictionReport.Speculative(
-        draftModel: "Medusa heads", step: try price(draftTokens), best: best)
+        draftModel: "Medusa heads", step: try price(draftTokens),
+        best: try SpeculativeDecoding.best(price))
     } catch {
       throw CommandError("--draft-heads: \(error.message)")
     }
+  }
+
+  /// The decode step's scenario: `prediction`'s batch per replica at the
+  /// mean context of generation, as `predict`'s TPOT is priced.
+  func decodeStep(_ graph: GraphScenario, _ prediction: ServingPrediction)
+    -> GraphScenario
+  {
+    var step = graph
+    step.batch = prediction.batch
+    step.contextTokens = graph.promptTokens + prediction.outputTokens / 2
+    return step
   }
 }

@@ -133,19 +133,48 @@ public enum SpeculativeDecoding {
     let draftStep = try PhasePrediction.predict(
       OperatorGraphBuilder.decode(draft, scenario), on: device,
       efficiency: efficiency, calibration: calibration,
-      engine: scenario.engine)
+      engine: scenario.engine
+    ).seconds
+    return try step(
+      target: target, on: device, scenario, draftTokens: gamma,
+      draftSeconds: Double(gamma) * draftStep, acceptance: acceptance,
+      efficiency: efficiency, calibration: calibration)
+  }
+
+  /// A step whose drafting takes `draftSeconds`, its verification priced.
+  static func step(
+    target: ModelArchitecture, on device: DeviceSpec,
+    _ scenario: GraphScenario, draftTokens gamma: Int, draftSeconds: Double,
+    acceptance: Double, efficiency: EfficiencyFactors,
+    calibration: KernelCalibration?
+  ) throws(PlanError) -> Step {
     let verify = try PhasePrediction.predict(
       verificationGraph(target, scenario, draftTokens: gamma), on: device,
       efficiency: efficiency, calibration: calibration,
       engine: scenario.engine)
     return Step(
-      draftTokens: gamma, acceptance: acceptance,
-      draftSeconds: Double(gamma) * draftStep.seconds,
+      draftTokens: gamma, acceptance: acceptance, draftSeconds: draftSeconds,
       verifySeconds: verify.seconds,
       tokensPerStep: expectedTokens(draftTokens: gamma, acceptance: acceptance))
   }
 
-  /// The γ in `1...most` with the least TPOT, and its step.
+  /// The step of least TPOT among `price(γ)` for γ in `1...most`.
+  ///
+  /// - Throws: what `price` throws.
+  public static func best(
+    most: Int = 16, _ price: (Int) throws(PlanError) -> Step
+  ) throws(PlanError) -> Step {
+    precondition(most >= 1)
+    var best = try price(1)
+    for gamma in stride(from: 2, through: most, by: 1) {
+      let s = try price(gamma)
+      if s.tpotSeconds < best.tpotSeconds { best = s }
+    }
+    return best
+  }
+
+  /// The γ in `1...most` with the least TPOT for `draft`, and its step
+  /// (the draft's decode step priced once).
   ///
   /// - Throws: ``PlanError`` when the device lacks a data type.
   public static func best(
@@ -153,18 +182,17 @@ public enum SpeculativeDecoding {
     _ scenario: GraphScenario, acceptance: Double, most: Int = 16,
     efficiency: EfficiencyFactors, calibration: KernelCalibration?
   ) throws(PlanError) -> Step {
-    var best: Step?
-    for gamma in 1...most {
-      let s = try step(
-        target: target, draft: draft, on: device, scenario,
-        draftTokens: gamma, acceptance: acceptance, efficiency: efficiency,
-        calibration: calibration)
-      if best == nil || s.tpotSeconds < (best?.tpotSeconds ?? .infinity) {
-        best = s
-      }
+    let draftStep = try PhasePrediction.predict(
+      OperatorGraphBuilder.decode(draft, scenario), on: device,
+      efficiency: efficiency, calibration: calibration,
+      engine: scenario.engine
+    ).seconds
+    return try best(most: most) { (gamma: Int) throws(PlanError) -> Step in
+      try step(
+        target: target, on: device, scenario, draftTokens: gamma,
+        draftSeconds: Double(gamma) * draftStep, acceptance: acceptance,
+        efficiency: efficiency, calibration: calibration)
     }
-    guard let best else { preconditionFailure("most ≥ 1") }
-    return best
   }
 
   /// The graph of Medusa heads proposing `heads` tokens a sequence.
