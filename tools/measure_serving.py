@@ -45,6 +45,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_graph import capture  # noqa: E402
 from measure_e2e import Reference, Shape, load_config  # noqa: E402
 
 
@@ -151,15 +152,7 @@ class Server:
                 return self.forward(buf["ids"], buf["positions"],
                                     buf["rows"], buf["cum_q"], buf["cum_k"],
                                     buf["used"], 1, buf["sample"])
-            stream = t.cuda.Stream()
-            stream.wait_stream(t.cuda.current_stream())
-            with t.cuda.stream(stream):
-                for _ in range(2):
-                    step()
-            t.cuda.current_stream().wait_stream(stream)
-            graph = t.cuda.CUDAGraph()
-            with t.cuda.graph(graph, pool=pool):
-                out = step()
+            graph, out = capture(t, step, pool)
             self.graphs[b] = (graph, buf, out)
         t.cuda.synchronize()
 

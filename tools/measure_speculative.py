@@ -34,6 +34,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_graph import capture  # noqa: E402
 from measure_e2e import Shape, load_config  # noqa: E402
 from measure_serving import Server  # noqa: E402
 from serving_kernels import median_seconds  # noqa: E402
@@ -75,15 +76,7 @@ def verify_graph(torch, server, batch, gamma):
         return server.forward(buf["ids"], buf["positions"], buf["rows"],
                               buf["cum_q"], buf["cum_k"], buf["used"],
                               gamma + 1, buf["sample"])
-    stream = t.cuda.Stream()
-    stream.wait_stream(t.cuda.current_stream())
-    with t.cuda.stream(stream):
-        for _ in range(2):
-            step()
-    t.cuda.current_stream().wait_stream(stream)
-    graph = t.cuda.CUDAGraph()
-    with t.cuda.graph(graph):
-        out = step()
+    graph, out = capture(t, step)
     return graph, buf, out
 
 
