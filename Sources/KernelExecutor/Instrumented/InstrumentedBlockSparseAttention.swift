@@ -28,28 +28,12 @@ public enum InstrumentedBlockSparseAttention {
   ) throws -> [Float] {
     precondition(density > 0 && density <= 1)
     var o = [Float](repeating: 0, count: p.queryElements)
-    let d = p.headDim
-    try memory.withTile(rowBlock * d) { qt in
-      try memory.withTile(rowBlock * d) { ot in
-        try memory.withTile(columnBlock * d) { kt in
-          try memory.withTile(columnBlock * d) { vt in
-            try memory.withTile(rowBlock * columnBlock) { st in
-              try memory.withTile(2 * rowBlock) { stats in
-                let tiles = InstrumentedFlashAttention.Tiles(
-                  q: qt, o: ot, k: kt, v: vt, s: st, stats: stats)
-                for b in 0..<p.batch {
-                  for kvHead in 0..<p.kvHeads {
-                    InstrumentedFlashAttention.queryOuter(
-                      Group(problem: p, batch: b, kvHead: kvHead), q, k, v,
-                      &o, rowBlock, columnBlock, tiles, memory
-                    ) { visitedBlocks(visible: $0, density: density) }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+    try InstrumentedFlashAttention.forEachGroup(
+      p, rowBlock: rowBlock, columnBlock: columnBlock, memory: memory
+    ) { group, tiles in
+      InstrumentedFlashAttention.queryOuter(
+        group, q, k, v, &o, rowBlock, columnBlock, tiles, memory
+      ) { visitedBlocks(visible: $0, density: density) }
     }
     return o
   }

@@ -23,6 +23,28 @@ public enum InstrumentedFlashAttention {
     columnBlock: Int, order: LoopOrder, memory: SimulatedMemory
   ) throws -> [Float] {
     var o = [Float](repeating: 0, count: p.queryElements)
+    try forEachGroup(
+      p, rowBlock: rowBlock, columnBlock: columnBlock, memory: memory
+    ) { group, tiles in
+      switch order {
+      case .queryOuter:
+        queryOuter(group, q, k, v, &o, rowBlock, columnBlock, tiles, memory)
+      case .kvOuter:
+        kvOuter(group, q, k, v, &o, rowBlock, columnBlock, tiles, memory)
+      }
+    }
+    return o
+  }
+
+  /// Holds one tile set in SRAM (Q and O of `B_r·d`, K and V of
+  /// `B_c·d`, S of `B_r·B_c`, `m` and `ℓ` of `B_r`) and calls `body` for
+  /// each (batch, KV head) of `p` with it.
+  ///
+  /// - Throws: ``SRAMOverflow`` when the tiles do not fit.
+  static func forEachGroup(
+    _ p: AttentionProblem, rowBlock: Int, columnBlock: Int,
+    memory: SimulatedMemory, _ body: (Group, Tiles) -> Void
+  ) throws {
     let d = p.headDim
     try memory.withTile(rowBlock * d) { qt in
       try memory.withTile(rowBlock * d) { ot in
@@ -34,17 +56,7 @@ public enum InstrumentedFlashAttention {
                   q: qt, o: ot, k: kt, v: vt, s: st, stats: stats)
                 for b in 0..<p.batch {
                   for kvHead in 0..<p.kvHeads {
-                    let group = Group(problem: p, batch: b, kvHead: kvHead)
-                    switch order {
-                    case .queryOuter:
-                      queryOuter(
-                        group, q, k, v, &o, rowBlock, columnBlock, tiles, memory
-                      )
-                    case .kvOuter:
-                      kvOuter(
-                        group, q, k, v, &o, rowBlock, columnBlock, tiles, memory
-                      )
-                    }
+                    body(Group(problem: p, batch: b, kvHead: kvHead), tiles)
                   }
                 }
               }
@@ -53,7 +65,6 @@ public enum InstrumentedFlashAttention {
         }
       }
     }
-    return o
   }
 
   struct Tiles {

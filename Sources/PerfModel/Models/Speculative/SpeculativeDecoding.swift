@@ -130,15 +130,26 @@ public enum SpeculativeDecoding {
     _ scenario: GraphScenario, draftTokens gamma: Int, acceptance: Double,
     efficiency: EfficiencyFactors, calibration: KernelCalibration?
   ) throws(PlanError) -> Step {
-    let draftStep = try PhasePrediction.predict(
-      OperatorGraphBuilder.decode(draft, scenario), on: device,
-      efficiency: efficiency, calibration: calibration,
-      engine: scenario.engine
-    ).seconds
+    let draftStep = try decodeSeconds(
+      draft, on: device, scenario, efficiency: efficiency,
+      calibration: calibration)
     return try step(
       target: target, on: device, scenario, draftTokens: gamma,
       draftSeconds: Double(gamma) * draftStep, acceptance: acceptance,
       efficiency: efficiency, calibration: calibration)
+  }
+
+  /// One decode step of `draft` in `scenario`.
+  static func decodeSeconds(
+    _ draft: ModelArchitecture, on device: DeviceSpec,
+    _ scenario: GraphScenario, efficiency: EfficiencyFactors,
+    calibration: KernelCalibration?
+  ) throws(PlanError) -> Double {
+    try PhasePrediction.predict(
+      OperatorGraphBuilder.decode(draft, scenario), on: device,
+      efficiency: efficiency, calibration: calibration,
+      engine: scenario.engine
+    ).seconds
   }
 
   /// A step whose drafting takes `draftSeconds`, its verification priced.
@@ -182,11 +193,9 @@ public enum SpeculativeDecoding {
     _ scenario: GraphScenario, acceptance: Double, most: Int = 16,
     efficiency: EfficiencyFactors, calibration: KernelCalibration?
   ) throws(PlanError) -> Step {
-    let draftStep = try PhasePrediction.predict(
-      OperatorGraphBuilder.decode(draft, scenario), on: device,
-      efficiency: efficiency, calibration: calibration,
-      engine: scenario.engine
-    ).seconds
+    let draftStep = try decodeSeconds(
+      draft, on: device, scenario, efficiency: efficiency,
+      calibration: calibration)
     return try best(most: most) { (gamma: Int) throws(PlanError) -> Step in
       try step(
         target: target, on: device, scenario, draftTokens: gamma,
