@@ -31,9 +31,16 @@ let package = Package(
     // Always optimized, with AVX2 and FMA: kernels are measured, and the
     // default x86-64 target (SSE2) turns each fused multiply-add into a libm
     // call. Documented in the README; `roofline bench` reports the ISA.
+    // The AVX2 path is this Swift (SIMD8, built for haswell); the AVX-512
+    // micro-kernels are C intrinsics under per-function target attributes
+    // in CHostKernels, picked at run time (InstructionSet), so one binary
+    // runs on both. Optimized in debug builds too: tests run the kernels.
     .target(
-      name: "KernelExecutor", dependencies: ["CPrefetch"],
+      name: "KernelExecutor", dependencies: ["CPrefetch", "CHostKernels"],
       swiftSettings: kernelFlags),
+    .target(
+      name: "CHostKernels",
+      cSettings: [.unsafeFlags(["-O2"])]),
     // A header of one inline function (the prefetch instruction); no library.
     .systemLibrary(name: "CPrefetch"),
     .systemLibrary(

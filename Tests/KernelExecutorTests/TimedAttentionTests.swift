@@ -5,17 +5,21 @@ import Testing
 @Suite("Timed SIMD attention kernels match the double-precision reference")
 struct TimedAttentionTests {
   @Test(
-    "FlashAttention-2 within 2e-6, at sizes that hit the tails",
-    arguments: [
-      // (N, d, causal, heads, kvHeads, threads)
-      (1, 16, false, 1, 1, 1), (7, 16, true, 2, 1, 1), (31, 64, false, 2, 2, 2),
-      (32, 64, true, 4, 2, 2), (33, 128, true, 1, 1, 1),
-      (1000, 64, true, 2, 1, 2),
-      (200, 128, false, 2, 1, 1), (100, 48, true, 3, 3, 2),
+    "FlashAttention-2 within 2e-6, at sizes that hit the tails, in every instruction set this CPU runs",
+    arguments: InstructionSet.supported,
+    [
+      // (N, d, causal, heads, kvHeads, threads, rowBlock): a 40-row block
+      // pads to three 16-query panels, the AVX-512 kernel's odd tail.
+      (1, 16, false, 1, 1, 1, 24), (7, 16, true, 2, 1, 1, 24),
+      (31, 64, false, 2, 2, 2, 24), (32, 64, true, 4, 2, 2, 24),
+      (33, 128, true, 1, 1, 1, 24), (1000, 64, true, 2, 1, 2, 24),
+      (200, 128, false, 2, 1, 1, 24), (100, 48, true, 3, 3, 2, 24),
+      (300, 64, true, 2, 1, 2, 40), (150, 32, false, 1, 1, 1, 40),
     ])
   func flash(
-    n: Int, d: Int, causal: Bool, heads: Int, kvHeads: Int, threads: Int
+    isa: InstructionSet, shape: (Int, Int, Bool, Int, Int, Int, Int)
   ) {
+    let (n, d, causal, heads, kvHeads, threads, rowBlock) = shape
     // Outputs are convex combinations of values in [-1, 1); the polynomial
     // exp2 (relative error < 2e-7) and fp32 dot products of ≤ 128 terms keep
     // the absolute error below 2e-6.
@@ -31,8 +35,8 @@ struct TimedAttentionTests {
         v.withUnsafeBufferPointer { vb in
           o.withUnsafeMutableBufferPointer { ob in
             FlashAttentionKernel.run(
-              p, q: qb, k: kb, v: vb, o: ob, rowBlock: 24, columnBlock: 30,
-              threads: threads)
+              p, q: qb, k: kb, v: vb, o: ob, rowBlock: rowBlock,
+              columnBlock: 30, threads: threads, isa: isa)
           }
         }
       }
@@ -46,15 +50,16 @@ struct TimedAttentionTests {
 @Suite("Timed split-KV decode matches the double-precision reference")
 struct TimedDecodeTests {
   @Test(
-    "within 2e-6 for 1 to L splits",
-    arguments: [
-      // (L, d, heads, kvHeads, splits, threads)
+    "within 2e-6 for 1 to L splits, in every instruction set this CPU runs",
+    arguments: InstructionSet.supported,
+    [
+      // (L, d, heads, kvHeads, splits, threads); d = 40 and 48 leave a
+      // masked piece of 8 in the sixteen-lane scores and value sums.
       (1, 16, 1, 1, 1, 1), (7, 64, 8, 2, 3, 2), (1000, 128, 8, 1, 7, 2),
-      (4096, 64, 32, 8, 16, 2), (33, 48, 4, 4, 33, 1),
+      (4096, 64, 32, 8, 16, 2), (33, 48, 4, 4, 33, 1), (100, 40, 6, 2, 3, 1),
     ])
-  func decode(
-    length: Int, d: Int, heads: Int, kvHeads: Int, splits: Int, threads: Int
-  ) {
+  func decode(isa: InstructionSet, shape: (Int, Int, Int, Int, Int, Int)) {
+    let (length, d, heads, kvHeads, splits, threads) = shape
     // Softmax weights are a convex combination; fp32 and the exp2
     // polynomial (relative error < 2e-7) keep outputs within 2e-6.
     let p = AttentionProblem(
@@ -70,7 +75,8 @@ struct TimedDecodeTests {
         v.withUnsafeBufferPointer { vb in
           o.withUnsafeMutableBufferPointer { ob in
             DecodeAttentionKernel.run(
-              p, q: qb, k: kb, v: vb, o: ob, splits: splits, threads: threads)
+              p, q: qb, k: kb, v: vb, o: ob, splits: splits, threads: threads,
+              isa: isa)
           }
         }
       }
@@ -84,13 +90,16 @@ struct TimedDecodeTests {
 @Suite("Timed linear attention and selective scan match their references")
 struct TimedRecurrentTests {
   @Test(
-    "chunked linear attention within 1e-4 of the largest output",
-    arguments: [
+    "chunked linear attention within 1e-4 of the largest output, in every instruction set this CPU runs",
+    arguments: InstructionSet.supported,
+    [
+      // (tokens, d_k, d_v, chunk, threads): 24 and 40 wide values leave
+      // masked column pieces in the sixteen-lane product.
       (1, 16, 16, 64, 1), (7, 16, 32, 4, 2), (200, 64, 64, 64, 2),
-      (257, 32, 16, 48, 1),
+      (257, 32, 16, 48, 1), (130, 24, 40, 20, 1),
     ])
-  func linear(tokens: Int, keyDim: Int, valueDim: Int, chunk: Int, threads: Int)
-  {
+  func linear(isa: InstructionSet, shape: (Int, Int, Int, Int, Int)) {
+    let (tokens, keyDim, valueDim, chunk, threads) = shape
     // Outputs are sums of up to `tokens` products; fp32 error is relative
     // to their size, so compare against the largest reference value.
     let p = LinearAttentionProblem(
@@ -104,7 +113,8 @@ struct TimedRecurrentTests {
         v.withUnsafeBufferPointer { vb in
           o.withUnsafeMutableBufferPointer { ob in
             LinearAttentionKernel.run(
-              p, q: qb, k: kb, v: vb, o: ob, chunk: chunk, threads: threads)
+              p, q: qb, k: kb, v: vb, o: ob, chunk: chunk, threads: threads,
+              isa: isa)
           }
         }
       }
@@ -116,9 +126,16 @@ struct TimedRecurrentTests {
   }
 
   @Test(
-    "selective scan within 1e-4",
-    arguments: [(1, 8, 1, 1), (64, 24, 16, 2), (33, 64, 15, 2)])
-  func scan(length: Int, channels: Int, state: Int, threads: Int) {
+    "selective scan within 1e-4, in every instruction set this CPU runs",
+    arguments: InstructionSet.supported,
+    [
+      // (L, channels, state, threads): 16, 48 and 64 channels run sixteen
+      // wide under AVX-512, 8 and 24 eight wide.
+      (1, 8, 1, 1), (64, 24, 16, 2), (33, 64, 15, 2), (40, 16, 5, 1),
+      (70, 48, 16, 2),
+    ])
+  func scan(isa: InstructionSet, shape: (Int, Int, Int, Int)) {
+    let (length, channels, state, threads) = shape
     // A in [-1, 0), Δ in [0, 0.5): exp(Δ·A) ≤ 1 keeps the state bounded.
     let p = SelectiveScanProblem(
       batch: 2, length: length, channels: channels, stateSize: state)
@@ -141,7 +158,7 @@ struct TimedRecurrentTests {
                 y.withUnsafeMutableBufferPointer { yb in
                   SelectiveScanKernel.run(
                     p, x: xb, delta: db, a: ab, b: bb, c: cb, skip: sb, y: yb,
-                    threads: threads)
+                    threads: threads, isa: isa)
                 }
               }
             }

@@ -1,3 +1,5 @@
+import CHostKernels
+
 /// `C[m×n] (+)= A[m×k] · B[k×n]`, row-major with leading dimensions.
 ///
 /// Built on a 6×16 register-blocked micro-kernel: 12 `SIMD8<Float>` accumulators,
@@ -6,13 +8,22 @@
 enum MicroGEMM {
   typealias Vector = SIMD8<Float>
 
-  /// Multiplies, overwriting C unless `accumulate`.
+  /// Multiplies, overwriting C unless `accumulate`; with `isa` AVX-512, in
+  /// 6×32 sixteen-lane tiles with masked edges (`roofline_gemm_avx512`).
   @inline(__always)
   static func multiply(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>,
-    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+    isa: InstructionSet = .widest
   ) {
+    #if arch(x86_64)
+    if isa.isWide {
+      roofline_gemm_avx512(
+        m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
+      return
+    }
+    #endif
     var row = 0
     while row + 6 <= m {
       var col = 0

@@ -1,3 +1,5 @@
+import CHostKernels
+
 /// `C[m×n] (+)= A · B` on panel-packed operands (the BLIS layout).
 ///
 /// Used by the inner loops of the attention kernels. Callers pad `m` to a multiple of 6
@@ -21,14 +23,25 @@ enum PackedGEMM {
   /// With `columnMax`,
   /// also raises `columnMax[j]` to the largest `C[i][j]` (fused into the
   /// micro-kernel's epilogue, which holds the tile in registers), for
-  /// `accumulate == false` and every row valid.
+  /// `accumulate == false` and every row valid. With `isa` AVX-512 the
+  /// tile is 6×32 (two B panels) in sixteen-lane registers
+  /// (`roofline_packed_gemm_avx512`).
   static func multiply(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aPanelStride: Int,
     b: UnsafePointer<Float>, bPanelStride: Int, bStep: Int,
     c: UnsafeMutablePointer<Float>,
-    ldc: Int, accumulate: Bool, columnMax: UnsafeMutablePointer<Float>? = nil
+    ldc: Int, accumulate: Bool, columnMax: UnsafeMutablePointer<Float>? = nil,
+    isa: InstructionSet = .widest
   ) {
     precondition(m % 6 == 0 && n % 16 == 0, "pad m to 6 and n to 16")
+    #if arch(x86_64)
+    if isa.isWide {
+      roofline_packed_gemm_avx512(
+        m, n, k, a, aPanelStride, b, bPanelStride, bStep, c, ldc,
+        accumulate ? 1 : 0, columnMax)
+      return
+    }
+    #endif
     for q in 0..<n / 16 {
       for p in 0..<m / 6 {
         kernel(

@@ -4,14 +4,20 @@ import Glibc
 import Darwin
 #endif
 
+import CHostKernels
+
 /// `2^(x − shift)` over a contiguous row, in place, returning the sum.
 enum RowExp2 {
   typealias Vector = SIMD8<Float>
 
   @inline(never)
   static func exponentiate(
-    _ row: UnsafeMutablePointer<Float>, count: Int, shift: Float
+    _ row: UnsafeMutablePointer<Float>, count: Int, shift: Float,
+    isa: InstructionSet = .widest
   ) -> Float {
+    #if arch(x86_64)
+    if isa.isWide { return roofline_row_exp2_avx512(row, count, shift) }
+    #endif
     let s = Vector(repeating: shift)
     var sum = Vector()
     var j = 0

@@ -1,3 +1,4 @@
+import CHostKernels
 import CPrefetch
 
 #if canImport(Glibc)
@@ -23,12 +24,14 @@ public enum DecodeAttentionKernel {
   ///   - o: the output, laid out as queries.
   ///   - splits: KV splits per (batch, KV head).
   ///   - threads: worker threads.
+  ///   - isa: the instruction set of the scores, the exponentials and the
+  ///     value sums (``InstructionSet``).
   public static func run(
     _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
     k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
     splits: Int,
-    threads: Int = 1
+    threads: Int = 1, isa: InstructionSet = .widest
   ) {
     precondition(p.queryLength == 1 && splits >= 1 && splits <= p.keyLength)
     guard let qb = q.baseAddress, let kb = k.baseAddress,
@@ -59,7 +62,8 @@ public enum DecodeAttentionKernel {
       splitForward(
         p, b: b, kvHead: kvHead, keys: start..<end,
         q: shared.0.base, k: shared.1.base, v: shared.2.base,
-        partial: parts.base + (instance * used + split) * g * (d + 1))
+        partial: parts.base + (instance * used + split) * g * (d + 1),
+        isa: isa)
     }
     Parallel.run(threads: workers, items: instances) { _, instance in
       combine(
@@ -73,7 +77,7 @@ public enum DecodeAttentionKernel {
     _ p: AttentionProblem, b: Int, kvHead: Int, keys: Range<Int>,
     q: UnsafePointer<Float>,
     k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-    partial: UnsafeMutablePointer<Float>
+    partial: UnsafeMutablePointer<Float>, isa: InstructionSet
   ) {
     typealias V = SIMD8<Float>
     let g = p.groupSize
@@ -113,7 +117,7 @@ public enum DecodeAttentionKernel {
       let nextKeys = min(block, keys.upperBound - key0 - cols)
       scores(
         qs: qs, rows: paddedRows, d: d, keys: kBase + key0 * d, count: cols,
-        s: s, lds: block,
+        s: s, lds: block, isa: isa,
         ahead: (
           UnsafeRawPointer(kBase + (key0 + cols) * d),
           UnsafeRawPointer(vBase + (key0 + cols) * d),
@@ -123,7 +127,8 @@ public enum DecodeAttentionKernel {
         let row = s + r * block
         var best = m[r]
         for j in 0..<cols { best = max(best, row[j]) }
-        let sum = RowExp2.exponentiate(row, count: cols, shift: best)
+        let sum = RowExp2.exponentiate(
+          row, count: cols, shift: best, isa: isa)
         let alpha = m[r] == -.infinity ? 0 : exp2f(m[r] - best)
         if alpha != 1 {
           scaled(acc + r * d, by: alpha, count: d, into: acc + r * d)
@@ -133,7 +138,7 @@ public enum DecodeAttentionKernel {
       }
       accumulate(
         weights: s, lds: block, rows: g, values: vBase + key0 * d, count: cols,
-        d: d, acc: acc)
+        d: d, acc: acc, isa: isa)
       key0 += cols
     }
     for r in 0..<g {
@@ -178,9 +183,16 @@ public enum DecodeAttentionKernel {
   static func scores(
     qs: UnsafePointer<Float>, rows: Int, d: Int, keys: UnsafePointer<Float>,
     count: Int,
-    s: UnsafeMutablePointer<Float>, lds: Int,
+    s: UnsafeMutablePointer<Float>, lds: Int, isa: InstructionSet,
     ahead: (k: UnsafeRawPointer, v: UnsafeRawPointer, lines: Int)
   ) {
+    #if arch(x86_64)
+    if isa.isWide && rows % 4 == 0 {
+      roofline_decode_scores_avx512(
+        qs, rows, d, keys, count, s, lds, ahead.k, ahead.v, ahead.lines)
+      return
+    }
+    #endif
     let steps = max((count + 1) / 2, 1)
     let perStep = (ahead.lines + steps - 1) / steps
     var line = 0
@@ -262,8 +274,15 @@ public enum DecodeAttentionKernel {
   static func accumulate(
     weights w: UnsafePointer<Float>, lds: Int, rows: Int,
     values: UnsafePointer<Float>,
-    count: Int, d: Int, acc: UnsafeMutablePointer<Float>
+    count: Int, d: Int, acc: UnsafeMutablePointer<Float>,
+    isa: InstructionSet
   ) {
+    #if arch(x86_64)
+    if isa.isWide {
+      roofline_decode_accumulate_avx512(w, lds, rows, values, count, d, acc)
+      return
+    }
+    #endif
     typealias V = SIMD8<Float>
     let vectorDims = d / 16 * 16
     var r = 0

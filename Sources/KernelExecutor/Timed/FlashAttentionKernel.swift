@@ -28,12 +28,14 @@ public enum FlashAttentionKernel {
   ///     it visits, block-sparse as ``InstrumentedBlockSparseAttention``
   ///     picks them (its sink block and those nearest the diagonal); 1 is
   ///     dense.
+  ///   - isa: the instruction set of the inner loops (``InstructionSet``).
   public static func run(
     _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
     k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
     rowBlock: Int = 192,
-    columnBlock: Int = 96, threads: Int = 1, density: Double = 1
+    columnBlock: Int = 96, threads: Int = 1, density: Double = 1,
+    isa: InstructionSet = .widest
   ) {
     precondition(density > 0 && density <= 1, "density is in (0, 1]")
     precondition(
@@ -45,7 +47,8 @@ public enum FlashAttentionKernel {
       let ob = o.baseAddress
     else { return }
     let layout = Layout(
-      p, rowBlock: rowBlock, columnBlock: columnBlock, density: density)
+      p, rowBlock: rowBlock, columnBlock: columnBlock, density: density,
+      isa: isa)
     let instances = p.batch * p.kvHeads
     let packedK = UnsafeMutablePointer<Float>.allocate(
       capacity: layout.kSize * instances)
@@ -114,12 +117,15 @@ public enum FlashAttentionKernel {
     let paddedRows: Int
     /// The fraction of seen key blocks a row block visits (1: all).
     let density: Double
+    /// The instruction set of the products and the softmax.
+    let isa: InstructionSet
 
     init(
       _ p: AttentionProblem, rowBlock: Int, columnBlock: Int,
-      density: Double = 1
+      density: Double = 1, isa: InstructionSet = .widest
     ) {
       self.density = density
+      self.isa = isa
       keys = p.keyLength
       headDim = p.headDim
       self.rowBlock = rowBlock
@@ -252,19 +258,20 @@ public enum FlashAttentionKernel {
         aPanelStride: 6 * d, b: s.qt + skipped * d,
         bPanelStride: 16 * d, bStep: 16, c: s.st + skipped, ldc: rp,
         accumulate: false,
-        columnMax: fuseMax ? s.blockMax + skipped : nil)
+        columnMax: fuseMax ? s.blockMax + skipped : nil, isa: layout.isa)
       OnlineSoftmaxColumns.update(
         s.st + skipped, ldc: rp, queries: queries, cols: cols,
         m: s.m + skipped, l: s.l + skipped, ot: s.ot + skipped,
         dRows: layout.paddedDim,
         maskFrom: crossesDiagonal
           ? (key0: key0, firstLimit: row0 + offset + skipped) : nil,
-        blockMax: fuseMax ? UnsafePointer(s.blockMax + skipped) : nil)
+        blockMax: fuseMax ? UnsafePointer(s.blockMax + skipped) : nil,
+        isa: layout.isa)
       PackedGEMM.multiply(
         m: layout.paddedDim, n: queries, k: cols, a: vp + key0 * 6,
         aPanelStride: 6 * p.keyLength,
         b: s.st + skipped, bPanelStride: 16, bStep: rp, c: s.ot + skipped,
-        ldc: rp, accumulate: true
+        ldc: rp, accumulate: true, isa: layout.isa
       )
     }
     let out = buffers.o.base + p.queryOffset(b, head: h, position: row0)

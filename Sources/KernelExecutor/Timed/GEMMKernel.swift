@@ -3,9 +3,12 @@
 /// close the attention kernels' inner products run to the FMA peak.
 public enum GEMMKernel {
   /// Runs `repeats` products of `m × n × k` (`m` a multiple of 6, `n` of
-  /// 16) on packed operands that stay in cache; returns the FLOPs done.
+  /// 16) on packed operands that stay in cache, in `isa`'s micro-kernel;
+  /// returns the FLOPs done.
   @discardableResult
-  public static func run(m: Int, n: Int, k: Int, repeats: Int) -> Double {
+  public static func run(
+    m: Int, n: Int, k: Int, repeats: Int, isa: InstructionSet = .widest
+  ) -> Double {
     precondition(m % 6 == 0 && n % 16 == 0 && k > 0 && repeats > 0)
     let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
     let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
@@ -21,7 +24,7 @@ public enum GEMMKernel {
       PackedGEMM.multiply(
         m: m, n: n, k: k, a: a, aPanelStride: 6 * k, b: b, bPanelStride: 16 * k,
         bStep: 16,
-        c: c, ldc: n, accumulate: false)
+        c: c, ldc: n, accumulate: false, isa: isa)
     }
     BlackHole.sink(c[0])
     return 2 * Double(m * n * k * repeats)

@@ -14,12 +14,13 @@ public enum LinearAttentionKernel {
   ///   - o: the output, laid out as values.
   ///   - chunk: tokens per chunk `C`.
   ///   - threads: worker threads.
+  ///   - isa: the instruction set of the products (``InstructionSet``).
   public static func run(
     _ p: LinearAttentionProblem, q: UnsafeBufferPointer<Float>,
     k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
     chunk: Int = 64,
-    threads: Int = 1
+    threads: Int = 1, isa: InstructionSet = .widest
   ) {
     precondition(chunk >= 1)
     guard let qb = q.baseAddress, let kb = k.baseAddress,
@@ -55,21 +56,21 @@ public enum LinearAttentionKernel {
         // A = Q Kᵀ, masked to j ≤ i.
         MicroGEMM.multiply(
           m: c, n: c, k: dk, a: qc, lda: dk, b: kt, ldb: c, c: a, ldc: c,
-          accumulate: false)
+          accumulate: false, isa: isa)
         for i in 0..<c {
           for j in (i + 1)..<max(i + 1, c) { a[i * c + j] = 0 }
         }
         // O = A V + Q S.
         MicroGEMM.multiply(
           m: c, n: dv, k: c, a: a, lda: c, b: vc, ldb: dv, c: oc, ldc: dv,
-          accumulate: false)
+          accumulate: false, isa: isa)
         MicroGEMM.multiply(
           m: c, n: dv, k: dk, a: qc, lda: dk, b: state, ldb: dv, c: oc, ldc: dv,
-          accumulate: true)
+          accumulate: true, isa: isa)
         // S += Kᵀ V.
         MicroGEMM.multiply(
           m: dk, n: dv, k: c, a: kt, lda: c, b: vc, ldb: dv, c: state, ldc: dv,
-          accumulate: true)
+          accumulate: true, isa: isa)
         start += c
       }
     }

@@ -1,3 +1,5 @@
+import CHostKernels
+
 #if canImport(Glibc)
 import Glibc
 #else
@@ -30,8 +32,19 @@ enum OnlineSoftmaxColumns {
     _ st: UnsafeMutablePointer<Float>, ldc: Int, queries: Int, cols: Int,
     m: UnsafeMutablePointer<Float>,
     l: UnsafeMutablePointer<Float>, ot: UnsafeMutablePointer<Float>, dRows: Int,
-    maskFrom: (key0: Int, firstLimit: Int)?, blockMax: UnsafePointer<Float>?
+    maskFrom: (key0: Int, firstLimit: Int)?, blockMax: UnsafePointer<Float>?,
+    isa: InstructionSet = .widest
   ) {
+    #if arch(x86_64)
+    // Sixteen queries per vector (`queries` is a multiple of 16: the
+    // kernel pads and skips whole 16-query panels).
+    if isa.isWide && queries % 16 == 0 {
+      roofline_softmax_columns_avx512(
+        st, ldc, queries, cols, m, l, ot, dRows, maskFrom == nil ? 0 : 1,
+        maskFrom?.key0 ?? 0, maskFrom?.firstLimit ?? 0, blockMax)
+      return
+    }
+    #endif
     let magic = Vector(repeating: 12_582_912)
     let low = Vector(repeating: -126)
     // Degree-5 near-minimax fit of 2^f on [−½, ½] (Lawson-weighted least

@@ -1,4 +1,7 @@
-/// Mamba's selective scan in Float32, eight channels per vector.
+import CHostKernels
+
+/// Mamba's selective scan in Float32, eight channels per vector (sixteen
+/// under AVX-512 when the channels are a multiple of 16).
 ///
 /// After Gu & Dao 2023, Alg. 2: for each block of 8 channels the `8 × N` state
 /// stays in registers while time advances, `exp(Δ·A)` by the shared `2^x`
@@ -17,13 +20,16 @@ public enum SelectiveScanKernel {
   ///   - skip: `D`, `[channels]`.
   ///   - y: the output, laid out as `x`.
   ///   - threads: worker threads.
+  ///   - isa: the instruction set (``InstructionSet``); AVX-512 takes
+  ///     sixteen channels per vector when `channels` is a multiple of 16,
+  ///     else the scan runs eight wide (``lanes(_:isa:)``).
   public static func run(
     _ p: SelectiveScanProblem, x: UnsafeBufferPointer<Float>,
     delta: UnsafeBufferPointer<Float>,
     a: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>,
     c: UnsafeBufferPointer<Float>,
     skip: UnsafeBufferPointer<Float>, y: UnsafeMutableBufferPointer<Float>,
-    threads: Int = 1
+    threads: Int = 1, isa: InstructionSet = .widest
   ) {
     typealias V = SIMD8<Float>
     precondition(p.channels % 8 == 0, "channels must be a multiple of 8")
@@ -38,6 +44,12 @@ public enum SelectiveScanKernel {
       SharedInput(base: cb), SharedInput(base: sb)
     )
     let out = SharedOutput(base: yb)
+    #if arch(x86_64)
+    if lanes(p, isa: isa) == 16 {
+      runWide(p, inputs: inputs, out: out, threads: threads)
+      return
+    }
+    #endif
     let blocks = p.channels / 8
     let log2e: Float = 1.442_695_040_888_963_4
     // Each item owns a contiguous range of channel blocks and walks time in
@@ -122,4 +134,67 @@ public enum SelectiveScanKernel {
       }
     }
   }
+
+  /// Channels per vector the scan of `p` runs with under `isa`.
+  public static func lanes(_ p: SelectiveScanProblem, isa: InstructionSet)
+    -> Int
+  {
+    isa.isWide && p.channels % 16 == 0 ? 16 : 8
+  }
+
+  #if arch(x86_64)
+  /// The scan in blocks of 16 channels (`roofline_scan_block_avx512`), with
+  /// the eight-lane path's items and 16-step chunks.
+  static func runWide(
+    _ p: SelectiveScanProblem,
+    inputs: (
+      SharedInput, SharedInput, SharedInput, SharedInput, SharedInput,
+      SharedInput
+    ), out: SharedOutput, threads: Int
+  ) {
+    let blocks = p.channels / 16
+    let log2e: Float = 1.442_695_040_888_963_4
+    let groups = max(1, min(blocks, threads))
+    let chunk = 16
+    Parallel.run(threads: threads, items: p.batch * groups) { _, item in
+      let batch = item / groups
+      let group = item % groups
+      let firstBlock = group * blocks / groups
+      let owned = (group + 1) * blocks / groups - firstBlock
+      let n = p.stateSize
+      let at = UnsafeMutablePointer<Float>.allocate(capacity: owned * n * 16)
+      let states = UnsafeMutablePointer<Float>.allocate(
+        capacity: owned * n * 16)
+      defer {
+        at.deallocate()
+        states.deallocate()
+      }
+      for block in 0..<owned {
+        let c0 = (firstBlock + block) * 16
+        for s in 0..<n {
+          for lane in 0..<16 {
+            at[(block * n + s) * 16 + lane] =
+              inputs.2.base[(c0 + lane) * n + s] * log2e
+          }
+        }
+      }
+      states.initialize(repeating: 0, count: owned * n * 16)
+      let rows = batch * p.length * p.channels
+      let stateRows = batch * p.length * n
+      var t0 = 0
+      while t0 < p.length {
+        let t1 = min(p.length, t0 + chunk)
+        for block in 0..<owned {
+          let c0 = (firstBlock + block) * 16
+          roofline_scan_block_avx512(
+            at + block * n * 16, states + block * n * 16, n,
+            inputs.0.base + rows + c0, inputs.1.base + rows + c0,
+            inputs.3.base + stateRows, inputs.4.base + stateRows,
+            inputs.5.base + c0, out.base + rows + c0, p.channels, t0, t1)
+        }
+        t0 = t1
+      }
+    }
+  }
+  #endif
 }

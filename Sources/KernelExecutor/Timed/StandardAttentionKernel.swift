@@ -10,12 +10,13 @@ import Darwin
 /// V, with the same SIMD micro-kernel as FlashAttention. The baseline that
 /// FlashAttention's tiling improves on.
 public enum StandardAttentionKernel {
-  /// Computes O for `p`, one (batch, head) per work item.
+  /// Computes O for `p`, one (batch, head) per work item, the products in
+  /// `isa`'s micro-kernel.
   public static func run(
     _ p: AttentionProblem, q: UnsafeBufferPointer<Float>,
     k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
-    threads: Int = 1
+    threads: Int = 1, isa: InstructionSet = .widest
   ) {
     guard let qb = q.baseAddress, let kb = k.baseAddress,
       let vb = v.baseAddress,
@@ -45,7 +46,7 @@ public enum StandardAttentionKernel {
       MicroGEMM.multiply(
         m: p.queryLength, n: n, k: d, a: qBase, lda: d, b: kt, ldb: n, c: s,
         ldc: n,
-        accumulate: false)
+        accumulate: false, isa: isa)
       let offset = n - p.queryLength
       for i in 0..<p.queryLength {
         let row = s + i * n
@@ -65,7 +66,7 @@ public enum StandardAttentionKernel {
         m: p.queryLength, n: d, k: n, a: s, lda: n,
         b: shared.2.base + p.keyOffset(b, kvHead: kvHead, position: 0), ldb: d,
         c: shared.3.base + p.queryOffset(b, head: h, position: 0), ldc: d,
-        accumulate: false)
+        accumulate: false, isa: isa)
     }
   }
 }

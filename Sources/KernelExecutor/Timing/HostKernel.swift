@@ -20,10 +20,11 @@ public enum HostKernel: Sendable, Hashable {
   /// timed total is under `minimumSeconds` (see ``Stopwatch``); inputs stay
   /// allocated (and cached, when they fit) across repetitions; `before`
   /// runs ahead of each timed call (a probe, a progress tick), outside the
-  /// time.
+  /// time. The inner loops run in `isa` (see ``instructionSet(_:)`` for
+  /// the one that actually runs).
   public func time(
     threads: Int, warmup: Int, repetitions: Int, minimumSeconds: Double = 0,
-    before: () -> Void = {}
+    isa: InstructionSet = .widest, before: () -> Void = {}
   ) -> Timing {
     var random = DeterministicRandom(seed: 42)
     switch self {
@@ -35,7 +36,7 @@ public enum HostKernel: Sendable, Hashable {
         warmup: warmup, repetitions: repetitions,
         minimumSeconds: minimumSeconds, before: before
       ) { q, k, v, o in
-        runAttention(q: q, k: k, v: v, o: o, threads: threads)
+        runAttention(q: q, k: k, v: v, o: o, threads: threads, isa: isa)
       }
     case .linear(let p, let chunk):
       return Self.time(
@@ -45,12 +46,24 @@ public enum HostKernel: Sendable, Hashable {
         minimumSeconds: minimumSeconds, before: before
       ) { q, k, v, o in
         LinearAttentionKernel.run(
-          p, q: q, k: k, v: v, o: o, chunk: chunk, threads: threads)
+          p, q: q, k: k, v: v, o: o, chunk: chunk, threads: threads, isa: isa)
       }
     case .scan(let p):
       return ScanInputs(p, random: &random).time(
         threads: threads, warmup: warmup, repetitions: repetitions,
-        minimumSeconds: minimumSeconds, before: before)
+        minimumSeconds: minimumSeconds, isa: isa, before: before)
+    }
+  }
+
+  /// The instruction set this kernel's inner loops run in when asked for
+  /// `isa`: `isa`, except where a shape has no wide path (a scan whose
+  /// channels are not a multiple of 16 runs eight wide).
+  public func instructionSet(_ isa: InstructionSet) -> InstructionSet {
+    guard isa == .avx512 else { return isa }
+    switch self {
+    case .scan(let p) where SelectiveScanKernel.lanes(p, isa: isa) == 8:
+      return .avx2
+    default: return isa
     }
   }
 
@@ -86,22 +99,23 @@ public enum HostKernel: Sendable, Hashable {
   func runAttention(
     q: UnsafeBufferPointer<Float>, k: UnsafeBufferPointer<Float>,
     v: UnsafeBufferPointer<Float>, o: UnsafeMutableBufferPointer<Float>,
-    threads: Int
+    threads: Int, isa: InstructionSet
   ) {
     switch self {
     case .flash(let p, let rowBlock, let columnBlock):
       FlashAttentionKernel.run(
         p, q: q, k: k, v: v, o: o, rowBlock: rowBlock,
-        columnBlock: columnBlock, threads: threads)
+        columnBlock: columnBlock, threads: threads, isa: isa)
     case .blockSparse(let p, let rowBlock, let columnBlock, let density):
       FlashAttentionKernel.run(
         p, q: q, k: k, v: v, o: o, rowBlock: rowBlock,
-        columnBlock: columnBlock, threads: threads, density: density)
+        columnBlock: columnBlock, threads: threads, density: density, isa: isa)
     case .standard(let p):
-      StandardAttentionKernel.run(p, q: q, k: k, v: v, o: o, threads: threads)
+      StandardAttentionKernel.run(
+        p, q: q, k: k, v: v, o: o, threads: threads, isa: isa)
     case .decode(let p, let splits):
       DecodeAttentionKernel.run(
-        p, q: q, k: k, v: v, o: o, splits: splits, threads: threads)
+        p, q: q, k: k, v: v, o: o, splits: splits, threads: threads, isa: isa)
     case .linear, .scan:
       preconditionFailure("not an attention kernel")
     }
@@ -125,7 +139,7 @@ struct ScanInputs {
 
   func time(
     threads: Int, warmup: Int, repetitions: Int, minimumSeconds: Double,
-    before: () -> Void
+    isa: InstructionSet, before: () -> Void
   ) -> Timing {
     var y = [Float](repeating: 0, count: p.sequenceElements)
     return x.withUnsafeBufferPointer { xb in
@@ -142,7 +156,7 @@ struct ScanInputs {
                     ) {
                       SelectiveScanKernel.run(
                         p, x: xb, delta: db, a: ab, b: bb, c: cb, skip: sb,
-                        y: yb, threads: threads)
+                        y: yb, threads: threads, isa: isa)
                       BlackHole.consume(UnsafeBufferPointer(yb))
                     })
                 }
