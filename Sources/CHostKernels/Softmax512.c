@@ -16,7 +16,9 @@ AVX512 void roofline_softmax_columns_avx512(float *st, long ldc, long queries,
   for (long group = 0; group < queries; group += 16) {
     __m512 old = _mm512_loadu_ps(m + group);
     __m512 best0 = old, best1 = minus_infinity;
-    if (masked) {
+    // A group whose first query already sees the block's last key needs
+    // no mask: only the groups the diagonal crosses pay for it.
+    if (masked && key0 + cols - 1 > first_limit + group) {
       __m512 limit =
           _mm512_add_ps(lanes, _mm512_set1_ps((float)(first_limit + group)));
       for (long j = 0; j < cols; j++) {

@@ -77,6 +77,27 @@ struct BenchCommandTests {
     ])
     #expect(r.status == 0, "stderr: \(r.error)")
     #expect(r.output.split(separator: "\n").count == 2)
-    #expect(r.line(1).contains("AVX2") || r.line(1).contains("arm64"))
+    #expect(r.line(1).contains("AVX") || r.line(1).contains("arm64"))
   }
+
+  #if arch(x86_64)
+  @Test("--isa avx2 runs the eight-lane kernels and says so")
+  func forcedAVX2() throws {
+    let r = try CommandRunner.run([
+      "bench", "--n", "96", "--d", "16", "--row-block", "48", "--column-block",
+      "48", "--repetitions", "1", "--format", "csv", "--isa", "avx2",
+    ])
+    #expect(r.status == 0, "stderr: \(r.error)")
+    #expect(r.line(1).contains("haswell (AVX2, FMA)"))
+  }
+
+  @Test("--isa naming a set this CPU lacks is refused, listing what it runs")
+  func missingISA() throws {
+    let r = try CommandRunner.run(["bench", "--isa", "neon"])
+    #expect(r.status != 0)
+    #expect(
+      r.error.contains("--isa neon: this CPU does not run it; it runs ")
+        && r.error.contains("avx2"), "stderr: \(r.error)")
+  }
+  #endif
 }

@@ -12,8 +12,23 @@ struct ProbeCommandTests {
       "probe", "--descriptor", path, "--repetitions", "1", "--format", "csv",
     ])
     #expect(probe.status == 0, "stderr: \(probe.error)")
-    // Header, FMA row, and read + triad rows for L1D, L2, L3 and DRAM.
-    #expect(probe.output.split(separator: "\n").count == 10)
+    // Header, the widest set's FMA row, one FMA row per instruction set
+    // (widest first: its figures are the first row's), and read + triad
+    // rows for L1D, L2, L3 and DRAM.
+    let lines = probe.output.split(separator: "\n").map(String.init)
+    let sets = lines.filter {
+      $0.hasPrefix("\"fma_") && !$0.hasPrefix("\"fma_flops")
+    }
+    #expect(!sets.isEmpty)
+    #expect(lines.count == 10 + sets.count)
+    #expect(
+      sets.allSatisfy { row in
+        ["avx512", "avx2", "neon", "portable"].contains {
+          row.hasPrefix("\"fma_\($0)_flops_per_second\"")
+        }
+      })
+    let widest = lines[1].split(separator: ",").dropFirst(2)
+    #expect(widest == sets[0].split(separator: ",").dropFirst(2))
     let show = try CommandRunner.run([
       "hardware", "show", path, "--format", "csv",
     ])

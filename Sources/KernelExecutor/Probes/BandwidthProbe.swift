@@ -100,14 +100,26 @@ public enum BandwidthProbe {
 
 /// The host's measured roofline.
 public struct HostProbe: Sendable, Hashable {
-  /// FMA FLOP/s of one thread.
+  /// FMA FLOP/s of one thread, in the widest instruction set.
   public var fmaFLOPsPerSecondOneThread: Double
-  /// FMA FLOP/s of all threads together.
+  /// FMA FLOP/s of all threads together, in the widest instruction set.
   public var fmaFLOPsPerSecondAllThreads: Double
+  /// The FMA peaks of every instruction set this CPU runs, widest first.
+  public var fmaPeaks: [FMAPeak]
   /// Threads used for the all-thread figures.
   public var threads: Int
   /// Bandwidth measurements.
   public var bandwidth: [Bandwidth]
+
+  /// The FMA peak of one instruction set.
+  public struct FMAPeak: Sendable, Hashable {
+    /// The instruction set.
+    public var isa: InstructionSet
+    /// FLOP/s of one thread.
+    public var oneThreadFLOPsPerSecond: Double
+    /// FLOP/s of all threads together.
+    public var allThreadsFLOPsPerSecond: Double
+  }
 
   /// One bandwidth measurement.
   public struct Bandwidth: Sendable, Hashable {
@@ -123,25 +135,31 @@ public struct HostProbe: Sendable, Hashable {
     public var allThreadsBytesPerSecond: Double
   }
 
-  /// Measures FMA peaks and bandwidth at each `(level, bytes)` working set,
-  /// taking the best of `repetitions` timed runs of about `targetSeconds`.
+  /// Measures the FMA peak of every instruction set this CPU runs and
+  /// bandwidth at each `(level, bytes)` working set, taking the best of
+  /// `repetitions` timed runs of about `targetSeconds`.
   public static func measure(
     threads: Int, levels: [(String, Int)], repetitions: Int = 5,
     targetSeconds: Double = 0.05
   ) -> HostProbe {
     let iterations = 4_000_000
-    let one =
-      FMAProbe.flops(iterations: iterations)
-      / best(repetitions) {
-        BlackHole.sink(FMAProbe.run(iterations: iterations))
-      }
-    let all =
-      Double(threads) * FMAProbe.flops(iterations: iterations)
-      / best(repetitions) {
-        DispatchQueueRunner.onAll(threads) { _ in
-          BlackHole.sink(FMAProbe.run(iterations: iterations))
+    let peaks = InstructionSet.supported.map { isa in
+      let flops = FMAProbe.flops(iterations: iterations, isa: isa)
+      let one =
+        flops
+        / best(repetitions) {
+          BlackHole.sink(FMAProbe.run(iterations: iterations, isa: isa))
         }
-      }
+      let all =
+        Double(threads) * flops
+        / best(repetitions) {
+          DispatchQueueRunner.onAll(threads) { _ in
+            BlackHole.sink(FMAProbe.run(iterations: iterations, isa: isa))
+          }
+        }
+      return FMAPeak(
+        isa: isa, oneThreadFLOPsPerSecond: one, allThreadsFLOPsPerSecond: all)
+    }
     var results: [Bandwidth] = []
     for (level, bytes) in levels {
       for kind in BandwidthProbe.Kind.allCases {
@@ -169,8 +187,9 @@ public struct HostProbe: Sendable, Hashable {
       }
     }
     return HostProbe(
-      fmaFLOPsPerSecondOneThread: one, fmaFLOPsPerSecondAllThreads: all,
-      threads: threads,
+      fmaFLOPsPerSecondOneThread: peaks.first?.oneThreadFLOPsPerSecond ?? 0,
+      fmaFLOPsPerSecondAllThreads: peaks.first?.allThreadsFLOPsPerSecond ?? 0,
+      fmaPeaks: peaks, threads: threads,
       bandwidth: results)
   }
 

@@ -1,29 +1,46 @@
-/// Measures the fused multiply-add peak: 12 independent `SIMD8<Float>`
-/// accumulator chains (enough to cover Zen 3's 4-cycle FMA latency on two
-/// pipes), each step `acc = acc · a + b`, 2 FLOPs per lane.
+import CHostKernels
+
+/// Measures the fused multiply-add peak of an instruction set.
+///
+/// 12 independent accumulator chains of its vector width (enough to cover
+/// a 4-cycle FMA latency on two pipes), each step `acc = acc · a + b`, 2
+/// FLOPs per lane. Eight lanes are `SIMD8<Float>` (AVX2 on x86-64, NEON on
+/// arm64); sixteen are AVX-512 (`roofline_fma_chains_avx512`).
 public enum FMAProbe {
-  /// FLOPs one call of ``run(iterations:)`` performs: 12 chains × 8 lanes × 2.
-  public static func flops(iterations: Int) -> Double {
-    Double(iterations) * 12 * 8 * 2
+  /// FLOPs one call of ``run(iterations:isa:)`` performs: 12 chains ×
+  /// `isa`'s lanes × 2.
+  public static func flops(
+    iterations: Int, isa: InstructionSet = .widest
+  ) -> Double {
+    Double(iterations) * 12 * Double(isa.lanes) * 2
   }
 
   /// FLOP/s of `threads` threads running the chains at once, over about
   /// `iterations` steps each (2 000 000 take some 4 ms on a 3 GHz core).
-  public static func measure(threads: Int, iterations: Int = 2_000_000)
-    -> Double
-  {
+  public static func measure(
+    threads: Int, iterations: Int = 2_000_000, isa: InstructionSet = .widest
+  ) -> Double {
     let seconds = Stopwatch.seconds {
       DispatchQueueRunner.onAll(threads) { _ in
-        BlackHole.sink(run(iterations: iterations))
+        BlackHole.sink(run(iterations: iterations, isa: isa))
       }
     }
-    return Double(threads) * flops(iterations: iterations) / seconds
+    return Double(threads) * flops(iterations: iterations, isa: isa) / seconds
   }
 
-  /// Runs `iterations` steps of every chain and returns a value that
-  /// depends on all of them.
+  /// Runs `iterations` steps of every chain in `isa` and returns a value
+  /// that depends on all of them.
+  public static func run(iterations: Int, isa: InstructionSet = .widest)
+    -> Float
+  {
+    #if arch(x86_64)
+    if isa.isWide { return roofline_fma_chains_avx512(iterations) }
+    #endif
+    return runEightLanes(iterations: iterations)
+  }
+
   @inline(never)
-  public static func run(iterations: Int) -> Float {
+  static func runEightLanes(iterations: Int) -> Float {
     typealias V = SIMD8<Float>
     let a = V(repeating: 0.999_999)
     let b = V(repeating: 1e-7)

@@ -1,10 +1,10 @@
+import CHostKernels
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-
-import CHostKernels
 
 /// `2^(x − shift)` over a contiguous row, in place, returning the sum.
 enum RowExp2 {

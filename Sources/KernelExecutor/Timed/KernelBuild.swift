@@ -1,14 +1,18 @@
 /// How the kernels were compiled, for every measurement row.
 public enum KernelBuild {
-  /// The instruction set the kernels target.
-  public static var isa: String {
-    #if arch(x86_64)
-    return "x86_64 haswell (AVX2, FMA), -O"
-    #elseif arch(arm64)
-    return "arm64 (NEON), -O"
-    #else
-    return "generic, -O"
-    #endif
+  /// The code the kernels run by default: the widest instruction set this
+  /// CPU runs (``isa(_:)``).
+  public static var isa: String { isa(.widest) }
+
+  /// The code that runs for `set`: the Swift SIMD path (built for haswell
+  /// on x86-64) or the AVX-512 intrinsics.
+  public static func isa(_ set: InstructionSet) -> String {
+    switch set {
+    case .avx512: "x86_64 AVX-512 F/BW/VL/DQ (C intrinsics, -O2)"
+    case .avx2: "x86_64 haswell (AVX2, FMA), -O"
+    case .neon: "arm64 (NEON), -O"
+    case .portable: "generic, -O"
+    }
   }
 }
 

@@ -15,8 +15,9 @@ public enum HostKernel: Sendable, Hashable {
   /// The selective scan (`channels` a multiple of 8).
   case scan(SelectiveScanProblem)
 
-  /// Times the kernel on `threads` threads over seeded random inputs,
-  /// after `warmup` untimed calls, `repetitions` times and more while the
+  /// Times the kernel on `threads` threads over seeded random inputs.
+  ///
+  /// After `warmup` untimed calls, it runs `repetitions` times and more while the
   /// timed total is under `minimumSeconds` (see ``Stopwatch``); inputs stay
   /// allocated (and cached, when they fit) across repetitions; `before`
   /// runs ahead of each timed call (a probe, a progress tick), outside the

@@ -32,10 +32,16 @@ public enum ProbeDescriptor {
   }
 
   /// The descriptor's YAML text.
+  ///
+  /// The compute peak is that of the widest instruction set, `isa` with
+  /// `lanes` fp32 lanes per vector; `otherPeaks` (one line per narrower
+  /// set, e.g. "AVX2+FMA (8 lanes) one thread 1.3e11 FLOP/s") go in the
+  /// notes.
   public static func yaml(
     name: String, facts: HostFacts, date: String, threads: Int,
     fmaOneThread: Double,
-    fmaAllThreads: Double, levels: [Level], isa: String
+    fmaAllThreads: Double, levels: [Level], isa: String, lanes: Int = 8,
+    otherPeaks: [String] = []
   ) -> String {
     let source =
       "measured: roofline probe \(date), \(threads) threads, kernels built for \(isa)"
@@ -49,9 +55,9 @@ public enum ProbeDescriptor {
       vendor: \(q(facts.vendor))
       kind: cpu
       compute:
-        source: \(q(source + "; 12 independent SIMD8 FMA chains per thread"))
-        notes: \(q("one thread \(fmaOneThread) FLOP/s; clock inferred as that over 32 FLOP/cycle (2 FMA pipes x 8 lanes x 2)"))
-        clock_hz: \(fmaOneThread / 32)
+        source: \(q(source + "; 12 independent \(lanes)-lane FMA chains per thread"))
+        notes: \(q((["one thread \(fmaOneThread) FLOP/s; clock inferred as that over \(4 * lanes) FLOP/cycle (2 full-width FMA pipes x \(lanes) lanes x 2)"] + otherPeaks).joined(separator: "; ")))
+        clock_hz: \(fmaOneThread / Double(4 * lanes))
         units: \(threads)
         unit_name: core
         vector_flops_per_second:

@@ -10,12 +10,15 @@ extension RooflineCommand.Bench {
     let timing: Timing
     let flops: Double
     let bytes: Double
+    let executed: InstructionSet
     if kernel == .linear {
       let p = LinearAttentionProblem(
         batch: batch, heads: heads, tokens: n, keyDim: d, valueDim: d)
-      timing = HostKernel.linear(p, chunk: chunk).time(
+      let host = HostKernel.linear(p, chunk: chunk)
+      timing = host.time(
         threads: threads, warmup: warmup, repetitions: repetitions,
-        before: progress.tick)
+        isa: instructionSet, before: progress.tick)
+      executed = host.instructionSet(instructionSet)
       flops = LinearAttentionKernel.flops(p, chunk: chunk)
       bytes = 4 * Double(2 * p.keyElements + 2 * p.valueElements)
     } else {
@@ -25,9 +28,11 @@ extension RooflineCommand.Bench {
       }
       let p = SelectiveScanProblem(
         batch: batch, length: n, channels: d, stateSize: state)
-      timing = HostKernel.scan(p).time(
+      let host = HostKernel.scan(p)
+      timing = host.time(
         threads: threads, warmup: warmup, repetitions: repetitions,
-        before: progress.tick)
+        isa: instructionSet, before: progress.tick)
+      executed = host.instructionSet(instructionSet)
       // Per step, channel and state: Δ·A, exp, ·h, + Δx·B, C·h: 7 FLOPs.
       flops = 7 * Double(p.sequenceElements * state)
       let elements: Int =
@@ -40,6 +45,6 @@ extension RooflineCommand.Bench {
       timing, gflops: gflops, gbps: bytes / timing.medianSeconds / 1e9,
       fraction: peakGFLOPs.map { gflops / ($0 * Double(threads)) },
       kvHeads: heads,
-      causal: true)
+      causal: true, executed: executed)
   }
 }

@@ -4,6 +4,9 @@ import KernelExecutor
 import PerfIO
 import PerfModel
 
+/// `--isa`: parsed from the raw names (avx512, avx2, neon, portable).
+extension InstructionSet: ExpressibleByArgument {}
+
 extension RooflineCommand {
   /// `roofline bench`: times a host kernel.
   struct Bench: ParsableCommand {
@@ -82,7 +85,15 @@ extension RooflineCommand {
         "FlashAttention only: visit this fraction of the key blocks each row block sees (block-sparse: its sink block and those nearest the diagonal), in (0, 1]."
     )
     var density = 1.0
+    @Option(
+      help:
+        "Instruction set of the kernels' inner loops (default: the widest this CPU runs; roofline probe lists each one's peak)."
+    )
+    var isa: InstructionSet?
     @OptionGroup var output: OutputOptions
+
+    /// The instruction set asked for.
+    var instructionSet: InstructionSet { isa ?? .widest }
 
     func validate() throws {
       for (flag, value) in [
@@ -94,6 +105,11 @@ extension RooflineCommand {
         throw ValidationError("\(flag) must be at least 1, got \(value)")
       }
       if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+      if let isa, !InstructionSet.supported.contains(isa) {
+        throw ValidationError(
+          "--isa \(isa.rawValue): this CPU does not run it; it runs \(InstructionSet.supported.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
       if !(density > 0 && density <= 1) {
         throw ValidationError("--density must be in (0, 1], got \(density)")
       }
@@ -136,24 +152,28 @@ extension RooflineCommand {
         var flops = 0.0
         let t = Timing(
           Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
-            flops = GEMMKernel.run(m: m, n: nn, k: d, repeats: repeats)
+            flops = GEMMKernel.run(
+              m: m, n: nn, k: d, repeats: repeats, isa: instructionSet)
           })
         print(
           String(
-            format: "packed micro-kernel %d×%d×%d: %.1f GFLOP/s", m, nn, d,
-            flops / t.minSeconds / 1e9))
+            format: "packed micro-kernel %d×%d×%d, %@: %.1f GFLOP/s", m, nn, d,
+            instructionSet.displayName, flops / t.minSeconds / 1e9))
         return
       }
       if kernel == .fma {
         let iterations = 20_000_000
         let t = Timing(
           Stopwatch.measure(warmup: warmup, repetitions: repetitions) {
-            BlackHole.sink(FMAProbe.run(iterations: iterations))
+            BlackHole.sink(
+              FMAProbe.run(iterations: iterations, isa: instructionSet))
           })
         print(
           String(
-            format: "fma peak, one thread: %.1f GFLOP/s",
-            FMAProbe.flops(iterations: iterations) / t.minSeconds / 1e9))
+            format: "fma peak, one thread, %@: %.1f GFLOP/s",
+            instructionSet.displayName,
+            FMAProbe.flops(iterations: iterations, isa: instructionSet)
+              / t.minSeconds / 1e9))
         return
       }
       let p = AttentionProblem(
@@ -195,11 +215,11 @@ extension RooflineCommand {
         probes.append(
           kernel == .decode
             ? BandwidthProbe.measureRead(readBuffers)
-            : FMAProbe.measure(threads: threads))
+            : FMAProbe.measure(threads: threads, isa: instructionSet))
       }
       let timing = host.time(
         threads: threads, warmup: warmup, repetitions: repetitions,
-        before: probe)
+        isa: instructionSet, before: probe)
       progress.finish()
       // A block-sparse run computes only the key blocks it visits.
       let flops =
@@ -220,7 +240,8 @@ extension RooflineCommand {
       try emit(
         timing, gflops: gflops, gbps: gbps, fraction: fraction,
         kvHeads: p.kvHeads,
-        causal: causal, rowBlock: kernel == .flash ? block : nil)
+        causal: causal, rowBlock: kernel == .flash ? block : nil,
+        executed: host.instructionSet(instructionSet))
     }
 
     /// The fraction of the seen keys a block-sparse run at `density`
@@ -259,7 +280,7 @@ extension RooflineCommand {
     func emit(
       _ timing: Timing, gflops: Double, gbps: Double, fraction: Double?,
       kvHeads: Int,
-      causal: Bool, rowBlock: Int? = nil
+      causal: Bool, rowBlock: Int? = nil, executed: InstructionSet
     ) throws {
       var table = ReportTable(columns: [
         "kernel", "n", "d", "heads", "kv_heads", "batch", "causal", "threads",
@@ -276,7 +297,8 @@ extension RooflineCommand {
         String(format: "%.2f", gflops),
         String(format: "%.2f", gbps),
         fraction.map { String(format: "%.3f", $0) } ?? "",
-        KernelBuild.isa, String(repetitions), rowBlock.map(String.init) ?? "",
+        KernelBuild.isa(executed), String(repetitions),
+        rowBlock.map(String.init) ?? "",
       ])
       try output.emit(
         table: { table.text() }, csv: { table.csv() }, json: { table.json() })

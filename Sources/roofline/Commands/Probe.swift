@@ -74,6 +74,14 @@ extension RooflineCommand {
         HumanUnits.plain(probe.fmaFLOPsPerSecondOneThread),
         HumanUnits.plain(probe.fmaFLOPsPerSecondAllThreads),
       ])
+      // Each instruction set's own peak; the first row is the widest's.
+      for peak in probe.fmaPeaks {
+        table.append([
+          "fma_\(peak.isa.rawValue)_flops_per_second", "",
+          HumanUnits.plain(peak.oneThreadFLOPsPerSecond),
+          HumanUnits.plain(peak.allThreadsFLOPsPerSecond),
+        ])
+      }
       for b in probe.bandwidth {
         table.append([
           "\(b.level)_\(b.kind.rawValue)_bytes_per_second",
@@ -114,7 +122,10 @@ extension RooflineCommand {
         threads: count,
         fmaOneThread: probe.fmaFLOPsPerSecondOneThread,
         fmaAllThreads: probe.fmaFLOPsPerSecondAllThreads, levels: levels,
-        isa: KernelBuild.isa)
+        isa: KernelBuild.isa, lanes: InstructionSet.widest.lanes,
+        otherPeaks: probe.fmaPeaks.dropFirst().map {
+          "\($0.isa.displayName) one thread \($0.oneThreadFLOPsPerSecond) FLOP/s, all threads \($0.allThreadsFLOPsPerSecond) FLOP/s"
+        })
       return (table, text)
     }
 
