@@ -10,13 +10,15 @@ public enum GEMMKernel {
     m: Int, n: Int, k: Int, repeats: Int, isa: InstructionSet = .widest
   ) -> Double {
     precondition(m % 6 == 0 && n % 16 == 0 && k > 0 && repeats > 0)
-    let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
-    let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
-    let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+    // On cache lines, as the attention kernels' scratch is: a 64-byte
+    // load that splits two lines costs two on Intel cores (the Xeon host
+    // of a lent GPU machine ran this 30% slower unaligned).
+    let line = FlashAttentionKernel.Scratch.lineAligned
+    let a = line(m * k)
+    let b = line(k * n)
+    let c = line(m * n)
     defer {
-      a.deallocate()
-      b.deallocate()
-      c.deallocate()
+      for pointer in [a, b, c] { UnsafeMutableRawPointer(pointer).deallocate() }
     }
     a.initialize(repeating: 0.5, count: m * k)
     b.initialize(repeating: 0.25, count: k * n)
