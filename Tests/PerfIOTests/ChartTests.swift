@@ -115,7 +115,7 @@ struct ChartTests {
             Self.catalog.model(name), on: device,
             contexts: [1024, 4096, 16384],
             batches: [1], deviceCounts: [1], weightType: .bf16,
-            cacheType: .bf16,
+            cacheFormat: .cache(.bf16),
             efficiency: .defaults)
         ))
     }
@@ -138,7 +138,8 @@ struct ChartTests {
     // Llama-3-70B in bf16 (141 GB of weights) fits no 80 GB device.
     let points = try ScenarioSweep.run(
       Self.catalog.model("llama-3-70b"), on: device, contexts: [1024, 4096],
-      batches: [1], deviceCounts: [1], weightType: .bf16, cacheType: .bf16,
+      batches: [1], deviceCounts: [1], weightType: .bf16,
+      cacheFormat: .cache(.bf16),
       efficiency: .defaults)
     #expect(points.allSatisfy { !$0.fits })
     let svg = SweepCharts.chart(

@@ -131,7 +131,7 @@ struct CompiledPhaseTests {
     let device = Fixtures.h100
     let points = try ScenarioSweep.run(
       model, on: device, contexts: [8192, 131072], batches: [1, 16, 64, 400],
-      deviceCounts: [1, 2], weightType: .bf16, cacheType: .bf16,
+      deviceCounts: [1, 2], weightType: .bf16, cacheFormat: .cache(.bf16),
       efficiency: .defaults)
     #expect(points.count == 2 * 2 * 4)
     for p in points {

@@ -20,7 +20,7 @@ struct DeploymentPlannerTests {
     let r = DeploymentPlanner.search(
       Fixtures.llama3With8B, devices: [a100], request: request,
       weightType: .bf16,
-      cacheType: .bf16, efficiency: .ideal)
+      cacheFormat: .cache(.bf16), efficiency: .ideal)
     #expect(r.binding == nil)
     let costs = r.feasible.map(\.cost.usdPerMillionOutputTokens)
     #expect(costs == costs.sorted())
@@ -47,7 +47,7 @@ struct DeploymentPlannerTests {
     let r = DeploymentPlanner.search(
       Fixtures.llama3With8B, devices: [a100], request: request,
       weightType: .bf16,
-      cacheType: .bf16, efficiency: .ideal)
+      cacheFormat: .cache(.bf16), efficiency: .ideal)
     #expect(r.feasible.isEmpty)
     #expect(r.binding?.hasPrefix("TPOT") == true)
   }
@@ -63,7 +63,7 @@ struct DeploymentPlannerTests {
       deviceCounts: [1], batches: [1])
     let r = DeploymentPlanner.search(
       Fixtures.llama3With8B, devices: [a100], request: request,
-      weightType: .bf16, cacheType: .bf16, efficiency: .ideal)
+      weightType: .bf16, cacheFormat: .cache(.bf16), efficiency: .ideal)
     #expect(r.feasible.isEmpty)
     #expect(
       r.binding?.hasPrefix("\(a100.name): ") == true, "\(r.binding ?? "")")
@@ -81,7 +81,7 @@ struct DeploymentPlannerTests {
       deviceCounts: [4], batches: [8], pipelineDegrees: [1, 2, 4])
     let r = DeploymentPlanner.search(
       Fixtures.llama3With8B, devices: [a100], request: request,
-      weightType: .bf16, cacheType: .bf16, efficiency: .ideal)
+      weightType: .bf16, cacheFormat: .cache(.bf16), efficiency: .ideal)
     // 4 devices: TP 4, TP 2 × PP 2, and PP 4, all feasible at these targets.
     let splits = Set(
       r.feasible.map { [$0.tensorParallel, $0.pipelineParallel] })

@@ -159,7 +159,8 @@ public struct ServingReport: Sendable {
         weightQuantization: own
           ? scenario.weightFormat.quantization
           : m.weightFormat(override: nil).quantization,
-        cacheType: own ? scenario.cacheFormat.dataType : m.weightDataType,
+        cacheFormat: .cache(
+          own ? scenario.cacheFormat.dataType : m.weightDataType),
         activationType: scenario.activationDataType, efficiency: efficiency,
         engine: engine, calibration: device.calibration)
       models.append((count == 1 ? m.name : "\(m.name) (TP \(count))", points))
@@ -246,7 +247,7 @@ public struct ServingReport: Sendable {
       }(),
       weightType: scenario.weightFormat.dataType,
       weightQuantization: scenario.weightFormat.quantization,
-      cacheType: scenario.cacheFormat.dataType,
+      cacheFormat: .cache(scenario.cacheFormat.dataType),
       activationType: scenario.activationDataType, efficiency: efficiency)
     var table = ReportTable(columns: [
       "device", "devices", "tp", "pp", "batch", "ttft_seconds", "tpot_seconds",

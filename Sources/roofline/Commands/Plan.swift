@@ -121,7 +121,8 @@ extension RooflineCommand {
       let result = DeploymentPlanner.search(
         model, devices: devices, request: request,
         weightType: weights.dataType, weightQuantization: weights.quantization,
-        cacheType: kvDataType ?? preset?.cacheDataType ?? model.weightDataType,
+        cacheFormat: .cache(
+          kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
         efficiency: .defaults, progress: progress.step)
       guard let best = result.feasible.first else {
         throw CommandError(

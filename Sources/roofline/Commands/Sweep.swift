@@ -102,7 +102,7 @@ extension RooflineCommand {
               weightType: weightDataType ?? .bf16,
               weightQuantization: weightDataType == nil
                 ? model.weightQuantization : nil,
-              cacheType: kvDataType,
+              cacheFormat: .cache(kvDataType),
               efficiency: .defaults, engine: engine.profile(),
               calibration: device.calibration)
           } catch let error as PlanError {

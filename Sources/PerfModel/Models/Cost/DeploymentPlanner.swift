@@ -81,7 +81,7 @@ public enum DeploymentPlanner {
   public static func search(
     _ model: ModelArchitecture, devices: [DeviceSpec], request r: Request,
     weightType: DataType, weightQuantization: WeightQuantization? = nil,
-    cacheType: DataType, activationType: DataType = .bf16,
+    cacheFormat: StorageFormat, activationType: DataType = .bf16,
     efficiency: EfficiencyFactors, progress: (String) -> Void = { _ in }
   ) -> Result {
     var feasible: [Candidate] = []
@@ -119,7 +119,7 @@ public enum DeploymentPlanner {
               weightFormat: weightQuantization.map {
                 .checkpoint($0, rest: weightType)
               } ?? .weights(weightType),
-              cacheFormat: .cache(cacheType),
+              cacheFormat: cacheFormat,
               activationDataType: activationType, plan: plan,
               allowBeyondModelContext: true)
             let fit: MemoryEstimate

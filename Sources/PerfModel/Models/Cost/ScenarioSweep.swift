@@ -24,13 +24,17 @@ public struct SweepPoint: Sendable, Hashable, Codable {
 /// sized once (the room a request's cache may take does not depend on the
 /// batch); each batch then costs a pass over the operators' affine terms.
 public enum ScenarioSweep {
-  /// The points of the grid, skipping device counts the model cannot split
-  /// over; contexts past the model's limit are evaluated as asked.
+  /// The points of the grid.
+  ///
+  /// Device counts the model cannot split over are skipped; contexts past
+  /// the model's limit are evaluated as asked. The cache is held in `cacheFormat` (its type and any long-context
+  /// technique: a quantized window, eviction, sinks and a window, page
+  /// selection, pruned key channels).
   public static func run(
     _ model: ModelArchitecture, on device: DeviceSpec, contexts: [Int],
     batches: [Int],
     deviceCounts: [Int], weightType: DataType,
-    weightQuantization: WeightQuantization? = nil, cacheType: DataType,
+    weightQuantization: WeightQuantization? = nil, cacheFormat: StorageFormat,
     activationType: DataType = .bf16, efficiency: EfficiencyFactors,
     engine: EngineProfile = .minimal, calibration: KernelCalibration? = nil
   ) throws(PlanError) -> [SweepPoint] {
@@ -48,7 +52,7 @@ public enum ScenarioSweep {
           contextTokens: context, batch: 1,
           weightFormat: weightQuantization.map {
             .checkpoint($0, rest: weightType)
-          } ?? .weights(weightType), cacheFormat: .cache(cacheType),
+          } ?? .weights(weightType), cacheFormat: cacheFormat,
           activationDataType: activationType,
           plan: plan, allowBeyondModelContext: true)
         let memory = try MemoryModel.estimate(model, on: device, scenario)
