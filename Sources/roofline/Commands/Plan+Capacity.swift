@@ -119,6 +119,7 @@ struct CapacityOptions: ParsableArguments {
 extension RooflineCommand.Plan {
   /// `plan --qps`: see ``CapacityOptions``.
   func runCapacity() throws {
+    try cache.refuseInSimulation("plan --qps")
     let c = try catalog.load()
     let model = try c.model(self.model)
     var preset: ScenarioSpec?
@@ -163,7 +164,7 @@ extension RooflineCommand.Plan {
     let longest = base.map { $0.promptTokens + $0.outputTokens }.max() ?? 1
     let memory = MemoryScenario(
       contextTokens: longest, weightFormat: weights,
-      cacheFormat: .cache(
+      cacheFormat: cache.format(
         kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
       allowBeyondModelContext: true)
     var graph = GraphScenario(

@@ -15,7 +15,9 @@ extension RooflineCommand {
         (min(pp, batch) micro-batches), and batches from 1 to 256; keeps those that fit
         in memory at the final context and meet --ttft-ms and --tpot-ms; prints the
         cheapest per million output tokens and the Pareto front of cost against TPOT.
-        Devices are taken as one scale-up domain.
+        Devices are taken as one scale-up domain. The long-context flags (a KV budget,
+        sinks and a window, page selection, pruned key channels, a quantized cache's
+        full-precision window, block-sparse prefill) apply to every configuration tried.
         """)
 
     @Option(
@@ -68,6 +70,7 @@ extension RooflineCommand {
       help: "Comma-separated pipeline degrees to try (default 1,2,4).")
     var pipelineDegrees = "1,2,4"
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var cache: CacheTechniqueOptions
     @OptionGroup var capacity: CapacityOptions
     @OptionGroup var engine: EngineOption
     @OptionGroup var catalog: CatalogOptions
@@ -115,13 +118,19 @@ extension RooflineCommand {
         deviceCounts: try Sweep.integers(deviceCounts, "--device-counts"),
         pipelineDegrees: try Sweep.integers(pipelineDegrees, "--pp-degrees"))
       request.engine = try engine.profile()
+      request.attentionDensity = cache.attentionDensity
+      try cache.check(
+        context: request.promptTokens + request.outputTokens,
+        source:
+          "a request of \(request.promptTokens) prompt and \(request.outputTokens) output tokens"
+      )
       let weights = model.weightFormat(
         override: weightDataType ?? preset?.weightDataType)
       let progress = Progress(total: devices.count, label: "plan", quiet: quiet)
       let result = DeploymentPlanner.search(
         model, devices: devices, request: request,
         weightType: weights.dataType, weightQuantization: weights.quantization,
-        cacheFormat: .cache(
+        cacheFormat: cache.format(
           kvDataType ?? preset?.cacheDataType ?? model.weightDataType),
         efficiency: .defaults, progress: progress.step)
       guard let best = result.feasible.first else {

@@ -177,14 +177,7 @@ extension RooflineCommand {
         devicesPerNode: r.target.devicesPerNode)
       graph.engine = try engine.profile()
       let calibration = ignoreCalibration ? nil : device.calibration
-      if serving.cache.kvBudgetTokens != nil || serving.cache.kvStreaming != nil
-        || serving.cache.questBudgetTokens != nil
-        || serving.cache.attentionDensity != nil
-      {
-        throw CommandError(
-          "--kv-budget-tokens, --kv-streaming, --quest-budget-tokens and --attention-density are not modelled in simulate yet; use predict or memory"
-        )
-      }
+      try serving.cache.refuseInSimulation("simulate")
       if preemption == .swap, device.interconnect.hostLink == nil {
         throw CommandError(
           "--preemption swap: \(device.name)'s descriptor has no host link to price the copies; use --preemption recompute"

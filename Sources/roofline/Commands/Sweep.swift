@@ -13,7 +13,11 @@ extension RooflineCommand {
         Each point: TTFT for a prompt of the context, one decode step (TPOT) at the
         context, max concurrent requests at the context, and whether the batch fits.
         Device counts are tensor-parallel degrees; contexts past a model's limit are
-        evaluated as asked.
+        evaluated as asked. The long-context flags (a KV budget, sinks and a window,
+        page selection, pruned key channels, a quantized cache's full-precision window,
+        block-sparse prefill) apply at every point; a context a budget or window
+        already holds whole is evaluated as asked (eviction then keeps every token and
+        skips its scoring pass; page selection still reads every page's bounds).
         """)
 
     @Option(help: "Comma-separated models.") var models =
@@ -46,6 +50,7 @@ extension RooflineCommand {
     )
     var timing = false
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var cache: CacheTechniqueOptions
     @OptionGroup var engine: EngineOption
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var output: OutputOptions
@@ -102,9 +107,10 @@ extension RooflineCommand {
               weightType: weightDataType ?? .bf16,
               weightQuantization: weightDataType == nil
                 ? model.weightQuantization : nil,
-              cacheFormat: .cache(kvDataType),
+              cacheFormat: cache.format(kvDataType),
               efficiency: .defaults, engine: engine.profile(),
-              calibration: device.calibration)
+              calibration: device.calibration,
+              attentionDensity: cache.attentionDensity)
           } catch let error as PlanError {
             throw CommandError(planError: error, defaultedTP: false)
           }

@@ -153,6 +153,19 @@ struct CacheTechniqueOptions: ParsableArguments {
     return format
   }
 
+  /// Refuses the techniques the serving simulation does not model yet
+  /// (eviction, sinks and a window, page selection, block-sparse prefill)
+  /// for `command` (`simulate`, `plan --qps`).
+  func refuseInSimulation(_ command: String) throws {
+    if kvBudgetTokens != nil || kvStreaming != nil || questBudgetTokens != nil
+      || attentionDensity != nil
+    {
+      throw CommandError(
+        "--kv-budget-tokens, --kv-streaming, --quest-budget-tokens and --attention-density are not modelled in \(command) yet; use predict, sweep, plan without --qps, or memory"
+      )
+    }
+  }
+
   /// `--kv-streaming`'s sink and window tokens.
   func streaming() -> (sinks: Int, window: Int)? {
     guard let kvStreaming else { return nil }

@@ -56,6 +56,9 @@ public enum DeploymentPlanner {
     public var devicesPerNode: Int
     /// The engine whose kernels and launches are priced.
     public var engine: EngineProfile = .minimal
+    /// Block-sparse prefill: the fraction of the key blocks each row block
+    /// visits (``GraphScenario/attentionDensity``); `nil` is dense.
+    public var attentionDensity: Double?
 
     /// Creates a request.
     public init(
@@ -139,6 +142,7 @@ public enum DeploymentPlanner {
               outputTokens: r.outputTokens, on: device,
               devicesPerNode: r.devicesPerNode)
             graph.engine = r.engine
+            graph.attentionDensity = r.attentionDensity
             let p: ServingPrediction
             do {
               p = try ServingPrediction.predict(

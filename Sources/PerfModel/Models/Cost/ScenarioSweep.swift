@@ -29,14 +29,16 @@ public enum ScenarioSweep {
   /// Device counts the model cannot split over are skipped; contexts past
   /// the model's limit are evaluated as asked. The cache is held in `cacheFormat` (its type and any long-context
   /// technique: a quantized window, eviction, sinks and a window, page
-  /// selection, pruned key channels).
+  /// selection, pruned key channels); `attentionDensity` makes the prefill
+  /// block-sparse (``GraphScenario/attentionDensity``).
   public static func run(
     _ model: ModelArchitecture, on device: DeviceSpec, contexts: [Int],
     batches: [Int],
     deviceCounts: [Int], weightType: DataType,
     weightQuantization: WeightQuantization? = nil, cacheFormat: StorageFormat,
     activationType: DataType = .bf16, efficiency: EfficiencyFactors,
-    engine: EngineProfile = .minimal, calibration: KernelCalibration? = nil
+    engine: EngineProfile = .minimal, calibration: KernelCalibration? = nil,
+    attentionDensity: Double? = nil
   ) throws(PlanError) -> [SweepPoint] {
     let pricer = KernelPricer(
       device: device, efficiency: efficiency, calibration: calibration,
@@ -62,6 +64,7 @@ public enum ScenarioSweep {
           var g = GraphScenario(
             serving: s, promptTokens: context, outputTokens: 0, on: device)
           g.engine = engine
+          g.attentionDensity = attentionDensity
           return g
         }
         let prefill = try CompiledPhase(
