@@ -7,8 +7,15 @@
   __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
 #define AVX512_INLINE static inline AVX512 __attribute__((always_inline))
 
-/// 2^x for x ≤ 0 (clamped below at −126, where it is 2^−126 rather than 0),
-/// as KernelExecutor's exp2Lanes: x = n + f with n = round(x) by the
+/// The lanes of a sixteen-float piece that hold its first `count` floats
+/// (none when `count` ≤ 0, all from 16).
+AVX512_INLINE __mmask16 first_lanes(long count) {
+  if (count <= 0) return 0;
+  return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
+}
+
+/// 2^x for x ≤ 0 (clamped below at −126, where it is 2^−126, not 0), as
+/// KernelExecutor's exp2Lanes: x = n + f with n = round(x) by the
 /// magic-number trick, 2^f by the same degree-5 near-minimax polynomial
 /// (relative error 7.5e-8 on [−½, ½]), n added to the exponent field.
 AVX512_INLINE __m512 exp2_nonpositive(__m512 x) {

@@ -25,7 +25,8 @@ int roofline_cpu_isas(void) {
   int f = (ebx >> 16) & 1, dq = (ebx >> 17) & 1, bw = (ebx >> 30) & 1,
       vl = (ebx >> 31) & 1;
   // opmask, upper halves of zmm0–15, zmm16–31
-  if (f && dq && bw && vl && (state & 0xE6) == 0xE6 && (result & ROOFLINE_ISA_AVX2))
+  if (f && dq && bw && vl && (state & 0xE6) == 0xE6 &&
+      (result & ROOFLINE_ISA_AVX2))
     result |= ROOFLINE_ISA_AVX512;
   return result;
 }

@@ -44,7 +44,8 @@ AVX512 void roofline_decode_scores_avx512(const float *qs, long rows, long d,
     // Four keys (the last repeated past the end, its scores not stored).
     long valid = count - j < 4 ? count - j : 4;
     const float *k[4];
-    for (int c = 0; c < 4; c++) k[c] = keys + (j + (c < valid ? c : valid - 1)) * d;
+    for (int c = 0; c < 4; c++)
+      k[c] = keys + (j + (c < valid ? c : valid - 1)) * d;
     for (long r = 0; r < rows; r += 4) {
       const float *q0 = qs + r * d;
       // acc[4·row + key]: sixteen independent FMA chains.
@@ -53,10 +54,10 @@ AVX512 void roofline_decode_scores_avx512(const float *qs, long rows, long d,
       for (long x = 0; x < d; x += 16) {
         // The last piece of a head dimension that is not a multiple of 16
         // is masked (zeros contribute nothing).
-        __mmask16 mask =
-            d - x >= 16 ? 0xFFFF : (__mmask16)((1u << (d - x)) - 1);
+        __mmask16 mask = first_lanes(d - x);
         __m512 kv[4];
-        for (int c = 0; c < 4; c++) kv[c] = _mm512_maskz_loadu_ps(mask, k[c] + x);
+        for (int c = 0; c < 4; c++)
+          kv[c] = _mm512_maskz_loadu_ps(mask, k[c] + x);
         for (int q = 0; q < 4; q++) {
           __m512 qv = _mm512_maskz_loadu_ps(mask, q0 + q * d + x);
           for (int c = 0; c < 4; c++)
@@ -65,7 +66,9 @@ AVX512 void roofline_decode_scores_avx512(const float *qs, long rows, long d,
       }
       __m512 sums = sum16(acc);
       __mmask8 keep = (__mmask8)((1u << valid) - 1);
-      _mm_mask_storeu_ps(s + r * lds + j, keep, _mm512_extractf32x4_ps(sums, 0));
+      // Row r's four scores are lanes 4r ..< 4r + 4.
+      _mm_mask_storeu_ps(s + r * lds + j, keep,
+                         _mm512_extractf32x4_ps(sums, 0));
       _mm_mask_storeu_ps(s + (r + 1) * lds + j, keep,
                          _mm512_extractf32x4_ps(sums, 1));
       _mm_mask_storeu_ps(s + (r + 2) * lds + j, keep,
@@ -107,11 +110,7 @@ AVX512 void roofline_decode_accumulate_avx512(const float *w, long lds,
                                               long count, long d,
                                               float *acc) {
   for (long x0 = 0; x0 < d; x0 += 32) {
-    long width = d - x0 < 32 ? d - x0 : 32;
-    __mmask16 mask0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-    __mmask16 mask1 =
-        width >= 32 ? 0xFFFF
-                    : (width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0);
+    __mmask16 mask0 = first_lanes(d - x0), mask1 = first_lanes(d - x0 - 16);
     long r = 0;
     for (; r + 4 <= rows; r += 4)
       accumulate_rows(4, w + r * lds, lds, values + x0, count, d,

@@ -81,10 +81,12 @@ AVX512_INLINE void packed6x64(long k, const float *a, const float *b,
     for (int q = 0; q < 4; q++) acc[r][q] = _mm512_setzero_ps();
   for (long x = 0; x < k; x++) {
     __m512 v[4];
-    for (int q = 0; q < 4; q++) v[q] = _mm512_loadu_ps(b + q * b_stride + x * b_step);
+    for (int q = 0; q < 4; q++)
+      v[q] = _mm512_loadu_ps(b + q * b_stride + x * b_step);
     for (int r = 0; r < 6; r++) {
       __m512 s = _mm512_set1_ps(a[6 * x + r]);
-      for (int q = 0; q < 4; q++) acc[r][q] = _mm512_fmadd_ps(s, v[q], acc[r][q]);
+      for (int q = 0; q < 4; q++)
+        acc[r][q] = _mm512_fmadd_ps(s, v[q], acc[r][q]);
     }
   }
   for (int q = 0; q < 4; q++) {
@@ -94,8 +96,9 @@ AVX512_INLINE void packed6x64(long k, const float *a, const float *b,
       best = _mm512_max_ps(best, acc[r][q]);
     }
     if (column_max)
-      _mm512_storeu_ps(column_max + 16 * q,
-                       _mm512_max_ps(_mm512_loadu_ps(column_max + 16 * q), best));
+      _mm512_storeu_ps(
+          column_max + 16 * q,
+          _mm512_max_ps(_mm512_loadu_ps(column_max + 16 * q), best));
   }
 }
 
@@ -110,7 +113,8 @@ AVX512_INLINE void packed12x16(long k, const float *a0, const float *a1,
     __m512 v = _mm512_loadu_ps(b + x * b_step);
     for (int r = 0; r < 6; r++) {
       acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a0[6 * x + r]), v, acc[r]);
-      acc[6 + r] = _mm512_fmadd_ps(_mm512_set1_ps(a1[6 * x + r]), v, acc[6 + r]);
+      acc[6 + r] =
+          _mm512_fmadd_ps(_mm512_set1_ps(a1[6 * x + r]), v, acc[6 + r]);
     }
   }
   __m512 best = acc[0];
@@ -210,11 +214,7 @@ AVX512 void roofline_gemm_avx512(long m, long n, long k, const float *a,
                                  long lda, const float *b, long ldb, float *c,
                                  long ldc, int accumulate) {
   for (long col = 0; col < n; col += 32) {
-    long width = n - col < 32 ? n - col : 32;
-    __mmask16 mask0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-    __mmask16 mask1 =
-        width >= 32 ? 0xFFFF
-                    : (width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0);
+    __mmask16 mask0 = first_lanes(n - col), mask1 = first_lanes(n - col - 16);
     long row = 0;
     // Six rows at a time, with the row count a constant so the compiler
     // keeps all twelve accumulators in registers.

@@ -22,7 +22,8 @@ AVX512 void roofline_scan_block_avx512(const float *at, float *h, long n,
     for (; s + 2 <= n; s += 2) {
       __m512 h0 = _mm512_fmadd_ps(
           exp2_any(_mm512_mul_ps(deltav, _mm512_loadu_ps(at + s * 16))),
-          _mm512_loadu_ps(h + s * 16), _mm512_mul_ps(dx, _mm512_set1_ps(bt[s])));
+          _mm512_loadu_ps(h + s * 16),
+          _mm512_mul_ps(dx, _mm512_set1_ps(bt[s])));
       __m512 h1 = _mm512_fmadd_ps(
           exp2_any(_mm512_mul_ps(deltav, _mm512_loadu_ps(at + (s + 1) * 16))),
           _mm512_loadu_ps(h + (s + 1) * 16),
@@ -35,7 +36,8 @@ AVX512 void roofline_scan_block_avx512(const float *at, float *h, long n,
     if (s < n) {
       __m512 h0 = _mm512_fmadd_ps(
           exp2_any(_mm512_mul_ps(deltav, _mm512_loadu_ps(at + s * 16))),
-          _mm512_loadu_ps(h + s * 16), _mm512_mul_ps(dx, _mm512_set1_ps(bt[s])));
+          _mm512_loadu_ps(h + s * 16),
+          _mm512_mul_ps(dx, _mm512_set1_ps(bt[s])));
       _mm512_storeu_ps(h + s * 16, h0);
       acc0 = _mm512_fmadd_ps(_mm512_set1_ps(ct[s]), h0, acc0);
     }

@@ -88,8 +88,7 @@ AVX512 float roofline_row_exp2_avx512(float *row, long count, float shift) {
   const __m512 s = _mm512_set1_ps(shift);
   __m512 sum = _mm512_setzero_ps();
   for (long j = 0; j < count; j += 16) {
-    long left = count - j;
-    __mmask16 mask = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+    __mmask16 mask = first_lanes(count - j);
     __m512 e =
         exp2_any(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, row + j), s));
     _mm512_mask_storeu_ps(row + j, mask, e);

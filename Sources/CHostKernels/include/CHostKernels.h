@@ -53,9 +53,9 @@ void roofline_softmax_columns_avx512(
 /// `row[j] = 2^(row[j] − shift)` for `j < count`; returns their sum.
 float roofline_row_exp2_avx512(float *row, long count, float shift);
 
-/// Scores of `rows` (a multiple of 4) queries `qs` (`d` apart) against `count` consecutive keys, into `s` (`lds`
-/// apart), prefetching `lines` 64-byte lines of `ahead_k` and `ahead_v`
-/// spread over the steps.
+/// Scores of `rows` (a multiple of 4) queries `qs` (`d` apart) against
+/// `count` consecutive keys, into `s` (`lds` apart), prefetching `lines`
+/// 64-byte lines of `ahead_k` and `ahead_v` spread over the steps.
 void roofline_decode_scores_avx512(
     const float *qs, long rows, long d, const float *keys, long count,
     float *s, long lds, const void *ahead_k, const void *ahead_v, long lines);
