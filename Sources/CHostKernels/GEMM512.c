@@ -1,7 +1,8 @@
-// AVX-512 matrix products: the packed 6×32 micro-kernel of the attention
-// kernels (two 16-column B panels per tile: 12 zmm accumulators, two loads
-// of B and six broadcasts of A per step of k) and a row-major product with
-// masked edges.
+// AVX-512 matrix products: the packed micro-kernels of the attention
+// kernels (6 rows × 16·P columns from P 16-column B panels, or 12 rows from
+// two A panels × 16 columns: at least 12 zmm accumulators, one load of each
+// B panel and a broadcast of A per row per step of k) and a row-major
+// product with masked edges.
 #include "CHostKernels.h"
 
 #if defined(__x86_64__)
@@ -13,85 +14,31 @@ AVX512_INLINE void finish(float *c, __m512 v, int accumulate) {
   _mm512_storeu_ps(c, v);
 }
 
-/// 6 rows × 32 columns from two B panels.
-AVX512_INLINE void packed6x32(long k, const float *a, const float *b0,
-                              const float *b1, long b_step, float *c, long ldc,
-                              int accumulate, float *column_max) {
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00,
-         c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
-         c50 = c00, c51 = c00;
-  for (long x = 0; x < k; x++) {
-    __m512 v0 = _mm512_loadu_ps(b0 + x * b_step);
-    __m512 v1 = _mm512_loadu_ps(b1 + x * b_step);
-    const float *pa = a + 6 * x;
-    __m512 s = _mm512_set1_ps(pa[0]);
-    c00 = _mm512_fmadd_ps(s, v0, c00);
-    c01 = _mm512_fmadd_ps(s, v1, c01);
-    s = _mm512_set1_ps(pa[1]);
-    c10 = _mm512_fmadd_ps(s, v0, c10);
-    c11 = _mm512_fmadd_ps(s, v1, c11);
-    s = _mm512_set1_ps(pa[2]);
-    c20 = _mm512_fmadd_ps(s, v0, c20);
-    c21 = _mm512_fmadd_ps(s, v1, c21);
-    s = _mm512_set1_ps(pa[3]);
-    c30 = _mm512_fmadd_ps(s, v0, c30);
-    c31 = _mm512_fmadd_ps(s, v1, c31);
-    s = _mm512_set1_ps(pa[4]);
-    c40 = _mm512_fmadd_ps(s, v0, c40);
-    c41 = _mm512_fmadd_ps(s, v1, c41);
-    s = _mm512_set1_ps(pa[5]);
-    c50 = _mm512_fmadd_ps(s, v0, c50);
-    c51 = _mm512_fmadd_ps(s, v1, c51);
-  }
-  finish(c, c00, accumulate);
-  finish(c + 16, c01, accumulate);
-  finish(c + ldc, c10, accumulate);
-  finish(c + ldc + 16, c11, accumulate);
-  finish(c + 2 * ldc, c20, accumulate);
-  finish(c + 2 * ldc + 16, c21, accumulate);
-  finish(c + 3 * ldc, c30, accumulate);
-  finish(c + 3 * ldc + 16, c31, accumulate);
-  finish(c + 4 * ldc, c40, accumulate);
-  finish(c + 4 * ldc + 16, c41, accumulate);
-  finish(c + 5 * ldc, c50, accumulate);
-  finish(c + 5 * ldc + 16, c51, accumulate);
-  if (column_max) {
-    __m512 low = _mm512_max_ps(_mm512_max_ps(_mm512_max_ps(c00, c10),
-                                             _mm512_max_ps(c20, c30)),
-                               _mm512_max_ps(c40, c50));
-    __m512 high = _mm512_max_ps(_mm512_max_ps(_mm512_max_ps(c01, c11),
-                                              _mm512_max_ps(c21, c31)),
-                                _mm512_max_ps(c41, c51));
-    _mm512_storeu_ps(column_max,
-                     _mm512_max_ps(_mm512_loadu_ps(column_max), low));
-    _mm512_storeu_ps(column_max + 16,
-                     _mm512_max_ps(_mm512_loadu_ps(column_max + 16), high));
-  }
-}
-
-/// 6 rows × 64 columns from four B panels: 24 accumulators, four loads of
-/// B and six broadcasts of A per 24 FMAs. On the Intel Xeon host of a lent
-/// GPU machine this tile ran 147–157 GFLOP/s where 6×32 ran 138–142 (of a
-/// 155 GFLOP/s probe; on this Zen 5 VM both run at the peak).
-AVX512_INLINE void packed6x64(long k, const float *a, const float *b,
-                              long b_stride, long b_step, float *c, long ldc,
-                              int accumulate, float *column_max) {
-  __m512 acc[6][4];
-  for (int r = 0; r < 6; r++)
-    for (int q = 0; q < 4; q++) acc[r][q] = _mm512_setzero_ps();
+/// A tile of `ap` A panels (6·ap rows) × `bp` B panels (16·bp columns),
+/// `ap · bp` at most 4; called with constants, so the loops unroll and the
+/// accumulators stay in registers. With `column_max`, raises each column's
+/// running max to the tile's.
+AVX512_INLINE void packed_tile(int ap, int bp, long k, const float *a,
+                               long a_stride, const float *b, long b_stride,
+                               long b_step, float *c, long ldc,
+                               int accumulate, float *column_max) {
+  __m512 acc[12][4];
+  for (int r = 0; r < 6 * ap; r++)
+    for (int q = 0; q < bp; q++) acc[r][q] = _mm512_setzero_ps();
   for (long x = 0; x < k; x++) {
     __m512 v[4];
-    for (int q = 0; q < 4; q++)
+    for (int q = 0; q < bp; q++)
       v[q] = _mm512_loadu_ps(b + q * b_stride + x * b_step);
-    for (int r = 0; r < 6; r++) {
-      __m512 s = _mm512_set1_ps(a[6 * x + r]);
-      for (int q = 0; q < 4; q++)
-        acc[r][q] = _mm512_fmadd_ps(s, v[q], acc[r][q]);
-    }
+    for (int p = 0; p < ap; p++)
+      for (int r = 0; r < 6; r++) {
+        __m512 s = _mm512_set1_ps(a[p * a_stride + 6 * x + r]);
+        for (int q = 0; q < bp; q++)
+          acc[6 * p + r][q] = _mm512_fmadd_ps(s, v[q], acc[6 * p + r][q]);
+      }
   }
-  for (int q = 0; q < 4; q++) {
+  for (int q = 0; q < bp; q++) {
     __m512 best = acc[0][q];
-    for (int r = 0; r < 6; r++) {
+    for (int r = 0; r < 6 * ap; r++) {
       finish(c + r * ldc + 16 * q, acc[r][q], accumulate);
       best = _mm512_max_ps(best, acc[r][q]);
     }
@@ -102,52 +49,6 @@ AVX512_INLINE void packed6x64(long k, const float *a, const float *b,
   }
 }
 
-/// 12 rows (two A panels) × 16 columns: the tail of an odd panel count,
-/// still 12 independent accumulators.
-AVX512_INLINE void packed12x16(long k, const float *a0, const float *a1,
-                               const float *b, long b_step, float *c,
-                               long ldc, int accumulate, float *column_max) {
-  __m512 acc[12];
-  for (int r = 0; r < 12; r++) acc[r] = _mm512_setzero_ps();
-  for (long x = 0; x < k; x++) {
-    __m512 v = _mm512_loadu_ps(b + x * b_step);
-    for (int r = 0; r < 6; r++) {
-      acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a0[6 * x + r]), v, acc[r]);
-      acc[6 + r] =
-          _mm512_fmadd_ps(_mm512_set1_ps(a1[6 * x + r]), v, acc[6 + r]);
-    }
-  }
-  __m512 best = acc[0];
-  for (int r = 0; r < 12; r++) {
-    finish(c + r * ldc, acc[r], accumulate);
-    best = _mm512_max_ps(best, acc[r]);
-  }
-  if (column_max)
-    _mm512_storeu_ps(column_max,
-                     _mm512_max_ps(_mm512_loadu_ps(column_max), best));
-}
-
-/// 6 rows × 16 columns: the last panel of each, when both counts are odd.
-AVX512_INLINE void packed6x16(long k, const float *a, const float *b,
-                              long b_step, float *c, long ldc, int accumulate,
-                              float *column_max) {
-  __m512 acc[6];
-  for (int r = 0; r < 6; r++) acc[r] = _mm512_setzero_ps();
-  for (long x = 0; x < k; x++) {
-    __m512 v = _mm512_loadu_ps(b + x * b_step);
-    for (int r = 0; r < 6; r++)
-      acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[6 * x + r]), v, acc[r]);
-  }
-  __m512 best = acc[0];
-  for (int r = 0; r < 6; r++) {
-    finish(c + r * ldc, acc[r], accumulate);
-    best = _mm512_max_ps(best, acc[r]);
-  }
-  if (column_max)
-    _mm512_storeu_ps(column_max,
-                     _mm512_max_ps(_mm512_loadu_ps(column_max), best));
-}
-
 AVX512 void roofline_packed_gemm_avx512(long m, long n, long k, const float *a,
                                         long a_stride, const float *b,
                                         long b_stride, long b_step, float *c,
@@ -155,30 +56,25 @@ AVX512 void roofline_packed_gemm_avx512(long m, long n, long k, const float *a,
                                         float *column_max) {
   long panels = m / 6, columns = n / 16, q = 0;
   // Column panels outer, four (or two) at a time: they (4·16·k floats)
-  // stay in L1 while the A panels stream past them.
-  for (; q + 4 <= columns; q += 4) {
-    for (long p = 0; p < panels; p++)
-      packed6x64(k, a + p * a_stride, b + q * b_stride, b_stride, b_step,
-                 c + p * 6 * ldc + q * 16, ldc, accumulate,
-                 column_max ? column_max + q * 16 : 0);
-  }
-  for (; q + 2 <= columns; q += 2) {
-    for (long p = 0; p < panels; p++)
-      packed6x32(k, a + p * a_stride, b + q * b_stride,
-                 b + (q + 1) * b_stride, b_step, c + p * 6 * ldc + q * 16, ldc,
-                 accumulate, column_max ? column_max + q * 16 : 0);
-  }
+  // stay in L1 while the A panels stream past them. Four panels a tile
+  // (24 accumulators) ran 147–157 GFLOP/s on the Intel Xeon host of a lent
+  // GPU machine where two ran 138–142 (a 155 GFLOP/s probe); on this Zen 5
+  // VM both run at the peak.
+#define TILE(AP, BP, P, Q)                                                  \
+  packed_tile(AP, BP, k, a + (P) * a_stride, a_stride, b + (Q) * b_stride, \
+              b_stride, b_step, c + (P) * 6 * ldc + (Q) * 16, ldc,         \
+              accumulate, column_max ? column_max + (Q) * 16 : 0)
+  for (; q + 4 <= columns; q += 4)
+    for (long p = 0; p < panels; p++) TILE(1, 4, p, q);
+  for (; q + 2 <= columns; q += 2)
+    for (long p = 0; p < panels; p++) TILE(1, 2, p, q);
   if (q < columns) {
+    // The last single panel: two A panels a tile keep 12 accumulators.
     long p = 0;
-    for (; p + 2 <= panels; p += 2)
-      packed12x16(k, a + p * a_stride, a + (p + 1) * a_stride,
-                  b + q * b_stride, b_step, c + p * 6 * ldc + q * 16, ldc,
-                  accumulate, column_max ? column_max + q * 16 : 0);
-    if (p < panels)
-      packed6x16(k, a + p * a_stride, b + q * b_stride, b_step,
-                 c + p * 6 * ldc + q * 16, ldc, accumulate,
-                 column_max ? column_max + q * 16 : 0);
+    for (; p + 2 <= panels; p += 2) TILE(2, 1, p, q);
+    if (p < panels) TILE(1, 1, p, q);
   }
+#undef TILE
 }
 
 /// Up to 6 rows × up to 32 columns of a row-major product; `mask0` and
