@@ -140,7 +140,10 @@ public enum AtomicFile {
       throw failure(
         path, "\(errnoText()); check that the folder \(folder) is writable")
     }
-    let temporary = String(cString: template)
+    // mkstemp filled in the X's; the name ends at the terminating NUL.
+    let temporary = String(
+      decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+      as: UTF8.self)
     var closed = false
     defer {
       if !closed { close(descriptor) }

@@ -14,7 +14,6 @@ extension LayerSpec {
   public func linearWeights(hiddenSize: Int, tensorParallel tp: Int)
     -> [WeightQuantization.Module: LinearWeights]
   {
-    let h = Double(hiddenSize)
     var out: [WeightQuantization.Module: LinearWeights] = [:]
     // Attention's projections are their own module kind; a recurrent
     // mixer's are `.mixer`.
