@@ -78,47 +78,10 @@ public enum SpeculativeDecoding {
       guard let place = ops[i].layer,
         let at = model.layerGroups[place.group].layer.mixer.attentionBranch
       else { continue }
-      ops[i] = unpacked(
+      ops[i] = VarlenAttention.unpacked(
         ops[i], at, s, queries: gamma + 1, keys: s.contextTokens)
     }
     return OperatorGraph(phase: .decode, tokens: base.tokens, operators: ops)
-  }
-
-  /// An attention operator as FlashAttention-2's varlen kernel runs a
-  /// few queries a sequence.
-  ///
-  /// One thread block per (sequence, query head), each a whole row tile of
-  /// `Br` = 128 queries (only with a single query does it fold a GQA
-  /// group's heads into the tile), so
-  ///
-  ///     FLOPs = 4 · d · heads · batch · ⌈q / Br⌉ · Br · keys
-  ///     K/V   = g re-reads of each KV head's cache, g = heads / kv heads
-  ///
-  /// the `g − 1` re-reads served by the L2 while one head's caches over
-  /// the batch (what streams between two heads of a group, in the grid's
-  /// order) fit in it.
-  static func unpacked(
-    _ op: Operator, _ at: AttentionSpec, _ s: GraphScenario, queries q: Int,
-    keys: Int
-  ) -> Operator {
-    let tp = s.plan.tensorParallel
-    let heads = Double(at.queryHeads / tp)
-    let kvHeads = Double(Shard.perRank(at.kvHeads, tp) ?? at.kvHeads)
-    let d = Double(at.headDim)
-    let a = s.activationDataType.residualType.bytesPerElement
-    let rowTile = 128.0
-    var op = op
-    let batch = Double(s.batch)
-    op.flops =
-      4 * d * heads * batch * (Double(q) / rowTile).rounded(.up) * rowTile
-      * Double(keys)
-    let oneRead = batch * Double(keys) * 2 * kvHeads * d * a
-    let extra = max(0, heads / kvHeads - 1) * oneRead
-    op.bytes += extra
-    op.reuseBytes += extra
-    op.reuseWorkingSetBytes = max(
-      op.reuseWorkingSetBytes, batch * Double(keys) * 2 * d * a)
-    return op
   }
 
   /// Prices a step of `target` verifying `draftTokens` of `draft` at
