@@ -133,7 +133,27 @@ struct VerificationAttentionTests {
     #expect(
       approximately(
         op.reuseBytes - before.reuseBytes, extra, relativeTolerance: 1e-12))
-    // One head's caches over the batch stream between two heads of a group.
-    #expect(op.reuseWorkingSetBytes >= 8 * 2053 * 2 * 128 * 2)
+    // 8 sequences × 4 heads a group = 32 tiles fit the 2 × 132 blocks
+    // resident at once: a group's heads run together, re-reading within
+    // the K/V tiles in flight, (264 / 4) · K and V · 64 keys · 128 · 2 B.
+    let inFlight: Double = 264.0 / 4 * 2 * 64 * 128 * 2
+    #expect(op.reuseWorkingSetBytes == inFlight)
+  }
+
+  @Test(
+    "past the resident blocks a group's re-read comes after one head's caches over the batch: 128 sequences, γ 4 after 2048 cached"
+  )
+  func groupsApart() throws {
+    let s = try ServingSimulatorTests.setup()
+    var g = s.scenario
+    g.batch = 128
+    g.contextTokens = 2048
+    let verify = SpeculativeDecoding.verificationGraph(
+      s.model, g, draftTokens: 4)
+    let op = try #require(verify.operators.first { $0.kind == .attention })
+    // 128 × 4 = 512 tiles > 264: 128 sequences · 2053 keys · K and V ·
+    // 128 · 2 bytes.
+    let oneHead: Double = 128.0 * 2053 * 2 * 128 * 2
+    #expect(op.reuseWorkingSetBytes == oneHead)
   }
 }

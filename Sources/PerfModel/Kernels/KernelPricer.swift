@@ -49,7 +49,9 @@ public struct KernelPricer: Sendable {
   public static func kernelClass(
     of op: Operator, in phase: OperatorGraph.Phase, engine: EngineProfile
   ) -> KernelClass? {
-    guard let kind = KernelCalibration.kernelClass(of: op.kind, in: phase)
+    guard
+      let kind = KernelCalibration.kernelClass(
+        of: op.kind, in: op.kernelPhase ?? phase)
     else { return nil }
     let backend: String? =
       switch kind {

@@ -48,6 +48,10 @@ public struct Operator: Sendable, Hashable, Codable {
   public var reuseBytes = 0.0
   /// The bytes those re-reads cycle through at once.
   public var reuseWorkingSetBytes = 0.0
+  /// The phase whose kernel runs it, where not its graph's (a
+  /// speculative verification's attention is FlashAttention's prefill
+  /// kernel in a decode-phase pass); it picks the calibration class.
+  public var kernelPhase: OperatorGraph.Phase?
   /// The layer group it belongs to (its ordinal among the model's layer
   /// groups) and that layer's kind (``LayerSpec/issueKind``); `nil` for the
   /// pass's own operators (embedding, final norm, LM head, sampling).

@@ -16,9 +16,14 @@ enum VarlenAttention {
   ///     FLOPs = 4 · d · heads · batch · ⌈q / Br⌉ · Br · keys
   ///     K/V   = g re-reads of each KV head's cache, g = heads / kv heads
   ///
-  /// the `g − 1` re-reads served by the L2 while one head's caches over
-  /// the batch (what streams between two heads of a group, in the grid's
-  /// order) fit in it.
+  /// The grid runs (row tile, sequence, head), the head slowest. While a
+  /// group's `g` heads fit the thread blocks resident at once (taken as
+  /// two a unit: `batch · ⌈q/Br⌉ · g ≤ 2 · units`) they run together and
+  /// their `g − 1` re-reads hit the L2 within the K/V tiles in flight
+  /// (64 keys a block); beyond that a head's re-read comes after one
+  /// head's caches over the batch have streamed, and hits the L2 only
+  /// while those fit in it. Whatever the pass, the kernel is
+  /// FlashAttention's prefill kernel, and its calibration class prices it.
   static func unpacked(
     _ op: Operator, _ at: AttentionSpec, _ s: GraphScenario, queries q: Int,
     keys: Int
@@ -34,12 +39,18 @@ enum VarlenAttention {
     op.flops =
       4 * d * heads * batch * (Double(q) / rowTile).rounded(.up) * rowTile
       * Double(keys)
+    op.kernelPhase = .prefill
     let oneRead = batch * Double(keys) * 2 * kvHeads * d * a
     let extra = max(0, heads / kvHeads - 1) * oneRead
     op.bytes += extra
     op.reuseBytes += extra
-    op.reuseWorkingSetBytes = max(
-      op.reuseWorkingSetBytes, batch * Double(keys) * 2 * d * a)
+    let group = heads / kvHeads
+    let blocks = batch * (Double(q) / rowTile).rounded(.up) * group
+    let resident = 2 * Double(max(1, s.computeUnits))
+    op.reuseWorkingSetBytes =
+      blocks <= resident
+      ? resident / group * 2 * 64 * d * a
+      : batch * Double(keys) * 2 * d * a
     return op
   }
 }
