@@ -29,7 +29,10 @@ that sampled it (after the read-back). Requests arrive by the wall clock.
 
 Writes, per trace, `<stem>-requests.csv` (each request: arrival, queue,
 TTFT, TPOT, max gap, end to end) and `<stem>-summary.csv` (measure,value:
-the same names as `roofline simulate --format csv`), whole.
+the same names as `roofline simulate --format csv`, and the host probe:
+host_probe_seconds, the mean of the narrowed model's prefill pass timed
+just before and just after the trace, over host_probe_layers layers),
+whole.
 
     python3 tools/measure_serving.py --config workloads/llama-3-8b.yaml \\
         --trace reports/serving/trace-4.csv --max-seqs 64 \\
@@ -319,7 +322,7 @@ def write(path, columns, rows):
     os.replace(temporary, path)
 
 
-def report(records, passes, stem):
+def report(records, passes, stem, extra=()):
     write(stem + "-passes.csv",
           ["start_seconds", "seconds", "device_seconds", "prefill_tokens",
            "decode_sequences"], passes)
@@ -354,6 +357,7 @@ def report(records, passes, stem):
                 ["output_tokens_per_second",
                  sum(r["output"] for r in records) / span],
                 ["passes", len(passes)], ["makespan_seconds", span]]
+    summary += [list(row) for row in extra]
     write(stem + "-summary.csv", ["measure", "value"], summary)
     return dict(summary)
 
@@ -366,6 +370,9 @@ def main():
     parser.add_argument("--token-budget", type=int, default=2048)
     parser.add_argument("--max-len", type=int, default=4096)
     parser.add_argument("--output-dir", required=True)
+    parser.add_argument("--no-host-probe", action="store_true",
+                        help="do not time the narrowed model before and "
+                             "after each trace (host_probe_seconds)")
     parser.add_argument("--smoke", action="store_true",
                         help="on the CPU, 2 layers, no graphs: checks the "
                              "code without a GPU (times mean nothing)")
@@ -385,6 +392,14 @@ def main():
     started = time.perf_counter()
     server = Server(torch, shape, args.max_seqs, args.max_len,
                     args.token_budget, device)
+    probe = None
+    if not args.no_host_probe and not args.smoke:
+        # The host's speed around each trace: the model narrowed as
+        # tools/measure_host.py narrows it (its prefill pass, PROBE_LAYERS
+        # layers), what `roofline simulate --host-probe-seconds` scales
+        # the calibrated host issue by.
+        from measure_e2e import PROBE_LAYERS, HostProbe
+        probe = HostProbe(args, torch, fields, "reference", device)
     with torch.inference_mode():
         if device == "cuda":
             server.capture()
@@ -399,11 +414,19 @@ def main():
                 if p + o > args.max_len:
                     sys.exit(f"{path}: a request of {p} + {o} tokens "
                              f"exceeds --max-len {args.max_len}")
+            extra = []
+            before = probe.seconds("prefill") if probe else None
             began = time.perf_counter()
             records, passes = serve(server, trace)
+            if probe:
+                after = probe.seconds("prefill")
+                print(f"host probe: {before * 1e3:.2f} ms before, "
+                      f"{after * 1e3:.2f} ms after", file=sys.stderr)
+                extra = [("host_probe_seconds", (before + after) / 2),
+                         ("host_probe_layers", PROBE_LAYERS)]
             stem = os.path.join(args.output_dir, os.path.splitext(
                 os.path.basename(path))[0])
-            s = report(records, passes, stem)
+            s = report(records, passes, stem, extra)
             print(f"{path}: {len(trace)} requests, {len(passes)} passes, "
                   f"{time.perf_counter() - began:.0f} s; TTFT p50 "
                   f"{s['ttft_p50_seconds'] * 1e3:.1f} ms p99 "

@@ -24,6 +24,9 @@ public struct SimulationReport: Sendable, Encodable {
   public var summary: SimulationSummary
   /// Calibration classes the passes lacked (priced at default factors).
   public var uncalibratedClasses: [String]
+  /// How eager passes' host issue was scaled from the calibration, when
+  /// a host probe was given.
+  public var hostIssue: String?
   /// What the simulation does not model.
   public var notModelled: [String]
 
@@ -32,7 +35,8 @@ public struct SimulationReport: Sendable, Encodable {
     model: String, hardware: String, replicas: Int, tensorParallel: Int,
     engine: String, scheduler: String, workload: String,
     cacheTokensPerReplica: Int, summary: SimulationSummary,
-    uncalibratedClasses: [String], notModelled: [String]
+    uncalibratedClasses: [String], hostIssue: String? = nil,
+    notModelled: [String]
   ) {
     self.model = model
     self.hardware = hardware
@@ -44,6 +48,7 @@ public struct SimulationReport: Sendable, Encodable {
     self.cacheTokensPerReplica = cacheTokensPerReplica
     self.summary = summary
     self.uncalibratedClasses = uncalibratedClasses
+    self.hostIssue = hostIssue
     self.notModelled = notModelled
   }
 
@@ -107,6 +112,7 @@ public struct SimulationReport: Sendable, Encodable {
     for name in uncalibratedClasses {
       out += "warning: no fitted class for \(name); priced at default factors\n"
     }
+    if let hostIssue { out += "\(hostIssue)\n" }
     if !notModelled.isEmpty {
       out += "not modelled: \(notModelled.joined(separator: "; "))\n"
     }

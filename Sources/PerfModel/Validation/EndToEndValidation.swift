@@ -122,12 +122,11 @@ public enum EndToEndValidation {
       var scale: Double?
       if hostSpeed == .probe, let probe = c.hostProbeSeconds,
         let layers = c.hostProbeLayers,
-        let kind = architecture.layerGroups.first?.layer.issueKind,
-        let entry = device.calibration?.hostIssue(
-          profile: engine.name, layerKind: kind, phase: c.phase)
+        let kind = architecture.layerGroups.first?.layer.issueKind
       {
-        let calibrated = entry.seconds(layers: layers)
-        if calibrated > 0 { scale = probe / calibrated }
+        scale = device.calibration?.hostScale(
+          probeSeconds: probe, layers: layers, profile: engine.name,
+          layerKind: kind, phase: c.phase)
       }
       let phase = try PhasePrediction.predict(
         graph, on: device, efficiency: efficiency,

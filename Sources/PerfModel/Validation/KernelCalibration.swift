@@ -80,6 +80,23 @@ public struct KernelCalibration: Sendable, Hashable, Codable {
       HostIssue.key(profile: profile, layerKind: layerKind, phase: phase)]
   }
 
+  /// The host's speed relative to this calibration: `probeSeconds`, a
+  /// host-bound pass of a model narrowed as `tools/measure_host.py`
+  /// narrows it (`layers` layers of `layerKind`, `profile`'s eager
+  /// `phase`), over what the fitted entry gives that pass; `nil` without
+  /// the entry or when it gives no time.
+  public func hostScale(
+    probeSeconds: Double, layers: Int, profile: String, layerKind: String,
+    phase: OperatorGraph.Phase
+  ) -> Double? {
+    guard
+      let entry = hostIssue(
+        profile: profile, layerKind: layerKind, phase: phase)
+    else { return nil }
+    let calibrated = entry.seconds(layers: layers)
+    return calibrated > 0 ? probeSeconds / calibrated : nil
+  }
+
   /// The factors for `calibrationClass`, or the uncalibrated ones.
   public func efficiency(for calibrationClass: String) -> KernelEfficiency {
     entries[calibrationClass]?.efficiency ?? .uncalibrated

@@ -25,6 +25,7 @@ extension RooflineCommand {
 
     @OptionGroup var serving: ScenarioOptions
     @OptionGroup var engine: EngineOption
+    @OptionGroup var hostProbe: HostProbeOptions
 
     @Option(
       help: "A trace CSV (arrival_seconds, prompt_tokens, output_tokens).")
@@ -185,6 +186,7 @@ extension RooflineCommand {
       }
       let result: ServingSimulator.Result
       let pool: CachePool
+      var hostNote: String?
       do {
         let memory = try MemoryModel.estimate(r.model, on: device, fit)
         let stage = memory.stages[memory.bindingStage]
@@ -200,6 +202,8 @@ extension RooflineCommand {
         if let unequalLengths {
           pricer.unequalLengthTail = try UnequalLengthCSV.load(unequalLengths)
         }
+        (pricer.hostScale, hostNote) = try hostProbe.scale(
+          r.model, graph.engine, on: device, calibration: calibration)
         let clock = ContinuousClock()
         let began = clock.now
         let record = iterationsCsv != nil || report != nil
@@ -285,7 +289,7 @@ extension RooflineCommand {
           ?? "\(requests.count) requests, \(arrivals)\(arrivals == "gamma" ? " (cv \(cv))" : "") at \(rate ?? 0) req/s, \(lengths) lengths, seed \(seed)",
         cacheTokensPerReplica: tokensPerReplica,
         summary: SimulationSummary(result, objectives: objectives),
-        uncalibratedClasses: result.uncalibratedClasses,
+        uncalibratedClasses: result.uncalibratedClasses, hostIssue: hostNote,
         notModelled: [
           "routing by load (round robin)", "scheduler time between passes",
         ]

@@ -11,8 +11,14 @@
 /// after its cache, at their mean cache length: attention's FLOPs and
 /// bytes are linear in it, so the mean gives their sums). The LM head and
 /// sampling run on the chunks that end a prompt and on every decoding
-/// sequence. The graph is priced by ``PhasePrediction/predict`` in the
-/// engine's prefill launch mode.
+/// sequence. The attention of all of them is one FlashAttention-2 varlen
+/// call, which folds a GQA group into its row tile only when every
+/// sequence has one query: in a pass that prefills, a decoding sequence
+/// (and a chunk of fewer than 128 tokens) takes a whole 128-row tile per
+/// query head over its keys, and each query head reads its KV head's
+/// cache (``VarlenAttention/unpacked(_:_:_:queries:keys:)``). The graph
+/// is priced by ``PhasePrediction/predict`` in the engine's prefill
+/// launch mode.
 ///
 /// A pass that only decodes is `predict`'s decode step at the mean cache
 /// length `L = S/D`. To keep a simulation of millions of steps fast it is
@@ -37,6 +43,12 @@ public final class IterationPricer {
   /// The attention kernels' tail over unequal cache lengths, when
   /// measured; `nil`: a pass is priced at its mean length.
   public var unequalLengthTail: UnequalLengthTail?
+  /// The host's issue speed relative to the calibration's host-issue
+  /// entries, which scales an eager pass's host seconds.
+  ///
+  /// From ``KernelCalibration/hostScale(probeSeconds:layers:profile:layerKind:phase:)``;
+  /// set it before pricing (passes are remembered).
+  public var hostScale = 1.0
   /// Calibration classes a priced pass lacked (printed by the caller).
   public private(set) var uncalibratedClasses = Set<String>()
   private var knots: [Int: Double] = [:]
@@ -182,7 +194,7 @@ public final class IterationPricer {
   private func price(_ graph: OperatorGraph) throws(PlanError) -> Double {
     let p = try PhasePrediction.predict(
       graph, on: device, efficiency: efficiency, calibration: calibration,
-      engine: scenario.engine)
+      engine: scenario.engine, hostScale: hostScale)
     uncalibratedClasses.formUnion(p.uncalibratedClasses)
     return p.seconds
   }
@@ -200,7 +212,18 @@ public final class IterationPricer {
       s.promptTokens = tokens
       s.cachedTokens = cached
       s.contextTokens = cached + tokens
-      return OperatorGraphBuilder.prefill(model, s)
+      var g = OperatorGraphBuilder.prefill(model, s)
+      // The pass's one varlen call: a sequence of fewer queries than a
+      // row tile takes a whole tile per query head.
+      guard tokens < VarlenAttention.rowTile else { return g }
+      for i in g.operators.indices where g.operators[i].kind == .attention {
+        guard let place = g.operators[i].layer,
+          let at = model.layerGroups[place.group].layer.mixer.attentionBranch
+        else { continue }
+        g.operators[i] = VarlenAttention.unpacked(
+          g.operators[i], at, s, queries: tokens, keys: s.contextTokens)
+      }
+      return g
     }
     let base = graph(batch: 1, tokens: iteration.tokens, cached: 0)
     var parts: [(graph: OperatorGraph, samples: Bool)] = iteration.chunks.map {
