@@ -71,6 +71,17 @@ def narrow(fields, layers):
         f["moe_intermediate_size"] = 16 * heads
     f.pop("layer_types", None)
     f.pop("max_window_layers", None)
+    if f.get("model_type") == "granitemoehybrid":
+        # One attention layer (a cache needs one to know its length), the
+        # rest Mamba-2 mixers: the slope over the layer count is a Mamba
+        # layer's (the hybrid's most common), the intercept the pass's
+        # plus one attention layer's. Mamba heads kept, 2 · hidden / heads
+        # dimensions each as the config requires.
+        f.update(shared_intermediate_size=16 * heads,
+                 mamba_d_head=f.get("mamba_expand", 2) * 8 * heads
+                 // f["mamba_n_heads"],
+                 mamba_d_state=16, mamba_chunk_size=32,
+                 layer_types=["attention"] + ["mamba"] * (layers - 1))
     return f
 
 
