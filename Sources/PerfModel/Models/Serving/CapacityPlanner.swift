@@ -10,7 +10,11 @@
 /// requests at every probe, their arrival times scaled, so probes differ
 /// only in load); a probe stops as soon as more than 1% of its requests
 /// or gaps have missed. The objective that fails just above the sustained
-/// rate is the configuration's binding constraint.
+/// rate is the configuration's binding constraint. A rate above the
+/// replica's saturation rate (``saturationRate(scheduled:completed:)``:
+/// the workload queued at once, repeated until a queue forms, admissions
+/// while it drains) is not sustained whatever the finite workload's
+/// percentiles: then `throughput` binds.
 public enum CapacityPlanner {
   /// Tail-latency objectives.
   public struct Objectives: Sendable, Hashable, Codable {
@@ -187,7 +191,31 @@ public enum CapacityPlanner {
       model, on: c.device, graph, efficiency: efficiency,
       calibration: c.device.calibration)
     pricer.unequalLengthTail = unequalLengthTail
+    // A finite workload can meet both P99s at a rate the replica cannot
+    // keep up with, its queue draining after the last arrival: a rate
+    // above its saturation rate is not sustained.
+    // The workload queued at once, repeated until a queue forms.
+    var burst = workload(1e9)
+    var saturation: Double?
+    for _ in 0..<6 {
+      let run = try ServingSimulator.run(
+        burst, replicas: 1, policy: c.policy, pricer: pricer, pool: pool)
+      saturation = saturationRate(
+        scheduled: run.requests.map(\.scheduledSeconds),
+        completed: run.requests.map(\.completionSeconds))
+      if saturation != nil { break }
+      burst += burst
+    }
+    guard let saturation else {
+      throw Refusal(
+        message:
+          "\(burst.count) requests queued at once leave too few waiting to measure its saturation rate"
+      )
+    }
     func probe(_ rate: Double) throws -> Probe {
+      if rate > saturation {
+        return Probe(ttft: 0, tbt: 0, stoppedBy: "saturation")
+      }
       let requests = workload(rate)
       let stop = ServingSimulator.StopRule(
         ttftSeconds: o.ttftP99Seconds,
@@ -208,6 +236,7 @@ public enum CapacityPlanner {
     }
     func binding(_ p: Probe) -> String {
       switch p.stoppedBy {
+      case "saturation": "throughput"
       case "ttft": "TTFT p99"
       case "gap": "TBT p99"
       default: p.ttft > o.ttftP99Seconds ? "TTFT p99" : "TBT p99"
@@ -278,6 +307,28 @@ public enum CapacityPlanner {
       usdPerMillionOutputTokens: usdPerHour
         / (targetRate * meanOutput * 3600) * 1e6,
       ttftP99Seconds: operating.ttft, tbtP99Seconds: operating.tbt)
+  }
+
+  /// Requests per second a replica serves with a queue in front of it.
+  ///
+  /// With every request of a workload arriving at once (`scheduled`: when
+  /// each was admitted, `completed`: when each ended): the admissions
+  /// after the first completion (each departure frees room for the next
+  /// waiting request) over the time from that completion to the last
+  /// admission, when the queue empties. `nil` with fewer than 16 such
+  /// admissions: the workload does not keep the replica saturated long
+  /// enough to tell.
+  ///
+  /// The workload's own requests over its makespan would understate it:
+  /// the makespan ends with the longest request decoding alone.
+  public static func saturationRate(
+    scheduled: [Double], completed: [Double]
+  ) -> Double? {
+    guard let first = completed.min(), let last = scheduled.max(),
+      last > first
+    else { return nil }
+    let admitted = scheduled.filter { $0 > first }.count
+    return admitted >= 16 ? Double(admitted) / (last - first) : nil
   }
 
   static func milliseconds(_ seconds: Double) -> String {
