@@ -57,6 +57,46 @@ struct SimulateCommandTests {
   }
 
   @Test(
+    "with Quest a lone request's decode step is predict's with Quest (0.1%), below the dense one, and the output says what is not selected"
+  )
+  func loneRequestQuest() throws {
+    let path = try Self.trace(
+      "arrival_seconds,prompt_tokens,output_tokens\n0.5,7000,2\n")
+    let common = [
+      "--model", "llama-3-8b", "--hardware", "h200-calibrated", "--engine",
+      "torch",
+    ]
+    let quest = ["--quest-budget-tokens", "1024"]
+    func tpot(_ flags: [String]) throws -> Double {
+      let r = try CommandRunner.run(
+        ["simulate"] + common + flags + ["--trace", path, "--format", "csv"])
+      #expect(r.status == 0, "\(r.error)")
+      return try #require(Self.value(r.output, "tpot_p50_seconds"))
+    }
+    let predict = try CommandRunner.run(
+      ["predict"] + common + quest + [
+        "--prompt-tokens", "7000", "--output-tokens", "2", "--format", "csv",
+      ])
+    #expect(predict.status == 0, "\(predict.error)")
+    let rows = predict.output.split(separator: "\n").map {
+      $0.split(separator: ",").map {
+        $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      }
+    }
+    let column = try #require(rows.first?.firstIndex(of: "tpot_seconds"))
+    let predicted = try #require(Double(rows[1][column]))
+    let selected = try tpot(quest)
+    #expect(approximately(selected, predicted, relativeTolerance: 1e-3))
+    #expect(selected < 0.99 * (try tpot([])))
+    let text = try CommandRunner.run(
+      ["simulate"] + common + quest + ["--trace", path])
+    #expect(
+      text.output.contains(
+        "Quest's page selection for the sequences decoding in a pass that prefills"
+      ), "\(text.output)")
+  }
+
+  @Test(
     "bad traces name the file, row and column, and the fix",
     arguments: [
       (

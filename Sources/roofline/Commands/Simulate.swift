@@ -297,7 +297,12 @@ extension RooflineCommand {
             ? ["host memory for swapped caches (taken as large enough)"] : [])
           + (unequalLengths == nil
             ? ["unequal cache lengths within a pass (priced at their mean)"]
-            : []))
+            : [])
+          + (serving.cache.questBudgetTokens == nil
+            ? []
+            : [
+              "Quest's page selection for the sequences decoding in a pass that prefills (their attention read over the whole cache)"
+            ]))
       if let folder = self.report {
         try write(report, result, to: folder)
       }

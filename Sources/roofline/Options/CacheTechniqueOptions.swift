@@ -157,11 +157,9 @@ struct CacheTechniqueOptions: ParsableArguments {
   /// (eviction, sinks and a window, page selection, block-sparse prefill)
   /// for `command` (`simulate`, `plan --qps`).
   func refuseInSimulation(_ command: String) throws {
-    if kvBudgetTokens != nil || kvStreaming != nil || questBudgetTokens != nil
-      || attentionDensity != nil
-    {
+    if kvBudgetTokens != nil || kvStreaming != nil || attentionDensity != nil {
       throw CommandError(
-        "--kv-budget-tokens, --kv-streaming, --quest-budget-tokens and --attention-density are not modelled in \(command) yet; use predict, sweep, plan without --qps, or memory"
+        "--kv-budget-tokens, --kv-streaming and --attention-density are not modelled in \(command) yet; use predict, sweep, plan without --qps, or memory"
       )
     }
   }
