@@ -85,7 +85,7 @@ struct SpeculativeDecodingTests {
     arguments: [
       (["--draft-model", "llama-3-8b", "--acceptance", "1.5"], "[0, 1]"),
       (["--draft-model", "llama-3-8b"], "need --acceptance"),
-      (["--acceptance", "0.5"], "give --draft-model or --draft-heads too"),
+      (["--acceptance", "0.5"], "--draft-heads or --draft-eagle too"),
       (
         [
           "--draft-heads", "--draft-model", "llama-3-8b", "--acceptance", "0.5",

@@ -10,6 +10,12 @@ extension RooflineCommand.Predict {
     efficiency: EfficiencyFactors, calibration: KernelCalibration?,
     catalog: Catalog
   ) throws -> PredictionReport.Speculative {
+    if draftEagle {
+      return try eagle(
+        acceptance: acceptance, target: target, on: device, graph: graph,
+        prediction: prediction, efficiency: efficiency,
+        calibration: calibration)
+    }
     guard let draftName else {
       return try medusa(
         acceptance: acceptance, target: target, on: device, graph: graph,
@@ -83,6 +89,40 @@ extension RooflineCommand.Predict {
         best: try SpeculativeDecoding.best(price))
     } catch {
       throw CommandError("--draft-heads: \(error.message)")
+    }
+  }
+
+  /// An EAGLE draft's step at the decode step's batch and context, and
+  /// the best draft length.
+  func eagle(
+    acceptance: Double, target: ModelArchitecture, on device: DeviceSpec,
+    graph: GraphScenario, prediction: ServingPrediction,
+    efficiency: EfficiencyFactors, calibration: KernelCalibration?
+  ) throws -> PredictionReport.Speculative {
+    guard graph.cacheFormat.evictionBudgetTokens == nil,
+      graph.plan.pipelineParallel == 1, graph.plan.contextParallel == 1
+    else {
+      throw CommandError(
+        "--draft-eagle with --kv-budget-tokens, --pp or --cp is not modelled")
+    }
+    let step = decodeStep(graph, prediction)
+    guard let draft = SpeculativeDecoding.eagleGraph(target, step) else {
+      throw CommandError(
+        "--draft-eagle: an EAGLE draft is one dense decoder layer, modelled for targets whose first layer is attention and an MLP; \(target.name)'s is not"
+      )
+    }
+    do {
+      func price(_ gamma: Int) throws(PlanError) -> SpeculativeDecoding.Step {
+        try SpeculativeDecoding.eagleStep(
+          target: target, on: device, step, draft: draft, draftTokens: gamma,
+          acceptance: acceptance, efficiency: efficiency,
+          calibration: calibration)
+      }
+      return PredictionReport.Speculative(
+        draftModel: "EAGLE layer", step: try price(draftTokens),
+        best: try SpeculativeDecoding.best(price))
+    } catch {
+      throw CommandError("--draft-eagle: \(error.message)")
     }
   }
 

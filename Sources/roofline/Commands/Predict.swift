@@ -75,6 +75,12 @@ extension RooflineCommand {
         "Speculative decoding with Medusa heads on the target (--draft-tokens of them, each a residual block and an LM head) instead of a draft model."
     )
     var draftHeads = false
+    @Flag(
+      name: .customLong("draft-eagle"),
+      help:
+        "Speculative decoding with an EAGLE draft: one decoder layer of the target's shape on its features (an fc of 2h → h, its own cache) and the target's LM head, --draft-tokens steps (Li et al. 2024); dense targets."
+    )
+    var draftEagle = false
     @Option(
       name: .customLong("draft-tokens"), parsing: .unconditional,
       help: "Speculative decoding: tokens the draft proposes a step (γ).")
@@ -112,14 +118,15 @@ extension RooflineCommand {
       if cachedPrefixTokens < 0 {
         throw ValidationError("--cached-prefix-tokens must be 0 or more")
       }
-      if draftHeads, draftModel != nil {
+      let drafts = [draftModel != nil, draftHeads, draftEagle].filter { $0 }
+      if drafts.count > 1 {
         throw ValidationError(
-          "give either --draft-model or --draft-heads, not both")
+          "give one of --draft-model, --draft-heads or --draft-eagle, not both")
       }
-      if draftModel != nil || draftHeads {
+      if !drafts.isEmpty {
         guard let a = acceptance else {
           throw ValidationError(
-            "--draft-model and --draft-heads need --acceptance, the chance a drafted token is accepted (0 to 1)"
+            "--draft-model, --draft-heads and --draft-eagle need --acceptance, the chance a drafted token is accepted (0 to 1)"
           )
         }
         if !(a >= 0 && a <= 1) {
@@ -131,7 +138,7 @@ extension RooflineCommand {
         }
       } else if acceptance != nil {
         throw ValidationError(
-          "--acceptance applies to speculative decoding: give --draft-model or --draft-heads too"
+          "--acceptance applies to speculative decoding: give --draft-model, --draft-heads or --draft-eagle too"
         )
       }
       if let v = linkLatencyMicroseconds, !(v >= 0 && v <= 1e6) {
@@ -228,7 +235,7 @@ extension RooflineCommand {
       report.memory = memory.stages[memory.bindingStage]
       report.linkLatency = PredictionReport.LinkLatency(
         seconds: latency, source: latencySource)
-      if draftModel != nil || draftHeads, let acceptance {
+      if draftModel != nil || draftHeads || draftEagle, let acceptance {
         report.speculative = try speculative(
           draftModel, acceptance: acceptance, target: r.model, on: device,
           graph: graph, prediction: prediction, efficiency: efficiency,
