@@ -24,6 +24,10 @@ pattern), tpot_seconds (the loop's time over its tokens), mean_context_tokens.
     python3 tools/measure_speculative.py --target workloads/llama-3-8b.yaml \\
         --draft reports/e2e/configs/llama-3.2-1b.json --output spec.csv
 
+With `--draft eagle` the draft is an EAGLE head of the target: each draft
+step an fc of 2h → h, one decoder layer of the target's shape with its
+own cache, and an LM head (`roofline predict --draft-eagle`).
+
 Needs torch with CUDA; CI never runs this.
 """
 import argparse
@@ -80,6 +84,35 @@ def verify_graph(torch, server, batch, gamma):
     return graph, buf, out
 
 
+def eagle_graph(torch, server, batch):
+    """An EAGLE draft step for `batch` sequences, captured: the fc of the
+    target's feature and the drafted token's embedding (2h → h), then the
+    one-layer draft's decode pass (its embedding, layer, final norm, LM
+    head and argmax). The fc's output is not fed to the pass: the kernels
+    and their sizes are EAGLE's, the values do not change the timing."""
+    t = torch
+    h = server.s.hidden
+    L = server.max_len
+    fc = t.randn(h, 2 * h, device="cuda", dtype=t.bfloat16) * 0.01
+    joined = t.randn(batch, 2 * h, device="cuda", dtype=t.bfloat16)
+    buf = dict(
+        ids=t.zeros(batch, dtype=t.int64, device="cuda"),
+        positions=t.zeros(batch, dtype=t.int64, device="cuda"),
+        rows=t.arange(batch, dtype=t.int64, device="cuda") * L,
+        cum_q=t.arange(batch + 1, dtype=t.int32, device="cuda"),
+        cum_k=t.arange(batch + 1, dtype=t.int32, device="cuda") * L,
+        used=t.ones(batch, dtype=t.int32, device="cuda"),
+        sample=t.arange(batch, dtype=t.int64, device="cuda"))
+
+    def step():
+        t.nn.functional.linear(joined, fc)
+        return server.forward(buf["ids"], buf["positions"], buf["rows"],
+                              buf["cum_q"], buf["cum_k"], buf["used"], 1,
+                              buf["sample"])
+    graph, out = capture(t, step)
+    return graph, buf, out
+
+
 def set_lengths(torch, server, buf, lengths, tokens_each):
     """Points a captured pass at caches of `lengths`, `tokens_each` new
     tokens a sequence after them."""
@@ -97,7 +130,10 @@ def set_lengths(torch, server, buf, lengths, tokens_each):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--target", required=True)
-    parser.add_argument("--draft", required=True)
+    parser.add_argument("--draft", required=True,
+                        help="a draft config, or `eagle`: an EAGLE draft "
+                             "of the target (one decoder layer of its "
+                             "shape after an fc of 2h → h, its LM head)")
     parser.add_argument("--output", required=True)
     parser.add_argument("--batches", default="1,8,32,64")
     parser.add_argument("--contexts", default="1024,4096")
@@ -116,10 +152,17 @@ def main():
         for b in batches:
             target = Server(torch, Shape(load_config(args.target)[1]), b,
                             room, 4096)
-            draft = Server(torch, Shape(load_config(args.draft)[1]), b,
-                           room, 4096)
-            draft.capture([b])
-            dgraph, dbuf, _ = draft.graphs[b]
+            if args.draft == "eagle":
+                # One decoder layer of the target's shape, its own cache.
+                fields = dict(load_config(args.target)[1])
+                fields["num_hidden_layers"] = 1
+                draft = Server(torch, Shape(fields), b, room, 4096)
+                dgraph, dbuf, _ = eagle_graph(torch, draft, b)
+            else:
+                draft = Server(torch, Shape(load_config(args.draft)[1]), b,
+                               room, 4096)
+                draft.capture([b])
+                dgraph, dbuf, _ = draft.graphs[b]
             for gamma in gammas:
                 vgraph, vbuf, vout = verify_graph(torch, target, b, gamma)
                 for length in contexts:

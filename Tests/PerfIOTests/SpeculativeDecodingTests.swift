@@ -141,6 +141,31 @@ struct VerificationAttentionTests {
   }
 
   @Test(
+    "one sequence's verification launches 32 blocks (one a query head): its matrix time is the whole device's × 132 / 32"
+  )
+  func idleUnits() throws {
+    let s = try ServingSimulatorTests.setup()
+    var g = s.scenario
+    g.batch = 1
+    g.contextTokens = 4096
+    let verify = SpeculativeDecoding.verificationGraph(
+      s.model, g, draftTokens: 4)
+    let op = try #require(verify.operators.first { $0.kind == .attention })
+    #expect(op.threadBlocks == 32)
+    let work = KernelWork(flops: op.flops, bytes: op.bytes)
+    let full = try KernelCostModel.estimate(
+      work, dataType: .bf16, on: s.device, efficiency: .uncalibrated)
+    let idle = try KernelCostModel.estimate(
+      work, dataType: .bf16, unitShare: 32.0 / 132, on: s.device,
+      efficiency: .uncalibrated)
+    #expect(
+      approximately(
+        idle.idealMatrixSeconds, full.idealMatrixSeconds * 132 / 32,
+        relativeTolerance: 1e-12))
+    #expect(idle.idealMemorySeconds == full.idealMemorySeconds)
+  }
+
+  @Test(
     "past the resident blocks a group's re-read comes after one head's caches over the batch: 128 sequences, γ 4 after 2048 cached"
   )
   func groupsApart() throws {

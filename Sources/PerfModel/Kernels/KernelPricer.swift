@@ -163,8 +163,11 @@ public struct KernelPricer: Sendable {
     var kernel = 0.0
     var limiter = Limiter.launch
     if isKernel {
+      let units = Double(max(1, device.compute.unitCount))
       let estimate = try KernelCostModel.estimate(
-        work, dataType: op.dataType, on: device, efficiency: factors)
+        work, dataType: op.dataType,
+        unitShare: op.threadBlocks.map { min(1, Double($0) / units) },
+        on: device, efficiency: factors)
       kernel = estimate.seconds * n
       compute =
         n

@@ -54,15 +54,17 @@ public enum KernelCostModel {
   ///
   /// - Throws: ``PlanError`` when the device has no peak for the data
   ///   type and the work has FLOPs.
+  /// `unitShare`: of an accelerator's units, the share a launch of too
+  /// few thread blocks keeps busy (``Operator/threadBlocks``).
   public static func estimate(
     _ work: KernelWork, dataType: DataType, threads: Int? = nil,
-    residentInputs: Bool = false, on device: DeviceSpec,
-    efficiency: KernelEfficiency
+    residentInputs: Bool = false, unitShare: Double? = nil,
+    on device: DeviceSpec, efficiency: KernelEfficiency
   ) throws(PlanError) -> KernelEstimate {
     let share =
       threads.map {
         min(1, Double($0) / Double(device.compute.unitCount))
-      } ?? 1
+      } ?? unitShare ?? 1
     let typePeak = device.compute.peakFLOPsPerSecond(dataType)
     if typePeak == nil, work.flops > 0 {
       throw PlanError(

@@ -52,6 +52,11 @@ public struct Operator: Sendable, Hashable, Codable {
   /// speculative verification's attention is FlashAttention's prefill
   /// kernel in a decode-phase pass); it picks the calibration class.
   public var kernelPhase: OperatorGraph.Phase?
+  /// Thread blocks one launch runs, where so few that some units idle.
+  ///
+  /// Each block runs on one unit, so the matrix and special-function
+  /// peaks scale by blocks over units; `nil`: enough blocks.
+  public var threadBlocks: Int?
   /// The layer group it belongs to (its ordinal among the model's layer
   /// groups) and that layer's kind (``LayerSpec/issueKind``); `nil` for the
   /// pass's own operators (embedding, final norm, LM head, sampling).

@@ -22,7 +22,8 @@ enum VarlenAttention {
   /// their `g − 1` re-reads hit the L2 within the K/V tiles in flight
   /// (64 keys a block); beyond that a head's re-read comes after one
   /// head's caches over the batch have streamed, and hits the L2 only
-  /// while those fit in it. Whatever the pass, the kernel is
+  /// while those fit in it. With fewer blocks than units the idle units
+  /// add nothing (``Operator/threadBlocks``). Whatever the pass, the kernel is
   /// FlashAttention's prefill kernel, and its calibration class prices it.
   static func unpacked(
     _ op: Operator, _ at: AttentionSpec, _ s: GraphScenario, queries q: Int,
@@ -46,6 +47,9 @@ enum VarlenAttention {
     op.reuseBytes += extra
     let group = heads / kvHeads
     let blocks = batch * (Double(q) / rowTile).rounded(.up) * group
+    // One block a (sequence, query head, row tile): a single sequence's
+    // heads leave most units idle.
+    op.threadBlocks = Int(blocks * kvHeads)
     let resident = 2 * Double(max(1, s.computeUnits))
     op.reuseWorkingSetBytes =
       blocks <= resident
