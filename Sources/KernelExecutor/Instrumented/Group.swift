@@ -22,6 +22,15 @@ struct Group {
     problem.keyOffset(batch, kvHead: kvHead, position: position)
   }
 
+  /// The first key block of `columnBlock` keys that rows `[start, …)`
+  /// see under a sliding window (0 without one).
+  func firstBlock(_ start: Int, _ columnBlock: Int) -> Int {
+    guard problem.causal, let w = problem.window else { return 0 }
+    let n = problem.keyLength
+    let first = max(0, position(start) + n - problem.queryLength - w + 1)
+    return first / columnBlock
+  }
+
   /// Keys in the whole key blocks of `columnBlock` that rows
   /// `[start, start + count)` must visit.
   func loadedKeys(_ start: Int, _ count: Int, _ columnBlock: Int) -> Int {

@@ -78,7 +78,9 @@ public enum InstrumentedFlashAttention {
 
   /// FlashAttention-2's loops for one (batch, KV head); each row block
   /// visits the key blocks `visit` picks of the `b` it sees (all of them
-  /// unless given: a block-sparse mask picks fewer).
+  /// unless given: a block-sparse mask picks fewer), from the first its
+  /// sliding window reaches. FlashAttention-1's loops below mask the
+  /// window but load every causal block.
   static func queryOuter(
     _ g: Group, _ q: [Float], _ k: [Float], _ v: [Float], _ o: inout [Float],
     _ rowBlock: Int, _ columnBlock: Int, _ t: Tiles, _ memory: SimulatedMemory,
@@ -96,7 +98,10 @@ public enum InstrumentedFlashAttention {
         t.stats.values[rowBlock + r] = 0
       }
       let keys = g.loadedKeys(rowStart, rows, columnBlock)
-      for block in visit((keys + columnBlock - 1) / columnBlock) {
+      // A sliding window skips the blocks before its first key.
+      let skip = g.firstBlock(rowStart, columnBlock)
+      for block in visit((keys + columnBlock - 1) / columnBlock)
+      where block >= skip {
         let keyStart = block * columnBlock
         let cols = min(columnBlock, g.problem.keyLength - keyStart)
         memory.load(

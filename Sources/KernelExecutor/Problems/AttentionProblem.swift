@@ -4,7 +4,9 @@
 /// `[batch][kvHeads][keyLength][headDim]`, all row-major Float32. Query heads
 /// `h` use KV head `h / (heads / kvHeads)`. A causal mask aligns queries to
 /// the end of the keys: query position `p` sees keys `0 … p + keyLength −
-/// queryLength`. The executor defines this itself and imports no model code.
+/// queryLength`; a sliding window of `W` keeps the last `W` of them (the
+/// key at that end included). The executor defines this itself and imports
+/// no model code.
 public struct AttentionProblem: Sendable, Hashable {
   /// Sequences.
   public var batch: Int
@@ -20,11 +22,15 @@ public struct AttentionProblem: Sendable, Hashable {
   public var headDim: Int
   /// Whether the causal mask applies.
   public var causal: Bool
+  /// Keys a query sees at most, its own included (a sliding window, with
+  /// the causal mask); `nil`: every key the mask leaves.
+  public var window: Int?
 
   /// Creates a problem; sizes must be positive and `kvHeads` divide `heads`.
   public init(
     batch: Int = 1, heads: Int = 1, kvHeads: Int? = nil, queryLength: Int,
-    keyLength: Int? = nil, headDim: Int, causal: Bool = false
+    keyLength: Int? = nil, headDim: Int, causal: Bool = false,
+    window: Int? = nil
   ) {
     let kv = kvHeads ?? heads
     precondition(batch > 0 && heads > 0 && kv > 0 && heads % kv == 0)
@@ -36,7 +42,9 @@ public struct AttentionProblem: Sendable, Hashable {
     self.queryLength = queryLength
     self.keyLength = keyLength ?? queryLength
     self.headDim = headDim
+    precondition((window ?? 1) > 0)
     self.causal = causal
+    self.window = window
   }
 
   /// Query heads per KV head.
@@ -60,6 +68,8 @@ public struct AttentionProblem: Sendable, Hashable {
 
   /// Whether query `position` may see key `key`.
   public func visible(position: Int, key: Int) -> Bool {
-    !causal || key <= position + keyLength - queryLength
+    guard causal else { return true }
+    let last = position + keyLength - queryLength
+    return key <= last && key > last - (window ?? Int.max / 2)
   }
 }

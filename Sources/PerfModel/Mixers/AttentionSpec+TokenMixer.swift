@@ -292,15 +292,21 @@ extension Builder {
       var traffic = 0.0
       var rowBlock = 128.0
       for (i, piece) in pieces.enumerated() {
+        // A sliding window never reaches the keys more than W − 1 before
+        // the first query.
+        let reach = at.slidingWindow.map {
+          min(piece.keys, piece.length + $0 - 1)
+        }
         let least =
           a * Double(piece.batch)
-          * (2 * Double(piece.length) * heads + 2 * Double(piece.keys) * kvHeads)
-          * d
+          * (2 * Double(piece.length) * heads + 2 * Double(reach ?? piece.keys)
+            * kvHeads) * d
         compulsory += least
         let shape = AttentionShape(
           batch: piece.batch, heads: Int(heads), kvHeads: Int(kvHeads),
           queryLength: piece.length, keyLength: piece.keys,
-          headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)))
+          headDim: at.headDim, causal: true, elementBytes: max(1, Int(a)),
+          window: at.slidingWindow)
         guard
           let best = try? FlashAttentionIO.bestTiling(
             shape, sramBytes: scenario.sramBytes, order: .queryOuter,
@@ -335,8 +341,11 @@ extension Builder {
         let instances = batch * kvHeads
         let units = Double(scenario.computeUnits)
         let inFlight = max(1, min(instances, units / rowBlocks))
-        // Each row block's K, V and Q rows (FlashAttentionIO.cacheHitBytes).
-        flash.reuseWorkingSetBytes = inFlight * a * (2 * keys + rowBlock) * d
+        // Each row block's K, V and Q rows (FlashAttentionIO.cacheHitBytes),
+        // its keys held to a sliding window's.
+        let held = at.slidingWindow.map { min(keys, Double($0) + rowBlock) }
+        flash.reuseWorkingSetBytes =
+          inFlight * a * (2 * (held ?? keys) + rowBlock) * d
       }
       core = flash
     } else {

@@ -54,7 +54,8 @@ enum RowBlocks {
 
   /// Σ over row blocks of the keys in the whole key blocks each loads:
   /// `Σ_i min(N_k, B_c·⌈k_i / B_c⌉)`, in O(log) steps rather than one per
-  /// row block.
+  /// row block (one per row block under a sliding window, less the blocks
+  /// before each row block's window).
   ///
   /// Row block `i` (rows `[i·B_r, (i+1)·B_r)` of the `g`-packed rows) ends
   /// at position `p_i = ⌊((i+1)·B_r − 1)/g⌋` and sees `k_i = p_i + o + 1`
@@ -71,6 +72,20 @@ enum RowBlocks {
     let all = min(nk, ceil(nk, bc) * bc)
     guard shape.causal else { return ceil(rows, br) * all }
     let o = nk - shape.queryLength
+    if let w = shape.window {
+      // Each row block loads from the block holding its first row's
+      // first key in the window to the end of its visible keys.
+      var sum = 0
+      var start = 0
+      while start < rows {
+        let end = min(start + br, rows)
+        let keys = shape.visibleKeys(rowsFrom: start, to: end)
+        let first = max(0, start / shape.groupSize + o - w + 1) / bc * bc
+        sum += max(0, min(nk, ceil(keys, bc) * bc) - first)
+        start = end
+      }
+      return sum
+    }
     guard o >= 0 else {
       var sum = 0
       forEach(shape, rowBlock: br) { _, keys in

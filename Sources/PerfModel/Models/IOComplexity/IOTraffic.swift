@@ -53,12 +53,16 @@ public struct AttentionShape: Sendable, Hashable, Codable {
   public var causal: Bool
   /// Bytes per element in slow memory (4 for fp32, 2 for bf16).
   public var elementBytes: Int
+  /// Keys a query sees at most, its own included: a sliding window under
+  /// the causal mask (FlashAttention-2 skips the key blocks before it);
+  /// `nil`: none.
+  public var window: Int?
 
   /// Creates a shape; sizes must be positive and `kvHeads` divide `heads`.
   public init(
     batch: Int = 1, heads: Int = 1, kvHeads: Int? = nil, queryLength: Int,
     keyLength: Int? = nil, headDim: Int, causal: Bool = false,
-    elementBytes: Int = 4
+    elementBytes: Int = 4, window: Int? = nil
   ) {
     let kv = kvHeads ?? heads
     precondition(batch > 0 && heads > 0 && kv > 0 && heads % kv == 0)
@@ -72,6 +76,7 @@ public struct AttentionShape: Sendable, Hashable, Codable {
     self.headDim = headDim
     self.causal = causal
     self.elementBytes = elementBytes
+    self.window = window.map { max(1, $0) }
   }
 
   /// Query heads per KV head.
