@@ -76,11 +76,12 @@ public enum InstrumentedFlashAttention {
     let stats: SRAMTile
   }
 
-  /// FlashAttention-2's loops for one (batch, KV head); each row block
-  /// visits the key blocks `visit` picks of the `b` it sees (all of them
-  /// unless given: a block-sparse mask picks fewer), from the first its
-  /// sliding window reaches. FlashAttention-1's loops below mask the
-  /// window but load every causal block.
+  /// FlashAttention-2's loops for one (batch, KV head).
+  ///
+  /// Each row block visits the key blocks `visit` picks of the `b` it sees
+  /// (all of them unless given: a block-sparse mask picks fewer), from the
+  /// first its sliding window reaches. FlashAttention-1's loops below mask
+  /// the window but load every causal block.
   static func queryOuter(
     _ g: Group, _ q: [Float], _ k: [Float], _ v: [Float], _ o: inout [Float],
     _ rowBlock: Int, _ columnBlock: Int, _ t: Tiles, _ memory: SimulatedMemory,

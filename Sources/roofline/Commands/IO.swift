@@ -30,6 +30,12 @@ extension RooflineCommand {
     @Option(parsing: .unconditional, help: "Sequences.") var batch = 1
     @Flag(help: "Causal mask.") var causal = false
     @Option(
+      parsing: .unconditional,
+      help:
+        "Sliding window: keys a query sees at most, its own included (with --causal; fa1 or fa2)."
+    )
+    var window: Int?
+    @Option(
       name: .customLong("sram-bytes"), parsing: .unconditional,
       help: "SRAM size M in bytes.")
     var sramBytes = 65536
@@ -72,6 +78,17 @@ extension RooflineCommand {
         throw ValidationError(
           "\(flag) \(value) is beyond what the model computes; at most \(most)")
       }
+      if let window {
+        guard (1...(1 << 24)).contains(window) else {
+          throw ValidationError(
+            "--window must be 1 to 16777216 keys, got \(window)")
+        }
+        guard causal, algorithm != .standard else {
+          throw ValidationError(
+            "--window is a sliding window under the causal mask of fa1 or fa2: add --causal (standard attention's window is not modelled)"
+          )
+        }
+      }
       let kv = kvHeads ?? heads
       if kv < 1 || heads % kv != 0 {
         throw ValidationError("--kv-heads \(kv) must divide --heads \(heads)")
@@ -98,7 +115,7 @@ extension RooflineCommand {
       let shape = AttentionShape(
         batch: batch, heads: heads, kvHeads: kvHeads, queryLength: n,
         headDim: d,
-        causal: causal, elementBytes: elementBytes)
+        causal: causal, elementBytes: elementBytes, window: window)
       let m = Double(sramBytes)
       var tiling: AttentionTiling
       if let rowBlock, let columnBlock {
@@ -136,7 +153,7 @@ extension RooflineCommand {
       if count { counted = try countBytes(tiling) }
       var table = ReportTable(columns: [
         "algorithm", "n", "d", "heads", "kv_heads", "batch", "causal",
-        "sram_bytes",
+        "window_tokens", "sram_bytes",
         "row_block", "column_block", "model_read_bytes", "model_write_bytes",
         "counted_read_bytes", "counted_write_bytes", "exact",
         "lower_bound_bytes",
@@ -145,7 +162,8 @@ extension RooflineCommand {
       table.append([
         algorithm.rawValue, String(n), String(d), String(heads),
         String(shape.kvHeads),
-        String(batch), String(causal), String(sramBytes),
+        String(batch), String(causal), window.map(String.init) ?? "",
+        String(sramBytes),
         String(tiling.rowBlock),
         String(tiling.columnBlock), HumanUnits.plain(traffic.readBytes),
         HumanUnits.plain(traffic.writeBytes),
@@ -156,8 +174,9 @@ extension RooflineCommand {
             && Double($0.write) == traffic.writeBytes
             ? "true" : "false"
         } ?? "",
-        HumanUnits.plain(bound),
-        String(format: "%.3f", traffic.totalBytes / bound),
+        // The bound is full attention's; a window's is not derived.
+        window == nil ? HumanUnits.plain(bound) : "",
+        window == nil ? String(format: "%.3f", traffic.totalBytes / bound) : "",
       ])
       try output.emit(
         table: { table.text() }, csv: { table.csv() }, json: { table.json() })
@@ -168,7 +187,7 @@ extension RooflineCommand {
       let p = AttentionProblem(
         batch: batch, heads: heads, kvHeads: kvHeads, queryLength: n,
         headDim: d,
-        causal: causal)
+        causal: causal, window: window)
       var random = DeterministicRandom(seed: 1)
       let q = random.values(p.queryElements)
       let k = random.values(p.keyElements)
