@@ -7,22 +7,28 @@ import Testing
 /// The capacity search against the simulations it summarises.
 @Suite("Capacity planning by simulation")
 struct CapacityPlannerTests {
-  @Test(
-    "the sustained rate meets both P99 objectives and 5% more misses one; the target takes ⌈rate / sustained⌉ replicas"
-  )
-  func sustainedRateBinds() throws {
-    let s = try ServingSimulatorTests.setup()
+  /// Seeded chat requests, Poisson at 1 req/s, their arrivals scaled to
+  /// a rate.
+  static func chat(count: Int) -> (Double) -> [ServingRequest] {
     let base = WorkloadGenerator.requests(
-      count: 400, arrivals: .poisson(ratePerSecond: 1),
+      count: count, arrivals: .poisson(ratePerSecond: 1),
       prompt: WorkloadGenerator.Profile.chat.prompt,
       output: WorkloadGenerator.Profile.chat.output, seed: 9)
-    let workload: (Double) -> [ServingRequest] = { r in
+    return { r in
       base.map {
         var q = $0
         q.arrivalSeconds /= r
         return q
       }
     }
+  }
+
+  @Test(
+    "the sustained rate meets both P99 objectives and 5% more misses one; the target takes ⌈rate / sustained⌉ replicas"
+  )
+  func sustainedRateBinds() throws {
+    let s = try ServingSimulatorTests.setup()
+    let workload = Self.chat(count: 400)
     let objectives = CapacityPlanner.Objectives(
       ttftP99Seconds: 0.3, tbtP99Seconds: 0.03)
     let policy = SchedulerPolicy(
@@ -59,17 +65,7 @@ struct CapacityPlannerTests {
   )
   func throughputBinds() throws {
     let s = try ServingSimulatorTests.setup()
-    let base = WorkloadGenerator.requests(
-      count: 300, arrivals: .poisson(ratePerSecond: 1),
-      prompt: WorkloadGenerator.Profile.chat.prompt,
-      output: WorkloadGenerator.Profile.chat.output, seed: 9)
-    let workload: (Double) -> [ServingRequest] = { r in
-      base.map {
-        var q = $0
-        q.arrivalSeconds /= r
-        return q
-      }
-    }
+    let workload = Self.chat(count: 300)
     let policy = SchedulerPolicy(
       kind: .continuous, maxSequences: 64, tokenBudget: 2048)
     let result = CapacityPlanner.search(

@@ -70,13 +70,7 @@ extension RooflineCommand.Predict {
     graph: GraphScenario, prediction: ServingPrediction,
     efficiency: EfficiencyFactors, calibration: KernelCalibration?
   ) throws -> PredictionReport.Speculative {
-    guard graph.cacheFormat.evictionBudgetTokens == nil,
-      graph.plan.pipelineParallel == 1, graph.plan.contextParallel == 1
-    else {
-      throw CommandError(
-        "--draft-heads with --kv-budget-tokens, --pp or --cp is not modelled")
-    }
-    let step = decodeStep(graph, prediction)
+    let step = try decodeStep(graph, prediction, flag: "--draft-heads")
     do {
       func price(_ heads: Int) throws(PlanError) -> SpeculativeDecoding.Step {
         try SpeculativeDecoding.medusaStep(
@@ -99,13 +93,7 @@ extension RooflineCommand.Predict {
     graph: GraphScenario, prediction: ServingPrediction,
     efficiency: EfficiencyFactors, calibration: KernelCalibration?
   ) throws -> PredictionReport.Speculative {
-    guard graph.cacheFormat.evictionBudgetTokens == nil,
-      graph.plan.pipelineParallel == 1, graph.plan.contextParallel == 1
-    else {
-      throw CommandError(
-        "--draft-eagle with --kv-budget-tokens, --pp or --cp is not modelled")
-    }
-    let step = decodeStep(graph, prediction)
+    let step = try decodeStep(graph, prediction, flag: "--draft-eagle")
     guard let draft = SpeculativeDecoding.eagleGraph(target, step) else {
       throw CommandError(
         "--draft-eagle: an EAGLE draft is one dense decoder layer, modelled for targets whose first layer is attention and an MLP; \(target.name)'s is not"
@@ -124,6 +112,20 @@ extension RooflineCommand.Predict {
     } catch {
       throw CommandError("--draft-eagle: \(error.message)")
     }
+  }
+
+  /// ``decodeStep(_:_:)`` for drafts that run on the target's devices
+  /// (`flag`'s), refusing what their pricing does not model.
+  func decodeStep(
+    _ graph: GraphScenario, _ prediction: ServingPrediction, flag: String
+  ) throws -> GraphScenario {
+    guard graph.cacheFormat.evictionBudgetTokens == nil,
+      graph.plan.pipelineParallel == 1, graph.plan.contextParallel == 1
+    else {
+      throw CommandError(
+        "\(flag) with --kv-budget-tokens, --pp or --cp is not modelled")
+    }
+    return decodeStep(graph, prediction)
   }
 
   /// The decode step's scenario: `prediction`'s batch per replica at the
