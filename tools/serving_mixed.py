@@ -20,7 +20,10 @@ decoding at a cache of L tokens, on one GPU:
 
 and, for a few points, every kernel of a mixed pass under the PyTorch
 profiler (kind `kernel`, the name in `kernel`, its summed seconds in
-median_seconds, its calls in `calls`).
+median_seconds, its calls in `calls`); and the host's speed (kind
+`host-probe`: the model narrowed as tools/measure_host.py narrows it, its
+prefill pass of context_tokens layers, the mean of a timing before and
+one after, for `roofline simulate --host-probe-ms`).
 
 Writes a CSV (kind, chunk_tokens, decode_sequences, context_tokens,
 median_seconds, calls, kernel), whole.
@@ -138,7 +141,14 @@ def main():
     s = Shape(fields)
     server = Server(torch, s, max(decodes) + 1, args.max_len, 4096, device)
     rows = []
+    probe = None
+    if cuda:
+        # The host's speed in this lease: the narrowed model's prefill
+        # pass (tools/measure_host.py's narrowing), before and after.
+        from measure_e2e import PROBE_LAYERS, HostProbe
+        probe = HostProbe(args, torch, fields, "reference", device)
     with torch.inference_mode():
+        before = probe.seconds("prefill") if probe else None
         for d in decodes:
             for length in contexts:
                 rows.append(("attention-decode", 0, d, length, gpu_seconds(
@@ -157,6 +167,10 @@ def main():
             items = work(c, 0, 1, s.vocab)
             rows.append(("pass-chunk", c, 0, 0, wall_seconds(
                 torch, lambda: server.run_pass(items), cuda), 1, ""))
+        if probe:
+            after = probe.seconds("prefill")
+            rows.append(("host-probe", 0, 0, PROBE_LAYERS,
+                         (before + after) / 2, 1, ""))
         if cuda:
             from torch.profiler import ProfilerActivity, profile
             for c, d, length in [(32, 1, 1024), (32, 64, 1024),
