@@ -33,6 +33,22 @@ struct MixedPassTests {
     #expect(attention[1].reuseBytes >= reReads)
     let inFlight: Double = 264.0 / 4 * 2 * 64 * 128 * 2
     #expect(attention[1].reuseWorkingSetBytes == inFlight)
+    // One launch: (1 chunk + 64 decodes) × 32 query heads × one row tile.
+    #expect(attention.allSatisfy { $0.threadBlocks == (1 + 64) * 32 })
+  }
+
+  @Test(
+    "a chunk alone launches its own blocks: 32 heads × 1 row tile leave 100 of 132 units idle"
+  )
+  func chunkAlone() throws {
+    let s = try ServingSimulatorTests.setup()
+    let graph = try s.pricer.mixedGraph(
+      ServingIteration(
+        chunks: [.init(tokens: 32, cachedTokens: 4000, samples: true)],
+        decodeSequences: 0, decodeContextTokens: 0))
+    let attention = try #require(
+      graph.operators.first { $0.kind == .attention })
+    #expect(attention.threadBlocks == 32)
   }
 
   @Test(

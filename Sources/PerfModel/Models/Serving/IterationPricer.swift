@@ -243,16 +243,34 @@ public final class IterationPricer {
         "\(model.name)'s graph changes shape with the pass's length; a mixed batch cannot be priced"
       )
     }
+    // The parts' attention is one launch: its thread blocks, one a
+    // (sequence, query head, row tile), are what keeps the units busy.
+    let sizes =
+      iteration.chunks.map { (1, $0.tokens) } + (d > 0 ? [(d, 1)] : [])
     var ops: [Operator] = []
     for (i, op) in base.operators.enumerated() {
       guard op.scalesWithSequences else {
         ops.append(op)
         continue
       }
+      var launch: Int?
+      if op.kind == .attention, let place = op.layer,
+        let at = model.layerGroups[place.group].layer.mixer.attentionBranch
+      {
+        let heads = at.queryHeads / scenario.plan.tensorParallel
+        launch = sizes.reduce(0) {
+          $0 + $1.0 * heads
+            * ((($1.1 + VarlenAttention.rowTile - 1) / VarlenAttention.rowTile))
+        }
+      }
       // The LM head and sampling run only where a position is sampled.
       let sampling = op.layer == nil
       for part in parts where part.samples || !sampling {
-        ops.append(part.graph.operators[i])
+        var partOp = part.graph.operators[i]
+        if partOp.threadBlocks != nil, let launch {
+          partOp.threadBlocks = launch
+        }
+        ops.append(partOp)
       }
     }
     return OperatorGraph(
