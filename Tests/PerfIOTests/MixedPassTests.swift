@@ -108,6 +108,12 @@ struct MixedPassTests {
       (
         [
           "--hardware", "h200-calibrated", "--host-probe-ms", "2",
+          "--ignore-calibration",
+        ], 1, "which --ignore-calibration drops"
+      ),
+      (
+        [
+          "--hardware", "h200-calibrated", "--host-probe-ms", "2",
           "--host-probe-layers", "0",
         ], 1, "--host-probe-layers must be between 1 and 100000"
       ),

@@ -52,6 +52,11 @@ struct HostProbeOptions: ParsableArguments {
         probeSeconds: ms * 1e-3, layers: probeLayers, profile: engine.name,
         layerKind: kind, phase: .prefill)
     else {
+      if calibration == nil, device.calibration != nil {
+        throw CommandError(
+          "--host-probe-ms scales the calibration's host issue, which --ignore-calibration drops; give one or the other"
+        )
+      }
       throw CommandError(
         "--host-probe-ms: \(device.name) has no calibrated host issue \(key) to compare the probe with; fit one with roofline validate --measured KERNELS.csv --host-issue HOST.csv (tools/measure_host.py), or leave the flag out"
       )
