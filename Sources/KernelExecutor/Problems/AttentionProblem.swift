@@ -70,6 +70,6 @@ public struct AttentionProblem: Sendable, Hashable {
   public func visible(position: Int, key: Int) -> Bool {
     guard causal else { return true }
     let last = position + keyLength - queryLength
-    return key <= last && key > last - (window ?? Int.max / 2)
+    return key <= last && (window.map { key > last - $0 } ?? true)
   }
 }

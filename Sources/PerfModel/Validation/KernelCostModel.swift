@@ -52,10 +52,11 @@ public enum KernelCostModel {
   /// The estimate of counted `work` in `dataType` on `device`: the one
   /// pricer of every kernel, timed or part of a serving graph.
   ///
-  /// - Throws: ``PlanError`` when the device has no peak for the data
-  ///   type and the work has FLOPs.
   /// `unitShare`: of an accelerator's units, the share a launch of too
   /// few thread blocks keeps busy (``Operator/threadBlocks``).
+  ///
+  /// - Throws: ``PlanError`` when the device has no peak for the data
+  ///   type and the work has FLOPs.
   public static func estimate(
     _ work: KernelWork, dataType: DataType, threads: Int? = nil,
     residentInputs: Bool = false, unitShare: Double? = nil,

@@ -250,9 +250,8 @@ extension RooflineCommand.Plan {
           + "\(result.feasible.count) of \(configurations.count) configurations serve it; Pareto front of cost against TTFT p99:\n\n"
           + human.text()
           + result.refused.map { "refused: \($0)\n" }.joined()
-          + (cache.questBudgetTokens == nil
-            ? ""
-            : "not modelled: Quest's page selection for the sequences decoding in a pass that prefills (their attention read over the whole cache)\n")
+          + cache.notModelledInSimulation.map { "not modelled: \($0)\n" }
+          .joined()
       }, csv: { table.csv() }, json: { JSONOutput.encode(result) })
   }
 }

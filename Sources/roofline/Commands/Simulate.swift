@@ -298,11 +298,7 @@ extension RooflineCommand {
           + (unequalLengths == nil
             ? ["unequal cache lengths within a pass (priced at their mean)"]
             : [])
-          + (serving.cache.questBudgetTokens == nil
-            ? []
-            : [
-              "Quest's page selection for the sequences decoding in a pass that prefills (their attention read over the whole cache)"
-            ]))
+          + serving.cache.notModelledInSimulation)
       if let folder = self.report {
         try write(report, result, to: folder)
       }

@@ -164,6 +164,16 @@ struct CacheTechniqueOptions: ParsableArguments {
     }
   }
 
+  /// What a simulation with these flags does not model, for its "not
+  /// modelled" line.
+  var notModelledInSimulation: [String] {
+    questBudgetTokens == nil
+      ? []
+      : [
+        "Quest's page selection for the sequences decoding in a pass that prefills (their attention read over the whole cache)"
+      ]
+  }
+
   /// `--kv-streaming`'s sink and window tokens.
   func streaming() -> (sinks: Int, window: Int)? {
     guard let kvStreaming else { return nil }

@@ -6,6 +6,12 @@ enum VarlenAttention {
   /// Query rows of the kernel's row tile (head dimension 128).
   static let rowTile = 128
 
+  /// Thread blocks the kernel runs for `batch` sequences of `queries`
+  /// queries each: one a (sequence, query head, row tile).
+  static func threadBlocks(batch: Int, queries: Int, heads: Int) -> Int {
+    batch * heads * ((queries + rowTile - 1) / rowTile)
+  }
+
   /// An attention operator as FlashAttention-2's varlen kernel runs a
   /// few queries a sequence.
   ///
@@ -46,10 +52,11 @@ enum VarlenAttention {
     op.bytes += extra
     op.reuseBytes += extra
     let group = heads / kvHeads
-    let blocks = batch * (Double(q) / rowTile).rounded(.up) * group
-    // One block a (sequence, query head, row tile): a single sequence's
-    // heads leave most units idle.
-    op.threadBlocks = Int(blocks * kvHeads)
+    // A single sequence's heads leave most units idle.
+    op.threadBlocks = threadBlocks(
+      batch: s.batch, queries: q, heads: Int(heads))
+    // A group's blocks: those of one KV head.
+    let blocks = Double(op.threadBlocks ?? 0) / kvHeads
     let resident = 2 * Double(max(1, s.computeUnits))
     op.reuseWorkingSetBytes =
       blocks <= resident

@@ -77,12 +77,10 @@ enum RowBlocks {
       // first key in the window to the end of its visible keys.
       var sum = 0
       var start = 0
-      while start < rows {
-        let end = min(start + br, rows)
-        let keys = shape.visibleKeys(rowsFrom: start, to: end)
+      forEach(shape, rowBlock: br) { count, keys in
         let first = max(0, start / shape.groupSize + o - w + 1) / bc * bc
         sum += max(0, min(nk, ceil(keys, bc) * bc) - first)
-        start = end
+        start += count
       }
       return sum
     }

@@ -259,8 +259,9 @@ public final class IterationPricer {
       {
         let heads = at.queryHeads / scenario.plan.tensorParallel
         launch = sizes.reduce(0) {
-          $0 + $1.0 * heads
-            * ((($1.1 + VarlenAttention.rowTile - 1) / VarlenAttention.rowTile))
+          $0
+            + VarlenAttention.threadBlocks(
+              batch: $1.0, queries: $1.1, heads: heads)
         }
       }
       // The LM head and sampling run only where a position is sampled.
